@@ -1,0 +1,3 @@
+"""tieline: who would actually take your call."""
+
+__version__ = "0.1.0"

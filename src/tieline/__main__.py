@@ -1,0 +1,3 @@
+from tieline.cli.app import main
+
+main()

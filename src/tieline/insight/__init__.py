@@ -1,0 +1,1 @@
+"""insight stage of the pipeline (see DESIGN.md)."""

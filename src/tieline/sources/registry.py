@@ -1,0 +1,128 @@
+"""Picks the most confident reader for each path; expands folders and zip archives.
+
+Built-in readers are listed in ``BUILTIN``; third parties add readers through the
+``tieline.sources`` entry-point group (the entry point names a module or object that
+follows :mod:`tieline.sources.base`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import cast
+
+from tieline.errors import SourceError
+from tieline.sources import archive
+from tieline.sources.base import Reader
+
+BUILTIN: tuple[str, ...] = (
+    "linkedin",
+    "vcard",
+    "google_csv",
+    "outlook_csv",
+    "facebook_friends",
+    "mbox",
+    "maildir",
+    "eml",
+    "ics",
+    "linkedin_messages",
+    "whatsapp",
+    "telegram",
+    "facebook_messages",
+    "signal",
+    "sms_backup",
+    "interactions_csv",
+)
+
+# A folder claimed with at least this confidence is read whole (a Maildir, a vdir, an export);
+# otherwise its files are planned one by one.
+FOLDER_CLAIM = 0.5
+MIN_CONFIDENCE = 0.2
+
+
+@dataclass(frozen=True)
+class Planned:
+    reader: Reader
+    path: Path
+    shown_as: str  # what to call the file in messages (the zip member, not a temp path)
+
+
+def readers() -> list[Reader]:
+    """Every reader available: the built-in ones that exist, then plug-ins."""
+    found: list[Reader] = []
+    for name in BUILTIN:
+        try:
+            found.append(cast(Reader, importlib.import_module(f"tieline.sources.{name}")))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tieline.sources.{name}":
+                raise
+    for ep in entry_points(group="tieline.sources"):
+        found.append(cast(Reader, ep.load()))
+    return found
+
+
+def by_name(name: str) -> Reader:
+    for reader in readers():
+        if reader.NAME == name:
+            return reader
+    known = ", ".join(sorted(r.NAME for r in readers()))
+    raise SourceError(name, None, f"unknown source kind (known: {known})")
+
+
+def best(path: Path, candidates: list[Reader]) -> tuple[Reader | None, float]:
+    top: Reader | None = None
+    score = 0.0
+    for reader in candidates:
+        conf = reader.sniff(path)
+        if conf > score:
+            top, score = reader, conf
+    return top, score
+
+
+def plan(paths: list[Path], forced: str | None = None) -> Iterator[Planned]:
+    """Yield (reader, file) pairs for every path; unpack zips into a temp folder kept for the process."""
+    candidates = [by_name(forced)] if forced else readers()
+    for path in paths:
+        yield from _plan_one(path, candidates, str(path), forced is not None)
+
+
+def _plan_one(
+    path: Path, candidates: list[Reader], shown: str, forced: bool, inside: bool = False
+) -> Iterator[Planned]:
+    if not path.exists():
+        raise SourceError(str(path), None, "no such file or folder")
+    if path.is_file() and archive.is_zip(path):
+        reader, conf = best(path, candidates)
+        if reader is not None and conf >= FOLDER_CLAIM:
+            yield Planned(reader, path, shown)
+            return
+        tmp = Path(tempfile.mkdtemp(prefix="tieline-zip-"))
+        archive.extract(path, tmp)
+        yield from _plan_one(tmp, candidates, shown, forced, inside)
+        return
+    reader, conf = best(path, candidates)
+    if path.is_dir():
+        if reader is not None and conf >= FOLDER_CLAIM:
+            yield Planned(reader, path, shown)
+            return
+        for child in sorted(path.iterdir()):
+            if child.name.startswith("."):
+                continue
+            yield from _plan_one(child, candidates, _join(shown, child.name), forced, inside=True)
+        return
+    if reader is None or (conf < MIN_CONFIDENCE and not (forced and conf > 0)):
+        if inside:
+            return  # a stray file in an export folder (README, images) is not an error
+        if forced and candidates:
+            yield Planned(candidates[0], path, shown)
+            return
+        raise SourceError(shown, None, "not a format tieline knows (use --source KIND to force one)")
+    yield Planned(reader, path, shown)
+
+
+def _join(shown: str, name: str) -> str:
+    return f"{shown}/{name}" if not shown.endswith("/") else shown + name

@@ -1,0 +1,1 @@
+"""strength stage of the pipeline (see DESIGN.md)."""
