@@ -1,0 +1,96 @@
+"""The `tieline` command: thin; every decision is made in services."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from tieline import __version__
+from tieline.cli import imports as imports_cli
+from tieline.cli import me as me_cli
+from tieline.cli import people as people_cli
+from tieline.cli.common import State, console, emit_json, err_console, state
+from tieline.errors import TielineError
+from tieline.services import logbook
+
+app = typer.Typer(
+    help="tieline: who would actually take your call.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(people_cli.app, name="people")
+app.add_typer(me_cli.app, name="me")
+app.add_typer(imports_cli.imports_app, name="imports")
+app.command("import")(imports_cli.import_)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"tieline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar="TIELINE_DB", help="Database URL or SQLite file (default: user data dir)."),
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", envvar="TIELINE_REGION", help="Default phone region, e.g. GB, US.")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    ctx.obj = State(db=db, region=region)
+
+
+@app.command("log")
+def log_(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
+    what: Annotated[str, typer.Argument(help="What happened, in a few words.")],
+    channel: Annotated[str, typer.Option(help="in-person, meeting, call, email, sms, chat, letter, social")] = "in-person",
+    kind: Annotated[str, typer.Option(help="conversation, favor-given, favor-received, tidbit, intro")] = "conversation",
+    when: Annotated[str | None, typer.Option(help="When (default now), e.g. 2024-05-31 or 2024-05-31T14:00.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Record a conversation, a favour given or received, a tidbit passed on, or an introduction."""
+    iid = logbook.log(state(ctx).store(), person, what, channel=channel, kind=kind, when=when)
+    if as_json:
+        emit_json({"interaction": iid})
+    else:
+        console.print(f"Logged ({kind}, {channel}).")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The main job on bundled sample data: import a sample network and show what tieline sees."""
+    from tieline.cli.demo import run_demo
+
+    run_demo(state(ctx), as_json)
+
+
+def main() -> None:
+    try:
+        app()
+    except TielineError as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        err_console.print(f"[red]error:[/red] database: {reason[0] if reason else type(exc).__name__}", soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted: what was committed stays; run the same command again to resume")
+        sys.exit(130)

@@ -1,0 +1,94 @@
+"""`tieline import PATH...` and `tieline imports list|undo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tieline.cli.common import console, emit_json, err_console, state
+from tieline.ingest.batch import ImportOptions, run_import
+from tieline.services import imports as service
+
+imports_app = typer.Typer(help="Import batches: list them, undo one.", no_args_is_help=True)
+BIG = 5 * 1024 * 1024
+
+
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Export files, folders or zips.")],
+    source: Annotated[str | None, typer.Option("--source", help="Force a reader (linkedin, vcard, mbox, ...).")] = None,
+    me: Annotated[list[str] | None, typer.Option("--me", help="One of your own handles (repeatable).")] = None,
+    no_content: Annotated[bool, typer.Option("--no-content", help="Keep no subjects or snippets.")] = False,
+    create_people: Annotated[
+        bool, typer.Option("--create-people", help="Make a person of every sender, even without two-way contact.")
+    ] = False,
+    day_first: Annotated[
+        bool | None, typer.Option("--day-first/--month-first", help="Date order of chat exports, when ambiguous.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Import exports: contacts, mailboxes, calendars, chats. Re-importing changes nothing."""
+    from tieline.services import me as me_service
+
+    st = state(ctx)
+    store = st.store()
+    for handle in me or ():
+        me_service.add(store, handle, st.region)
+    options = ImportOptions(source=source, region=st.region, content=not no_content, create_people=create_people,
+                            day_first=day_first)
+    if as_json or not console.is_terminal:
+        result = run_import(store, list(paths), options)
+    else:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                      transient=True) as progress:
+            task = progress.add_task("planning", total=None)
+
+            def on_file(shown: str, size: int) -> None:
+                progress.update(task, description=f"importing {Path(shown).name}" + (
+                    f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""))
+
+            result = run_import(store, list(paths), options, on_file=on_file)
+    if as_json:
+        emit_json(result.as_json())
+        return
+    data = result.as_json()
+    table = Table("", "count", title=f"batch {data['batch']} ({data['source']})")
+    for key in ("people_created", "people_updated", "handles_added", "interactions_created", "unchanged", "skipped",
+                "merge_candidates"):
+        table.add_row(key.replace("_", " "), str(data[key]))
+    console.print(table)
+    for reason, n in sorted(data["skip_reasons"].items(), key=lambda kv: -kv[1])[:8]:
+        console.print(f"  skipped {n}: {reason}")
+    for e in data["errors"][:10]:
+        where = f"{e['file']}" + (f", record {e['record']}" if e["record"] else "")
+        err_console.print(f"  [yellow]{where}[/yellow]: {e['reason']}", soft_wrap=True)
+    if data["merge_candidates"]:
+        console.print(f"{data['merge_candidates']} possible duplicates: see `tieline people duplicates`.")
+    if data["files"] == 0 and data["errors"]:
+        raise typer.Exit(1)
+
+
+@imports_app.command("list")
+def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Every import batch, with what it wrote."""
+    rows = service.listing(state(ctx).store())
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("batch", "when", "source", "status", "people", "interactions", "paths")
+    for r in rows:
+        table.add_row(str(r["batch"]), (r["started_at"] or "")[:16].replace("T", " "), r["source"], r["status"],
+                      str(r["rows"].get("people", "")), str(r["rows"].get("interactions", "")),
+                      ", ".join(r["paths"])[:60])
+    console.print(table)
+
+
+@imports_app.command()
+def undo(ctx: typer.Context, batch: int) -> None:
+    """Undo an import: the database is as it was before that batch."""
+    service.undo(state(ctx).store(), batch)
+    console.print(f"Batch {batch} undone.")

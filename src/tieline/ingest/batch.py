@@ -1,0 +1,217 @@
+"""One import: plan the files, write each in chunked transactions, count, and undo on failure.
+
+Everything one ``tieline import`` writes belongs to one batch. Each file is written in transactions
+of a few thousand records; if a file turns out to be unreadable half-way, what it wrote is taken
+back, so a file is imported whole or not at all. A killed import leaves whole chunks behind and
+the batch marked ``running``; running the import again skips what is stored (source keys) and
+``imports undo`` removes the lot.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from tieline.errors import SourceError
+from tieline.ingest.context import Context, Counts
+from tieline.ingest.contacts import write_contact
+from tieline.ingest.history import HistoryWriter
+from tieline.ingest.index import HandleIndex
+from tieline.ingest.matching import Matcher
+from tieline.ingest.undo import TRACKED, marks, undo_since
+from tieline.records import ContactRecord, InteractionRecord, ReadOptions, Skipped
+from tieline.sources import registry
+from tieline.store import tables as t
+from tieline.store.db import Store
+
+log = logging.getLogger(__name__)
+CONTACTS_PER_COMMIT = 2000
+MAX_LISTED = 100
+
+
+@dataclass
+class ImportOptions:
+    source: str | None = None
+    region: str | None = None
+    content: bool = True
+    create_people: bool = False
+    day_first: bool | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ImportResult:
+    batch: int
+    source: str
+    counts: Counts
+    errors: list[dict[str, str | None]]
+    files: int
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.counts
+        return {
+            "batch": self.batch,
+            "source": self.source,
+            "people_created": c.people_created,
+            "people_updated": c.people_updated,
+            "handles_added": c.handles_added,
+            "interactions_created": c.interactions_created,
+            "skipped": c.skipped,
+            "unchanged": c.unchanged,
+            "merge_candidates": c.merge_candidates,
+            "skip_reasons": c.skip_reasons,
+            "files": self.files,
+            "errors": self.errors,
+        }
+
+
+def run_import(
+    store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None = None
+) -> ImportResult:
+    errors: list[dict[str, str | None]] = []
+    planned: list[registry.Planned] = []
+    for path in paths:
+        try:
+            planned.extend(registry.plan([path], options.source))
+        except SourceError as exc:
+            errors.append({"file": exc.file, "record": exc.record, "reason": exc.reason})
+    kinds = sorted({p.reader.NAME for p in planned})
+    source = ",".join(kinds) or (options.source or "none")
+    counts = Counts()
+    now = datetime.now(UTC)
+    with store.write() as conn:
+        batch_id = int(
+            conn.execute(
+                insert(t.batches)
+                .values(
+                    account_id=store.account_id,
+                    source=source[:60],
+                    paths="\n".join(str(p) for p in paths),
+                    started_at=now,
+                    status="running",
+                )
+                .returning(t.batches.c.id)
+            ).scalar_one()
+        )
+    read_options = ReadOptions(
+        default_region=options.region, day_first=options.day_first, content=options.content, extra=options.extra
+    )
+    for item in planned:
+        if on_file is not None:
+            on_file(item.shown_as, _size(item.path))
+        try:
+            _import_file(store, batch_id, item, read_options, options, counts, errors, now)
+        except SourceError as exc:
+            errors.append({"file": exc.file, "record": exc.record, "reason": exc.reason})
+        except KeyboardInterrupt:
+            _finish(store, batch_id, "interrupted", counts, errors)
+            raise
+    _finish(store, batch_id, "done", counts, errors)
+    return ImportResult(batch_id, source, counts, errors, len(planned))
+
+
+def _import_file(
+    store: Store,
+    batch_id: int,
+    item: registry.Planned,
+    read_options: ReadOptions,
+    options: ImportOptions,
+    counts: Counts,
+    errors: list[dict[str, str | None]],
+    now: datetime,
+) -> None:
+    with store.read() as conn:
+        start = marks(conn)
+    conn = store.engine.connect()
+    conn.info["immediate"] = True
+    tx = conn.begin()
+    try:
+        ctx = Context(
+            conn, store.account_id, batch_id, HandleIndex.load(conn, store.account_id, options.region), counts, now,
+            content=options.content, create_people=options.create_people,
+        )
+        history = HistoryWriter(ctx)
+        matcher = Matcher()
+        since_commit = 0
+        for rec in _records(item, read_options):
+            if isinstance(rec, InteractionRecord):
+                before = len(history.pending)
+                history.add(rec)
+                if before and not history.pending:  # a chunk was flushed: make it durable
+                    tx.commit()
+                    tx = conn.begin()
+            elif isinstance(rec, ContactRecord):
+                write_contact(ctx, rec, matcher)
+                since_commit += 1
+                if since_commit >= CONTACTS_PER_COMMIT:
+                    tx.commit()
+                    tx = conn.begin()
+                    since_commit = 0
+            elif isinstance(rec, Skipped):
+                counts.skip(rec.reason)
+                if len(errors) < MAX_LISTED:
+                    errors.append({"file": _shown(item, rec.file), "record": rec.record, "reason": rec.reason})
+        history.flush()
+        tx.commit()
+    except KeyboardInterrupt:
+        tx.rollback()  # the chunks already committed stay: a second run resumes after them
+        raise
+    except BaseException:
+        tx.rollback()
+        # Take back the chunks this file already committed: a file lands whole or not at all.
+        with store.write() as undo_conn:
+            undo_since(undo_conn, store.account_id, batch_id, start)
+        raise
+    finally:
+        conn.info.pop("immediate", None)
+        conn.close()
+
+
+def _records(item: registry.Planned, options: ReadOptions) -> Iterator[object]:
+    try:
+        yield from item.reader.read(item.path, options)
+    except SourceError as exc:
+        raise SourceError(_shown(item, exc.file), exc.record, exc.reason) from None
+    except (UnicodeDecodeError, ValueError, KeyError, IndexError, RecursionError, OSError) as exc:
+        # A reader should never let these out; if one does, the user still gets one line, not a traceback.
+        raise SourceError(item.shown_as, None, f"could not be read ({type(exc).__name__}: {exc})") from None
+
+
+def _shown(item: registry.Planned, file: str) -> str:
+    """Name the file as the user gave it, not the temporary folder a zip was unpacked into."""
+    p = str(item.path)
+    return item.shown_as + file[len(p) :] if file.startswith(p) else file
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
+
+
+def _finish(store: Store, batch_id: int, status: str, counts: Counts, errors: list[dict[str, str | None]]) -> None:
+    stats = asdict(counts) | {"errors": len(errors)}
+    with store.write() as conn:
+        conn.execute(
+            update(t.batches)
+            .where(t.batches.c.id == batch_id)
+            .values(status=status, finished_at=datetime.now(UTC), stats=stats)
+        )
+
+
+def batch_row_counts(conn: Connection, batch_id: int) -> dict[str, int]:
+    """How many rows of each table a batch wrote (for `imports list`)."""
+    out: dict[str, int] = {}
+    for table in TRACKED:
+        if "batch_id" in table.c:
+            out[table.name] = int(
+                conn.execute(select(func.count()).select_from(table).where(table.c.batch_id == batch_id)).scalar_one()
+            )
+    return out

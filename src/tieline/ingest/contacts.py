@@ -1,0 +1,213 @@
+"""Writing a ContactRecord: match by exact handle, fill what is missing, keep job history, queue fuzzy matches."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, insert, select, update
+
+from tieline.ingest.context import Context, utc
+from tieline.ingest.index import Key
+from tieline.ingest.matching import Matcher
+from tieline.records import ContactRecord, Position
+from tieline.store import tables as t
+
+
+def display_name(rec: ContactRecord, keys: list[Key]) -> str | None:
+    name = (rec.name or " ".join(p for p in (rec.given_name, rec.family_name) if p)).strip()
+    if name:
+        return name
+    return keys[0][1] if keys else None
+
+
+def write_contact(ctx: Context, rec: ContactRecord, matcher: Matcher) -> None:
+    keys = ctx.index.keys(rec.handles)
+    if rec.is_me:
+        _write_me(ctx, keys)
+        return
+    if any(k in ctx.index.suppressed for k in keys):
+        ctx.counts.skip("forgotten person")
+        return
+    name = display_name(rec, keys)
+    if not name:
+        ctx.counts.skip("no name and no handle")
+        return
+    matched = {pid for k in keys if (e := ctx.index.handles.get(k)) and (pid := e[1]) is not None}
+    person_id: int | None = min(matched) if matched else None
+    if person_id is None:
+        person_id = _by_source_key(ctx, rec.source_key)
+    if person_id is None:
+        person_id = ctx.new_person(
+            name,
+            given_name=rec.given_name,
+            family_name=rec.family_name,
+            birthday=rec.birthday,
+            connected_on=rec.connected_on,
+            how_met=rec.how_met,
+            photo_ref=rec.photo_ref,
+            source_key=rec.source_key[:300],
+        )
+        changed = True
+        matcher.consider(ctx, person_id, name, rec, keys)
+    else:
+        changed = _fill_missing(ctx, person_id, name, rec)
+        for other in sorted(matched - {person_id}):
+            # Two people already share this record's handles: the user decides, nothing merges silently.
+            matcher.queue(ctx, person_id, other, "share handles in one record", 1.0)
+    for raw in rec.handles:
+        key = ctx.index.key(raw)
+        if key is None:
+            continue
+        entry = ctx.index.handles.get(key)
+        if entry is None:
+            ctx.add_handle(person_id, key, raw.label, name, rec.source_key)
+            changed = True
+        elif entry[1] is None:
+            # A handle seen before only in one-way traffic now belongs to a known person.
+            ctx.log_change(t.handles, int(entry[0]))  # type: ignore[arg-type]
+            ctx.conn.execute(update(t.handles).where(t.handles.c.id == entry[0]).values(person_id=person_id))
+            ctx.conn.execute(
+                update(t.participants).where(t.participants.c.handle_id == entry[0]).values(person_id=person_id)
+            )
+            entry[1] = person_id
+            changed = True
+    changed |= _write_positions(ctx, person_id, rec)
+    changed |= _write_notes_and_tags(ctx, person_id, rec)
+    if changed and person_id not in ctx.touched_people:
+        ctx.counts.people_updated += 1
+        ctx.touched_people.add(person_id)
+    elif not changed:
+        ctx.counts.unchanged += 1
+
+
+def _write_me(ctx: Context, keys: list[Key]) -> None:
+    for key in keys:
+        if key in ctx.index.me:
+            continue
+        ctx.conn.execute(insert(t.me_handles).values(account_id=ctx.account_id, kind=key[0], value=key[1]))
+        ctx.index.me.add(key)
+
+
+def _by_source_key(ctx: Context, source_key: str) -> int | None:
+    p = t.people
+    found = ctx.conn.execute(
+        select(p.c.id).where(and_(p.c.account_id == ctx.account_id, p.c.source_key == source_key[:300]))
+    ).scalar()
+    return int(found) if found is not None else None
+
+
+def _fill_missing(ctx: Context, person_id: int, name: str, rec: ContactRecord) -> bool:
+    row = ctx.conn.execute(select(t.people).where(t.people.c.id == person_id)).mappings().one()
+    values: dict[str, object] = {}
+    for column, value in (
+        ("given_name", rec.given_name),
+        ("family_name", rec.family_name),
+        ("birthday", rec.birthday),
+        ("how_met", rec.how_met),
+        ("photo_ref", rec.photo_ref),
+    ):
+        if value and not row[column]:
+            values[column] = value
+    if rec.connected_on is not None:
+        old = utc(row["connected_on"])
+        new = utc(rec.connected_on)
+        if old is None or (new is not None and new < old):
+            values["connected_on"] = rec.connected_on
+    # A name that was only a handle (an address seen in mail) gives way to a real one.
+    if row["name"] and "@" in row["name"] and "@" not in name:
+        values["name"] = name
+    if not values:
+        return False
+    ctx.log_change(t.people, person_id)
+    values["updated_at"] = ctx.now
+    ctx.conn.execute(update(t.people).where(t.people.c.id == person_id).values(**values))
+    return True
+
+
+def _write_positions(ctx: Context, person_id: int, rec: ContactRecord) -> bool:
+    if not rec.positions:
+        return False
+    pos = t.positions
+    existing = list(
+        ctx.conn.execute(
+            select(pos.c.id, pos.c.organization, pos.c.title, pos.c.start_date, pos.c.end_date).where(
+                pos.c.person_id == person_id
+            )
+        )
+    )
+    changed = False
+    for p in rec.positions:
+        if _same_position(p, existing):
+            continue
+        if p.end is None:
+            # A new current job: the old current one ends, it is not overwritten.
+            for row in existing:
+                if row.end_date is None and row.organization.casefold() != p.organization.casefold():
+                    ctx.log_change(pos, row.id)
+                    end = p.start or ctx.now.date()
+                    ctx.conn.execute(update(pos).where(pos.c.id == row.id).values(end_date=end))
+        ctx.conn.execute(
+            insert(pos).values(
+                account_id=ctx.account_id,
+                person_id=person_id,
+                organization=p.organization[:300],
+                title=(p.title or None) and p.title[:300],
+                start_date=p.start,
+                end_date=p.end,
+                batch_id=ctx.batch_id,
+                source_key=rec.source_key[:300],
+            )
+        )
+        changed = True
+        existing = list(
+            ctx.conn.execute(
+                select(pos.c.id, pos.c.organization, pos.c.title, pos.c.start_date, pos.c.end_date).where(
+                    pos.c.person_id == person_id
+                )
+            )
+        )
+    return changed
+
+
+def _same_position(p: Position, existing: list[object]) -> bool:
+    for row in existing:
+        org, title, start = row.organization, row.title, row.start_date  # type: ignore[attr-defined]
+        if org.casefold() != p.organization.casefold():
+            continue
+        if p.start is not None and start is not None and p.start != start:
+            continue
+        if p.title and title and p.title.casefold() != title.casefold():
+            continue
+        return True
+    return False
+
+
+def _write_notes_and_tags(ctx: Context, person_id: int, rec: ContactRecord) -> bool:
+    changed = False
+    if rec.notes:
+        have = set(ctx.conn.execute(select(t.notes.c.body).where(t.notes.c.person_id == person_id)).scalars())
+        for body in rec.notes:
+            if body and body not in have:
+                ctx.conn.execute(
+                    insert(t.notes).values(
+                        account_id=ctx.account_id,
+                        person_id=person_id,
+                        body=body,
+                        created_at=ctx.now,
+                        batch_id=ctx.batch_id,
+                        source_key=rec.source_key[:300],
+                    )
+                )
+                have.add(body)
+                changed = True
+    if rec.tags:
+        have = set(ctx.conn.execute(select(t.tags.c.tag).where(t.tags.c.person_id == person_id)).scalars())
+        for tag in rec.tags:
+            tag = tag.strip()[:100]
+            if tag and tag not in have:
+                ctx.conn.execute(
+                    insert(t.tags).values(
+                        account_id=ctx.account_id, person_id=person_id, tag=tag, batch_id=ctx.batch_id
+                    )
+                )
+                have.add(tag)
+                changed = True
+    return changed

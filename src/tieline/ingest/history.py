@@ -1,0 +1,182 @@
+"""Writing InteractionRecords in chunks: skip what is stored already, attach participants to people.
+
+Unknown senders are kept as handles without a person; they become people only on two-way contact
+(the owner wrote to them, met them, called them) or when the user asks (``--create-people``), so a
+newsletter never becomes a "connection". When that happens later, their earlier interactions follow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, insert, select, update
+
+from tieline.ingest.context import Context
+from tieline.ingest.matching import plain
+from tieline.records import Direction, InteractionRecord, Participant
+from tieline.store import tables as t
+
+CHUNK = 5000
+TWO_WAY_CHANNELS = frozenset({"call", "meeting", "in-person"})
+ME = -1
+
+
+class HistoryWriter:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.pending: dict[str, InteractionRecord] = {}
+        self._names: dict[str, list[int]] | None = None
+
+    def add(self, rec: InteractionRecord) -> None:
+        if rec.source_key in self.pending:
+            self.ctx.counts.unchanged += 1
+            return
+        self.pending[rec.source_key] = rec
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        ctx = self.ctx
+        existing = self._existing(list(self.pending))
+        rows: list[dict[str, Any]] = []
+        parts: list[list[tuple[int, int | None, str]]] = []
+        for key, rec in self.pending.items():
+            if key in existing:
+                ctx.counts.unchanged += 1
+                continue
+            resolved = self._resolve(rec)
+            if resolved is None:
+                continue
+            row, people = resolved
+            rows.append(row)
+            parts.append(people)
+        self.pending.clear()
+        if not rows:
+            return
+        ids = ctx.conn.execute(
+            insert(t.interactions).returning(t.interactions.c.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
+        prows = [
+            {"account_id": ctx.account_id, "interaction_id": iid, "handle_id": hid, "person_id": pid, "role": role}
+            for iid, people in zip(ids, parts, strict=True)
+            for hid, pid, role in people
+        ]
+        if prows:
+            ctx.conn.execute(insert(t.participants), prows)
+        ctx.counts.interactions_created += len(rows)
+
+    def _existing(self, keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        col = t.interactions.c.source_key
+        for i in range(0, len(keys), 500):
+            found.update(
+                self.ctx.conn.execute(
+                    select(col).where(
+                        and_(t.interactions.c.account_id == self.ctx.account_id, col.in_(keys[i : i + 500]))
+                    )
+                ).scalars()
+            )
+        return found
+
+    def _resolve(self, rec: InteractionRecord) -> tuple[dict[str, Any], list[tuple[int, int | None, str]]] | None:
+        ctx = self.ctx
+        sender = self._handle(rec.sender) if rec.sender is not None else None
+        direction: Direction | None = rec.direction
+        if direction is None:
+            if rec.channel == "meeting":
+                direction = "both"
+            elif sender == ME:
+                direction = "out"
+            elif sender is not None:
+                direction = "in"
+        two_way = not rec.bulk and (direction in ("out", "both") or rec.channel in TWO_WAY_CHANNELS)
+        people: list[tuple[int, int | None, str]] = []
+        seen: set[int] = set()
+        entries: list[tuple[Participant, int | tuple[int, int | None] | None, str]] = []
+        if rec.sender is not None:
+            entries.append((rec.sender, sender, "sender"))
+        for p in rec.participants:
+            if p.declined:
+                continue
+            entries.append((p, self._handle(p), "attendee" if rec.channel == "meeting" else "recipient"))
+        for part, found, role in entries:
+            if found is None or found == ME or isinstance(found, int):
+                continue
+            hid, pid = found
+            if hid in seen:
+                continue
+            seen.add(hid)
+            if pid is None and (two_way or ctx.create_people):
+                pid = self._promote(hid, part)
+            people.append((hid, pid, role))
+        if not people:
+            ctx.counts.skip("no one but the owner took part")
+            return None
+        row = {
+            "account_id": ctx.account_id,
+            "happened_at": rec.when,
+            "channel": rec.channel,
+            "direction": direction,
+            "kind": rec.kind,
+            "group_size": max(2, rec.group_size),
+            "duration_s": rec.duration_s,
+            "thread": (rec.thread or None) and rec.thread[:300],
+            "subject": (rec.subject[:300] if rec.subject else None) if ctx.content else None,
+            "bulk": rec.bulk,
+            "batch_id": ctx.batch_id,
+            "source_key": rec.source_key[:300],
+        }
+        return row, people
+
+    def _handle(self, part: Participant) -> int | tuple[int, int | None] | None:
+        """ME for the owner, (handle id, person id) for anyone else, None for someone we must not keep."""
+        ctx = self.ctx
+        keys = ctx.index.keys(part.handles)
+        if any(k in ctx.index.me for k in keys):
+            return ME
+        if any(k in ctx.index.suppressed for k in keys):
+            return None
+        for k in keys:
+            entry = ctx.index.handles.get(k)
+            if entry is not None:
+                return int(entry[0]), entry[1]  # type: ignore[arg-type]
+        if keys:
+            hid = ctx.add_handle(None, keys[0], None, part.name, "seen")
+            return hid, None
+        if part.name:
+            pid = self._by_name(part.name)
+            if pid is not None:
+                return self._name_handle(pid, part.name)
+        return None
+
+    def _promote(self, hid: int, part: Participant) -> int:
+        ctx = self.ctx
+        h = t.handles
+        row = ctx.conn.execute(select(h.c.value, h.c.display_name).where(h.c.id == hid)).one()
+        name = part.name or row.display_name or row.value
+        pid = ctx.new_person(name, source_key=f"handle:{row.value}"[:300])
+        ctx.log_change(h, hid)
+        ctx.conn.execute(update(h).where(h.c.id == hid).values(person_id=pid))
+        ctx.conn.execute(update(t.participants).where(t.participants.c.handle_id == hid).values(person_id=pid))
+        ctx.index.by_id[hid][1] = pid
+        return pid
+
+    def _by_name(self, name: str) -> int | None:
+        if self._names is None:
+            self._names = {}
+            for pid, n in self.ctx.conn.execute(
+                select(t.people.c.id, t.people.c.name).where(t.people.c.account_id == self.ctx.account_id)
+            ):
+                self._names.setdefault(plain(n), []).append(pid)
+        found = self._names.get(plain(name), [])
+        return found[0] if len(found) == 1 else None
+
+    def _name_handle(self, pid: int, name: str) -> tuple[int, int | None]:
+        """People known only by name still need a handle row for participants: a private 'name:' id."""
+        key = ("chat", f"name:{plain(name)}")
+        entry = self.ctx.index.handles.get(key)
+        if entry is not None:
+            return int(entry[0]), entry[1]  # type: ignore[arg-type]
+        return self.ctx.add_handle(pid, key, None, name, "name"), pid

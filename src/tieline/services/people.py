@@ -1,0 +1,330 @@
+"""People: add, list, show, edit, forget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
+
+from tieline.errors import TielineError
+from tieline.ingest.context import utc
+from tieline.ingest.normalise import normalise
+from tieline.records import Handle
+from tieline.services.lookup import find_person
+from tieline.store import tables as t
+from tieline.store.db import Store
+
+RELATIONSHIPS = ("family", "partner", "friend", "colleague", "mentor", "client", "acquaintance")
+
+
+@dataclass
+class NewPerson:
+    name: str
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    organization: str | None = None
+    title: str | None = None
+    how_met: str | None = None
+    relationship: str | None = None
+    closeness: int | None = None
+
+
+def add(store: Store, new: NewPerson, region: str | None = None) -> int:
+    if not new.name.strip():
+        raise TielineError("a person needs a name")
+    check_facts(new.relationship, new.closeness)
+    keys: list[tuple[str, str]] = []
+    for kind, values in (("email", new.emails), ("phone", new.phones), ("url", new.urls)):
+        for raw in values:
+            key = normalise(Handle(kind, raw), region)  # type: ignore[arg-type]
+            if key is None:
+                raise TielineError(f"{raw!r} is not a valid {kind}")
+            keys.append(key)
+    now = datetime.now(UTC)
+    with store.write() as conn:
+        for kind, value in keys:
+            owner = conn.execute(
+                select(t.handles.c.person_id).where(
+                    and_(t.handles.c.account_id == store.account_id, t.handles.c.kind == kind, t.handles.c.value == value)
+                )
+            ).first()
+            if owner is not None and owner.person_id is not None:
+                raise TielineError(f"{value} already belongs to person #{owner.person_id}")
+        pid = int(
+            conn.execute(
+                insert(t.people)
+                .values(
+                    account_id=store.account_id,
+                    name=new.name.strip(),
+                    how_met=new.how_met,
+                    relationship=new.relationship,
+                    closeness=new.closeness,
+                    created_at=now,
+                    updated_at=now,
+                    source_key=None,
+                )
+                .returning(t.people.c.id)
+            ).scalar_one()
+        )
+        for kind, value in keys:
+            h = t.handles
+            updated = conn.execute(
+                update(h)
+                .where(and_(h.c.account_id == store.account_id, h.c.kind == kind, h.c.value == value))
+                .values(person_id=pid)
+            ).rowcount
+            if updated:
+                conn.execute(
+                    update(t.participants)
+                    .where(t.participants.c.handle_id.in_(select(h.c.id).where(
+                        and_(h.c.account_id == store.account_id, h.c.kind == kind, h.c.value == value))))
+                    .values(person_id=pid)
+                )
+            else:
+                conn.execute(insert(h).values(account_id=store.account_id, person_id=pid, kind=kind, value=value))
+            conn.execute(
+                delete(t.suppressions).where(
+                    and_(t.suppressions.c.account_id == store.account_id, t.suppressions.c.kind == kind,
+                         t.suppressions.c.value == value)
+                )
+            )
+        if new.organization:
+            conn.execute(
+                insert(t.positions).values(
+                    account_id=store.account_id, person_id=pid, organization=new.organization, title=new.title
+                )
+            )
+    return pid
+
+
+def check_facts(relationship: str | None, closeness: int | None) -> None:
+    if relationship is not None and relationship not in RELATIONSHIPS:
+        raise TielineError(f"relationship must be one of {', '.join(RELATIONSHIPS)}")
+    if closeness is not None and not 1 <= closeness <= 5:
+        raise TielineError("closeness is a number from 1 (barely) to 5 (closest)")
+
+
+def summaries(conn: Connection, account_id: int, query: str | None = None) -> list[dict[str, Any]]:
+    """Every matching person with handles, current position and last contact, by name."""
+    p, h, pos = t.people, t.handles, t.positions
+    cond = p.c.account_id == account_id
+    if query:
+        q = query.lower()
+        cond = and_(
+            cond,
+            or_(
+                func.lower(p.c.name).contains(q, autoescape=True),
+                exists().where(and_(h.c.person_id == p.c.id, func.lower(h.c.value).contains(q, autoescape=True))),
+                exists().where(
+                    and_(pos.c.person_id == p.c.id, func.lower(pos.c.organization).contains(q, autoescape=True))
+                ),
+            ),
+        )
+    rows = conn.execute(select(p.c.id, p.c.name).where(cond).order_by(func.lower(p.c.name), p.c.id)).all()
+    out: dict[int, dict[str, Any]] = {
+        r.id: {"id": r.id, "name": r.name, "handles": [], "organization": None, "title": None, "last_contact": None}
+        for r in rows
+    }
+    if not out:
+        return []
+    for pid, kind, value in conn.execute(
+        select(h.c.person_id, h.c.kind, h.c.value)
+        .where(and_(h.c.account_id == account_id, h.c.person_id.is_not(None)))
+        .order_by(h.c.id)
+    ):
+        if pid in out and not value.startswith("name:"):
+            out[pid]["handles"].append({"kind": kind, "value": value})
+    for pid, org, title in conn.execute(
+        select(pos.c.person_id, pos.c.organization, pos.c.title)
+        .where(and_(pos.c.account_id == account_id, pos.c.end_date.is_(None)))
+        .order_by(pos.c.start_date.is_(None), pos.c.start_date, pos.c.id)
+    ):
+        if pid in out:
+            out[pid]["organization"], out[pid]["title"] = org, title
+    pa, i = t.participants, t.interactions
+    for pid, last in conn.execute(
+        select(pa.c.person_id, func.max(i.c.happened_at))
+        .join(i, i.c.id == pa.c.interaction_id)
+        .where(and_(pa.c.account_id == account_id, pa.c.person_id.is_not(None)))
+        .group_by(pa.c.person_id)
+    ):
+        if pid in out:
+            last_utc = utc(last)
+            out[pid]["last_contact"] = last_utc.isoformat() if last_utc else None
+    return list(out.values())
+
+
+def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
+    """Everything about one person, with where each handle and position came from, and their timeline."""
+    with store.read() as conn:
+        pid = find_person(conn, store.account_id, ref)
+        p = conn.execute(select(t.people).where(t.people.c.id == pid)).mappings().one()
+        batches = {
+            r.id: r for r in conn.execute(select(t.batches.c.id, t.batches.c.source, t.batches.c.paths).where(
+                t.batches.c.account_id == store.account_id))
+        }
+
+        def origin(batch_id: int | None) -> dict[str, Any] | None:
+            b = batches.get(batch_id) if batch_id is not None else None
+            return {"batch": b.id, "source": b.source, "file": b.paths.split("\n")[0]} if b else None
+
+        h = t.handles
+        handles = [
+            {"kind": r.kind, "value": r.value, "label": r.label, "from": origin(r.batch_id)}
+            for r in conn.execute(select(h).where(h.c.person_id == pid).order_by(h.c.id))
+            if not r.value.startswith("name:")
+        ]
+        pos = t.positions
+        positions = [
+            {
+                "organization": r.organization,
+                "title": r.title,
+                "start": r.start_date.isoformat() if r.start_date else None,
+                "end": r.end_date.isoformat() if r.end_date else None,
+                "from": origin(r.batch_id),
+            }
+            for r in conn.execute(select(pos).where(pos.c.person_id == pid).order_by(pos.c.id))
+        ]
+        notes = [r.body for r in conn.execute(select(t.notes.c.body).where(t.notes.c.person_id == pid))]
+        tags = sorted(conn.execute(select(t.tags.c.tag).where(t.tags.c.person_id == pid)).scalars())
+        timeline = timeline_of(conn, pid, limit)
+        total = conn.execute(
+            select(func.count()).select_from(t.participants).where(t.participants.c.person_id == pid)
+        ).scalar_one()
+        intro = None
+        if p["introduced_by_id"]:
+            intro = conn.execute(select(t.people.c.name).where(t.people.c.id == p["introduced_by_id"])).scalar()
+    return {
+        "id": pid,
+        "name": p["name"],
+        "given_name": p["given_name"],
+        "family_name": p["family_name"],
+        "birthday": p["birthday"].isoformat() if p["birthday"] else None,
+        "connected_on": _iso(utc(p["connected_on"])),
+        "how_met": p["how_met"],
+        "why_connected": p["why_connected"],
+        "introduced_by": intro,
+        "relationship": p["relationship"],
+        "closeness": p["closeness"],
+        "would_take_call": p["would_take_call"],
+        "handles": handles,
+        "positions": positions,
+        "notes": notes,
+        "tags": tags,
+        "interactions_total": int(total),
+        "interactions": timeline,
+    }
+
+
+def timeline_of(conn: Connection, pid: int, limit: int | None) -> list[dict[str, Any]]:
+    i, pa = t.interactions, t.participants
+    q = (
+        select(i.c.id, i.c.happened_at, i.c.channel, i.c.direction, i.c.kind, i.c.subject, i.c.group_size,
+               i.c.duration_s, i.c.batch_id)
+        .join(pa, pa.c.interaction_id == i.c.id)
+        .where(pa.c.person_id == pid)
+        .order_by(i.c.happened_at.desc(), i.c.id.desc())
+    )
+    if limit:
+        q = q.limit(limit)
+    return [
+        {
+            "id": r.id,
+            "when": _iso(utc(r.happened_at)),
+            "channel": r.channel,
+            "direction": r.direction,
+            "kind": r.kind,
+            "subject": r.subject,
+            "group_size": r.group_size,
+            "duration_s": r.duration_s,
+        }
+        for r in conn.execute(q)
+    ]
+
+
+def edit(store: Store, ref: str, **values: Any) -> int:
+    """Change what the user knows: name, closeness, would-take-call, relationship, how met, tags, notes."""
+    tags_add = values.pop("tags_add", ()) or ()
+    tags_remove = values.pop("tags_remove", ()) or ()
+    note = values.pop("note", None)
+    introduced_by = values.pop("introduced_by", None)
+    fields = {k: v for k, v in values.items() if v is not None}
+    check_facts(fields.get("relationship"), fields.get("closeness"))
+    with store.write() as conn:
+        pid = find_person(conn, store.account_id, ref)
+        if introduced_by is not None:
+            fields["introduced_by_id"] = find_person(conn, store.account_id, introduced_by)
+        if fields:
+            fields["updated_at"] = datetime.now(UTC)
+            conn.execute(update(t.people).where(t.people.c.id == pid).values(**fields))
+        for tag in tags_add:
+            if not conn.execute(select(t.tags.c.id).where(and_(t.tags.c.person_id == pid, t.tags.c.tag == tag))).first():
+                conn.execute(insert(t.tags).values(account_id=store.account_id, person_id=pid, tag=tag))
+        for tag in tags_remove:
+            conn.execute(delete(t.tags).where(and_(t.tags.c.person_id == pid, t.tags.c.tag == tag)))
+        if note:
+            conn.execute(
+                insert(t.notes).values(
+                    account_id=store.account_id, person_id=pid, body=note, created_at=datetime.now(UTC)
+                )
+            )
+    return pid
+
+
+def forget(store: Store, ref: str) -> tuple[int, str]:
+    """Delete a person and everything about them; remember their handles so imports leave them out."""
+    now = datetime.now(UTC)
+    with store.write() as conn:
+        pid = find_person(conn, store.account_id, ref)
+        name = conn.execute(select(t.people.c.name).where(t.people.c.id == pid)).scalar_one()
+        h, pa, i = t.handles, t.participants, t.interactions
+        for kind, value in conn.execute(select(h.c.kind, h.c.value).where(h.c.person_id == pid)).all():
+            if not conn.execute(
+                select(t.suppressions.c.id).where(
+                    and_(t.suppressions.c.account_id == store.account_id, t.suppressions.c.kind == kind,
+                         t.suppressions.c.value == value)
+                )
+            ).first():
+                conn.execute(
+                    insert(t.suppressions).values(account_id=store.account_id, kind=kind, value=value, created_at=now)
+                )
+        theirs = select(pa.c.interaction_id).where(pa.c.person_id == pid)
+        others = select(pa.c.interaction_id).where(
+            and_(pa.c.interaction_id.in_(theirs), or_(pa.c.person_id != pid, pa.c.person_id.is_(None)))
+        )
+        alone = [r for (r,) in conn.execute(select(i.c.id).where(and_(i.c.id.in_(theirs), i.c.id.not_in(others))))]
+        for start in range(0, len(alone), 500):
+            chunk = alone[start : start + 500]
+            conn.execute(delete(pa).where(pa.c.interaction_id.in_(chunk)))
+            conn.execute(delete(i).where(i.c.id.in_(chunk)))
+        conn.execute(delete(pa).where(pa.c.person_id == pid))
+        _forget_changes(conn, store.account_id, pid)
+        conn.execute(delete(t.merges).where(or_(t.merges.c.kept_id == pid, t.merges.c.merged_id == pid)))
+        conn.execute(update(t.people).where(t.people.c.introduced_by_id == pid).values(introduced_by_id=None))
+        for table in (t.merge_candidates,):
+            conn.execute(delete(table).where(or_(table.c.person_a == pid, table.c.person_b == pid)))
+        for table in (t.tags, t.notes, t.positions, t.handles):
+            conn.execute(delete(table).where(table.c.person_id == pid))
+        conn.execute(delete(t.people).where(t.people.c.id == pid))
+    return pid, str(name)
+
+
+def _forget_changes(conn: Connection, account_id: int, pid: int) -> None:
+    """Before-images kept for undo must not keep a forgotten person alive."""
+    ch = t.changes
+    doomed = [
+        cid
+        for cid, table_name, row_id, before in conn.execute(
+            select(ch.c.id, ch.c.table_name, ch.c.row_id, ch.c.before).where(ch.c.account_id == account_id)
+        )
+        if (table_name == "people" and row_id == pid) or (isinstance(before, dict) and before.get("person_id") == pid)
+    ]
+    for start in range(0, len(doomed), 500):
+        conn.execute(delete(ch).where(ch.c.id.in_(doomed[start : start + 500])))
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None

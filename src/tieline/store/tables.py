@@ -1,0 +1,242 @@
+"""The schema, in SQLAlchemy Core. Alembic migrations under ``migrations/`` create and evolve it.
+
+Every row belongs to an account. Rows written by an import carry the ``batch_id`` that wrote them
+and the ``source_key`` of the record they came from, so a re-import changes nothing and a batch
+can be undone.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+
+def _account() -> Column[int]:
+    return Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False)
+
+
+def _batch() -> Column[int]:
+    return Column("batch_id", Integer, ForeignKey("batches.id", ondelete="SET NULL"), nullable=True)
+
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("source", String(60), nullable=False),
+    Column("paths", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(20), nullable=False),  # running, done, undone
+    Column("stats", JSON),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("name", String(300), nullable=False),
+    Column("given_name", String(200)),
+    Column("family_name", String(200)),
+    Column("birthday", Date),
+    Column("connected_on", DateTime(timezone=True)),
+    Column("how_met", Text),
+    Column("why_connected", Text),
+    Column("introduced_by_id", Integer, ForeignKey("people.id", ondelete="SET NULL")),
+    Column("relationship", String(40)),  # family, partner, friend, colleague, mentor, acquaintance
+    Column("closeness", Integer),  # the user's own rating, 1-5
+    Column("would_take_call", Boolean),  # the user's own answer
+    Column("photo_ref", String(300)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    _batch(),
+    Column("source_key", String(300)),
+)
+Index("ix_people_account_name", people.c.account_id, people.c.name)
+
+handles = Table(
+    "handles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    # A handle seen only in one-way traffic (a newsletter) has no person until there is two-way contact.
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=True),
+    Column("kind", String(20), nullable=False),
+    Column("value", String(400), nullable=False),
+    Column("label", String(60)),
+    Column("display_name", String(300)),
+    _batch(),
+    Column("source_key", String(300)),
+    UniqueConstraint("account_id", "kind", "value", name="uq_handles_account_kind_value"),
+)
+Index("ix_handles_person", handles.c.person_id)
+
+positions = Table(
+    "positions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("organization", String(300), nullable=False),
+    Column("title", String(300)),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    _batch(),
+    Column("source_key", String(300)),
+)
+Index("ix_positions_person", positions.c.person_id)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    _batch(),
+    Column("source_key", String(300)),
+)
+Index("ix_notes_person", notes.c.person_id)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("tag", String(100), nullable=False),
+    _batch(),
+    UniqueConstraint("person_id", "tag", name="uq_tags_person_tag"),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("happened_at", DateTime(timezone=True), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("direction", String(10)),  # out, in, both; NULL when unknown
+    Column("kind", String(20), nullable=False),
+    Column("group_size", Integer, nullable=False),
+    Column("duration_s", Integer),
+    Column("thread", String(300)),
+    Column("subject", String(300)),
+    Column("bulk", Boolean, nullable=False),
+    _batch(),
+    Column("source_key", String(300), nullable=False),
+    UniqueConstraint("account_id", "source_key", name="uq_interactions_account_source_key"),
+)
+Index("ix_interactions_account_when", interactions.c.account_id, interactions.c.happened_at)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("interaction_id", Integer, ForeignKey("interactions.id", ondelete="CASCADE"), nullable=False),
+    Column("handle_id", Integer, ForeignKey("handles.id", ondelete="CASCADE")),
+    # SET NULL, not CASCADE: undoing the batch that promoted a handle to a person must leave the
+    # older interactions in place, attached to the handle again.
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="SET NULL")),
+    Column("role", String(10), nullable=False),  # sender, recipient, attendee
+)
+Index("ix_participants_interaction", participants.c.interaction_id)
+Index("ix_participants_person", participants.c.person_id)
+Index("ix_participants_handle", participants.c.handle_id)
+
+me_handles = Table(
+    "me_handles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("kind", String(20), nullable=False),
+    Column("value", String(400), nullable=False),
+    UniqueConstraint("account_id", "kind", "value", name="uq_me_handles_account_kind_value"),
+)
+
+# What `forget` leaves behind: the handles (and a name) that a later import must not bring back.
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("kind", String(20), nullable=False),
+    Column("value", String(400), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("account_id", "kind", "value", name="uq_suppressions_account_kind_value"),
+)
+
+merge_candidates = Table(
+    "merge_candidates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("person_a", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("person_b", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("status", String(20), nullable=False),  # open, merged, dismissed
+    _batch(),
+    UniqueConstraint("person_a", "person_b", name="uq_merge_candidates_pair"),
+)
+
+# Before-images of rows a batch or a merge changed, so either can be undone exactly.
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("batch_id", Integer, ForeignKey("batches.id", ondelete="CASCADE")),
+    Column("merge_id", Integer),
+    Column("table_name", String(40), nullable=False),
+    Column("row_id", Integer, nullable=False),
+    Column("op", String(10), nullable=False),  # update, delete
+    Column("before", JSON, nullable=False),
+)
+Index("ix_changes_batch", changes.c.batch_id)
+
+merges = Table(
+    "merges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("kept_id", Integer, nullable=False),
+    Column("merged_id", Integer, nullable=False),
+    Column("merged_at", DateTime(timezone=True), nullable=False),
+    Column("undone", Boolean, nullable=False),
+)
