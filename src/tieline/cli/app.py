@@ -40,15 +40,20 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="TIELINE_DB", help="Database URL or SQLite file (default: user data dir)."),
+        typer.Option(
+            "--db", envvar="TIELINE_DB", help="Database URL or SQLite file (default: user data dir)."
+        ),
     ] = None,
     region: Annotated[
-        str | None, typer.Option("--region", envvar="TIELINE_REGION", help="Default phone region, e.g. GB, US.")
+        str | None,
+        typer.Option("--region", envvar="TIELINE_REGION", help="Default phone region, e.g. GB, US."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
     ctx.obj = State(db=db, region=region)
 
 
@@ -57,9 +62,15 @@ def log_(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     what: Annotated[str, typer.Argument(help="What happened, in a few words.")],
-    channel: Annotated[str, typer.Option(help="in-person, meeting, call, email, sms, chat, letter, social")] = "in-person",
-    kind: Annotated[str, typer.Option(help="conversation, favor-given, favor-received, tidbit, intro")] = "conversation",
-    when: Annotated[str | None, typer.Option(help="When (default now), e.g. 2024-05-31 or 2024-05-31T14:00.")] = None,
+    channel: Annotated[
+        str, typer.Option(help="in-person, meeting, call, email, sms, chat, letter, social")
+    ] = "in-person",
+    kind: Annotated[
+        str, typer.Option(help="conversation, favor-given, favor-received, tidbit, intro")
+    ] = "conversation",
+    when: Annotated[
+        str | None, typer.Option(help="When (default now), e.g. 2024-05-31 or 2024-05-31T14:00.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Record a conversation, a favour given or received, a tidbit passed on, or an introduction."""
@@ -89,7 +100,9 @@ def main() -> None:
         sys.exit(1)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        err_console.print(f"[red]error:[/red] database: {reason[0] if reason else type(exc).__name__}", soft_wrap=True)
+        err_console.print(
+            f"[red]error:[/red] database: {reason[0] if reason else type(exc).__name__}", soft_wrap=True
+        )
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted: what was committed stays; run the same command again to resume")

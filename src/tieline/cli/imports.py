@@ -20,14 +20,20 @@ BIG = 5 * 1024 * 1024
 def import_(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Export files, folders or zips.")],
-    source: Annotated[str | None, typer.Option("--source", help="Force a reader (linkedin, vcard, mbox, ...).")] = None,
-    me: Annotated[list[str] | None, typer.Option("--me", help="One of your own handles (repeatable).")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Force a reader (linkedin, vcard, mbox, ...).")
+    ] = None,
+    me: Annotated[
+        list[str] | None, typer.Option("--me", help="One of your own handles (repeatable).")
+    ] = None,
     no_content: Annotated[bool, typer.Option("--no-content", help="Keep no subjects or snippets.")] = False,
     create_people: Annotated[
-        bool, typer.Option("--create-people", help="Make a person of every sender, even without two-way contact.")
+        bool,
+        typer.Option("--create-people", help="Make a person of every sender, even without two-way contact."),
     ] = False,
     day_first: Annotated[
-        bool | None, typer.Option("--day-first/--month-first", help="Date order of chat exports, when ambiguous.")
+        bool | None,
+        typer.Option("--day-first/--month-first", help="Date order of chat exports, when ambiguous."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -38,18 +44,31 @@ def import_(
     store = st.store()
     for handle in me or ():
         me_service.add(store, handle, st.region)
-    options = ImportOptions(source=source, region=st.region, content=not no_content, create_people=create_people,
-                            day_first=day_first)
+    options = ImportOptions(
+        source=source,
+        region=st.region,
+        content=not no_content,
+        create_people=create_people,
+        day_first=day_first,
+    )
     if as_json or not console.is_terminal:
         result = run_import(store, list(paths), options)
     else:
-        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
-                      transient=True) as progress:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
             task = progress.add_task("planning", total=None)
 
             def on_file(shown: str, size: int) -> None:
-                progress.update(task, description=f"importing {Path(shown).name}" + (
-                    f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""))
+                progress.update(
+                    task,
+                    description=f"importing {Path(shown).name}"
+                    + (f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""),
+                )
 
             result = run_import(store, list(paths), options, on_file=on_file)
     if as_json:
@@ -57,8 +76,15 @@ def import_(
         return
     data = result.as_json()
     table = Table("", "count", title=f"batch {data['batch']} ({data['source']})")
-    for key in ("people_created", "people_updated", "handles_added", "interactions_created", "unchanged", "skipped",
-                "merge_candidates"):
+    for key in (
+        "people_created",
+        "people_updated",
+        "handles_added",
+        "interactions_created",
+        "unchanged",
+        "skipped",
+        "merge_candidates",
+    ):
         table.add_row(key.replace("_", " "), str(data[key]))
     console.print(table)
     for reason, n in sorted(data["skip_reasons"].items(), key=lambda kv: -kv[1])[:8]:
@@ -81,9 +107,15 @@ def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] =
         return
     table = Table("batch", "when", "source", "status", "people", "interactions", "paths")
     for r in rows:
-        table.add_row(str(r["batch"]), (r["started_at"] or "")[:16].replace("T", " "), r["source"], r["status"],
-                      str(r["rows"].get("people", "")), str(r["rows"].get("interactions", "")),
-                      ", ".join(r["paths"])[:60])
+        table.add_row(
+            str(r["batch"]),
+            (r["started_at"] or "")[:16].replace("T", " "),
+            r["source"],
+            r["status"],
+            str(r["rows"].get("people", "")),
+            str(r["rows"].get("interactions", "")),
+            ", ".join(r["paths"])[:60],
+        )
     console.print(table)
 
 

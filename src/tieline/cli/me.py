@@ -13,7 +13,10 @@ app = typer.Typer(help="Your own handles: they tell tieline which messages you s
 
 
 @app.command()
-def add(ctx: typer.Context, handle: Annotated[str, typer.Argument(help="An e-mail, phone, profile URL or service:id.")]) -> None:
+def add(
+    ctx: typer.Context,
+    handle: Annotated[str, typer.Argument(help="An e-mail, phone, profile URL or service:id.")],
+) -> None:
     """Add one of your own handles."""
     st = state(ctx)
     kind, value = service.add(st.store(), handle, st.region)

@@ -11,7 +11,9 @@ from tieline.cli.common import console, emit_json, state
 from tieline.services import merge as merge_service
 from tieline.services import people as service
 
-app = typer.Typer(help="The people in your network: add, list, show, edit, merge, forget.", no_args_is_help=True)
+app = typer.Typer(
+    help="The people in your network: add, list, show, edit, merge, forget.", no_args_is_help=True
+)
 
 JSON = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -20,20 +22,37 @@ JSON = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 def add(
     ctx: typer.Context,
     name: str,
-    email: Annotated[list[str] | None, typer.Option("--email", "-e", help="An e-mail address (repeatable).")] = None,
-    phone: Annotated[list[str] | None, typer.Option("--phone", "-p", help="A phone number (repeatable).")] = None,
-    url: Annotated[list[str] | None, typer.Option("--url", help="A profile URL, e.g. LinkedIn (repeatable).")] = None,
+    email: Annotated[
+        list[str] | None, typer.Option("--email", "-e", help="An e-mail address (repeatable).")
+    ] = None,
+    phone: Annotated[
+        list[str] | None, typer.Option("--phone", "-p", help="A phone number (repeatable).")
+    ] = None,
+    url: Annotated[
+        list[str] | None, typer.Option("--url", help="A profile URL, e.g. LinkedIn (repeatable).")
+    ] = None,
     org: Annotated[str | None, typer.Option("--org", help="Where they work now.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Their job title.")] = None,
     how_met: Annotated[str | None, typer.Option("--how-met", help="How you met.")] = None,
-    relationship: Annotated[str | None, typer.Option(help="family, partner, friend, colleague, mentor, ...")] = None,
+    relationship: Annotated[
+        str | None, typer.Option(help="family, partner, friend, colleague, mentor, ...")
+    ] = None,
     closeness: Annotated[int | None, typer.Option(help="How close you feel, 1-5.")] = None,
     as_json: JSON = False,
 ) -> None:
     """Add a person by hand."""
     st = state(ctx)
-    new = service.NewPerson(name, tuple(email or ()), tuple(phone or ()), tuple(url or ()), org, title, how_met,
-                            relationship, closeness)
+    new = service.NewPerson(
+        name,
+        tuple(email or ()),
+        tuple(phone or ()),
+        tuple(url or ()),
+        org,
+        title,
+        how_met,
+        relationship,
+        closeness,
+    )
     pid = service.add(st.store(), new, st.region)
     if as_json:
         emit_json({"id": pid, "name": name})
@@ -44,7 +63,9 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    query: Annotated[str | None, typer.Option("--query", "-q", help="Part of a name, handle or organisation.")] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="Part of a name, handle or organisation.")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many (all by default).")] = None,
     as_json: JSON = False,
 ) -> None:
@@ -61,7 +82,9 @@ def list_(
     table = Table("#", "name", "organisation", "handles", "last contact")
     for r in rows:
         handles = ", ".join(h["value"] for h in r["handles"][:2]) + (" …" if len(r["handles"]) > 2 else "")
-        table.add_row(str(r["id"]), r["name"], r["organization"] or "", handles, (r["last_contact"] or "")[:10])
+        table.add_row(
+            str(r["id"]), r["name"], r["organization"] or "", handles, (r["last_contact"] or "")[:10]
+        )
     console.print(table)
     console.print(f"{len(rows)} people")
 
@@ -80,9 +103,15 @@ def show(
         emit_json(d)
         return
     console.print(f"[bold]{d['name']}[/bold]  #{d['id']}")
-    for label, key in (("connected on", "connected_on"), ("how we met", "how_met"), ("relationship", "relationship"),
-                       ("closeness", "closeness"), ("would take my call", "would_take_call"),
-                       ("introduced by", "introduced_by"), ("birthday", "birthday")):
+    for label, key in (
+        ("connected on", "connected_on"),
+        ("how we met", "how_met"),
+        ("relationship", "relationship"),
+        ("closeness", "closeness"),
+        ("would take my call", "would_take_call"),
+        ("introduced by", "introduced_by"),
+        ("birthday", "birthday"),
+    ):
         if d[key] is not None:
             console.print(f"  {label}: {d[key]}")
     for h in d["handles"]:
@@ -91,16 +120,25 @@ def show(
     for p in d["positions"]:
         span = f" ({p['start'] or '?'} – {p['end'] or 'now'})" if p["start"] or p["end"] else ""
         origin = f"  [dim](from {p['from']['file']})[/dim]" if p["from"] else ""
-        console.print(f"  works: {p['title'] + ' at ' if p['title'] else ''}{p['organization']}{span}{origin}")
+        console.print(
+            f"  works: {p['title'] + ' at ' if p['title'] else ''}{p['organization']}{span}{origin}"
+        )
     if d["tags"]:
         console.print("  tags: " + ", ".join(d["tags"]))
     for n in d["notes"]:
         console.print(f"  note: {n}")
     if d["interactions"]:
-        table = Table("when", "channel", "direction", "kind", "what", title=f"{d['interactions_total']} interactions")
+        table = Table(
+            "when", "channel", "direction", "kind", "what", title=f"{d['interactions_total']} interactions"
+        )
         for i in d["interactions"]:
-            table.add_row((i["when"] or "")[:16].replace("T", " "), i["channel"], i["direction"] or "?", i["kind"],
-                          i["subject"] or "")
+            table.add_row(
+                (i["when"] or "")[:16].replace("T", " "),
+                i["channel"],
+                i["direction"] or "?",
+                i["kind"],
+                i["subject"] or "",
+            )
         console.print(table)
     else:
         console.print("  no interactions yet")
@@ -112,9 +150,13 @@ def edit(
     person: str,
     name: Annotated[str | None, typer.Option(help="A new name.")] = None,
     closeness: Annotated[int | None, typer.Option(help="How close you feel, 1-5.")] = None,
-    call: Annotated[bool | None, typer.Option("--would-take-call/--would-not-take-call",
-                                              help="Would they take your call?")] = None,
-    relationship: Annotated[str | None, typer.Option(help="family, partner, friend, colleague, mentor, ...")] = None,
+    call: Annotated[
+        bool | None,
+        typer.Option("--would-take-call/--would-not-take-call", help="Would they take your call?"),
+    ] = None,
+    relationship: Annotated[
+        str | None, typer.Option(help="family, partner, friend, colleague, mentor, ...")
+    ] = None,
     how_met: Annotated[str | None, typer.Option("--how-met")] = None,
     why_connected: Annotated[str | None, typer.Option("--why-connected")] = None,
     introduced_by: Annotated[str | None, typer.Option("--introduced-by", help="Who introduced you.")] = None,
@@ -124,9 +166,20 @@ def edit(
 ) -> None:
     """Change what only you know about someone."""
     st = state(ctx)
-    pid = service.edit(st.store(), person, name=name, closeness=closeness, would_take_call=call,
-                       relationship=relationship, how_met=how_met, why_connected=why_connected,
-                       introduced_by=introduced_by, tags_add=tag, tags_remove=untag, note=note)
+    pid = service.edit(
+        st.store(),
+        person,
+        name=name,
+        closeness=closeness,
+        would_take_call=call,
+        relationship=relationship,
+        how_met=how_met,
+        why_connected=why_connected,
+        introduced_by=introduced_by,
+        tags_add=tag,
+        tags_remove=untag,
+        note=note,
+    )
     console.print(f"Updated #{pid}.")
 
 
@@ -155,7 +208,9 @@ def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
         return
     table = Table("#a", "name", "#b", "name", "why", "score")
     for r in rows:
-        table.add_row(str(r["person_a"]), r["name_a"], str(r["person_b"]), r["name_b"], r["reason"], f"{r['score']:.2f}")
+        table.add_row(
+            str(r["person_a"]), r["name_a"], str(r["person_b"]), r["name_b"], r["reason"], f"{r['score']:.2f}"
+        )
     console.print(table)
     console.print(f"{len(rows)} possible duplicates")
 

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from tieline.errors import SourceError
-from tieline.ingest.context import Context, Counts
 from tieline.ingest.contacts import write_contact
+from tieline.ingest.context import Context, Counts
 from tieline.ingest.history import HistoryWriter
 from tieline.ingest.index import HandleIndex
 from tieline.ingest.matching import Matcher
@@ -100,7 +100,10 @@ def run_import(
             ).scalar_one()
         )
     read_options = ReadOptions(
-        default_region=options.region, day_first=options.day_first, content=options.content, extra=options.extra
+        default_region=options.region,
+        day_first=options.day_first,
+        content=options.content,
+        extra=options.extra,
     )
     for item in planned:
         if on_file is not None:
@@ -133,8 +136,14 @@ def _import_file(
     tx = conn.begin()
     try:
         ctx = Context(
-            conn, store.account_id, batch_id, HandleIndex.load(conn, store.account_id, options.region), counts, now,
-            content=options.content, create_people=options.create_people,
+            conn,
+            store.account_id,
+            batch_id,
+            HandleIndex.load(conn, store.account_id, options.region),
+            counts,
+            now,
+            content=options.content,
+            create_people=options.create_people,
         )
         history = HistoryWriter(ctx)
         matcher = Matcher()
@@ -156,7 +165,9 @@ def _import_file(
             elif isinstance(rec, Skipped):
                 counts.skip(rec.reason)
                 if len(errors) < MAX_LISTED:
-                    errors.append({"file": _shown(item, rec.file), "record": rec.record, "reason": rec.reason})
+                    errors.append(
+                        {"file": _shown(item, rec.file), "record": rec.record, "reason": rec.reason}
+                    )
         history.flush()
         tx.commit()
     except KeyboardInterrupt:
@@ -196,7 +207,9 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _finish(store: Store, batch_id: int, status: str, counts: Counts, errors: list[dict[str, str | None]]) -> None:
+def _finish(
+    store: Store, batch_id: int, status: str, counts: Counts, errors: list[dict[str, str | None]]
+) -> None:
     stats = asdict(counts) | {"errors": len(errors)}
     with store.write() as conn:
         conn.execute(
@@ -212,6 +225,8 @@ def batch_row_counts(conn: Connection, batch_id: int) -> dict[str, int]:
     for table in TRACKED:
         if "batch_id" in table.c:
             out[table.name] = int(
-                conn.execute(select(func.count()).select_from(table).where(table.c.batch_id == batch_id)).scalar_one()
+                conn.execute(
+                    select(func.count()).select_from(table).where(table.c.batch_id == batch_id)
+                ).scalar_one()
             )
     return out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import and_, insert, select, update
 
 from tieline.ingest.context import Context, utc
@@ -65,7 +68,9 @@ def write_contact(ctx: Context, rec: ContactRecord, matcher: Matcher) -> None:
             ctx.log_change(t.handles, int(entry[0]))  # type: ignore[arg-type]
             ctx.conn.execute(update(t.handles).where(t.handles.c.id == entry[0]).values(person_id=person_id))
             ctx.conn.execute(
-                update(t.participants).where(t.participants.c.handle_id == entry[0]).values(person_id=person_id)
+                update(t.participants)
+                .where(t.participants.c.handle_id == entry[0])
+                .values(person_id=person_id)
             )
             entry[1] = person_id
             changed = True
@@ -167,9 +172,9 @@ def _write_positions(ctx: Context, person_id: int, rec: ContactRecord) -> bool:
     return changed
 
 
-def _same_position(p: Position, existing: list[object]) -> bool:
+def _same_position(p: Position, existing: Sequence[Any]) -> bool:
     for row in existing:
-        org, title, start = row.organization, row.title, row.start_date  # type: ignore[attr-defined]
+        org, title, start = row.organization, row.title, row.start_date
         if org.casefold() != p.organization.casefold():
             continue
         if p.start is not None and start is not None and p.start != start:

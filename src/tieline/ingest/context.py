@@ -54,7 +54,9 @@ class Context:
             )
         )
 
-    def add_handle(self, person_id: int | None, key: Key, label: str | None, name: str | None, source_key: str) -> int:
+    def add_handle(
+        self, person_id: int | None, key: Key, label: str | None, name: str | None, source_key: str
+    ) -> int:
         hid = self.conn.execute(
             insert(t.handles)
             .values(

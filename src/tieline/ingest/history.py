@@ -55,11 +55,21 @@ class HistoryWriter:
         self.pending.clear()
         if not rows:
             return
-        ids = ctx.conn.execute(
-            insert(t.interactions).returning(t.interactions.c.id, sort_by_parameter_order=True), rows
-        ).scalars().all()
+        ids = (
+            ctx.conn.execute(
+                insert(t.interactions).returning(t.interactions.c.id, sort_by_parameter_order=True), rows
+            )
+            .scalars()
+            .all()
+        )
         prows = [
-            {"account_id": ctx.account_id, "interaction_id": iid, "handle_id": hid, "person_id": pid, "role": role}
+            {
+                "account_id": ctx.account_id,
+                "interaction_id": iid,
+                "handle_id": hid,
+                "person_id": pid,
+                "role": role,
+            }
             for iid, people in zip(ids, parts, strict=True)
             for hid, pid, role in people
         ]
@@ -80,7 +90,9 @@ class HistoryWriter:
             )
         return found
 
-    def _resolve(self, rec: InteractionRecord) -> tuple[dict[str, Any], list[tuple[int, int | None, str]]] | None:
+    def _resolve(
+        self, rec: InteractionRecord
+    ) -> tuple[dict[str, Any], list[tuple[int, int | None, str]]] | None:
         ctx = self.ctx
         sender = self._handle(rec.sender) if rec.sender is not None else None
         direction: Direction | None = rec.direction
@@ -159,7 +171,9 @@ class HistoryWriter:
         pid = ctx.new_person(name, source_key=f"handle:{row.value}"[:300])
         ctx.log_change(h, hid)
         ctx.conn.execute(update(h).where(h.c.id == hid).values(person_id=pid))
-        ctx.conn.execute(update(t.participants).where(t.participants.c.handle_id == hid).values(person_id=pid))
+        ctx.conn.execute(
+            update(t.participants).where(t.participants.c.handle_id == hid).values(person_id=pid)
+        )
         ctx.index.by_id[hid][1] = pid
         return pid
 

@@ -40,7 +40,9 @@ class HandleIndex:
             (k, v) for k, v in conn.execute(select(s.c.kind, s.c.value).where(s.c.account_id == account_id))
         }
         m = t.me_handles
-        index.me = {(k, v) for k, v in conn.execute(select(m.c.kind, m.c.value).where(m.c.account_id == account_id))}
+        index.me = {
+            (k, v) for k, v in conn.execute(select(m.c.kind, m.c.value).where(m.c.account_id == account_id))
+        }
         return index
 
     def put(self, key: Key, handle_id: int, person_id: int | None) -> None:

@@ -19,9 +19,33 @@ from tieline.records import ContactRecord
 from tieline.store import tables as t
 
 FREE_MAIL = frozenset(
-    "gmail.com googlemail.com yahoo.com yahoo.co.uk hotmail.com outlook.com live.com msn.com aol.com "
-    "icloud.com me.com mac.com proton.me protonmail.com gmx.de gmx.net web.de mail.ru yandex.ru qq.com "
-    "163.com 126.com fastmail.com hey.com zoho.com".split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.ru",
+        "yandex.ru",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "fastmail.com",
+        "hey.com",
+        "zoho.com",
+    ]
 )
 SIMILAR = 88.0
 
@@ -46,7 +70,9 @@ class Matcher:
 
     def load(self, ctx: Context) -> None:
         names = dict(
-            ctx.conn.execute(select(t.people.c.id, t.people.c.name).where(t.people.c.account_id == ctx.account_id))
+            ctx.conn.execute(
+                select(t.people.c.id, t.people.c.name).where(t.people.c.account_id == ctx.account_id)
+            )
         )
         pos = t.positions
         for pid, org in ctx.conn.execute(

@@ -15,7 +15,10 @@ BY_NAME = {table.name: table for table in (*TRACKED, t.participants, t.me_handle
 
 def marks(conn: Connection) -> dict[str, int]:
     """The highest id in each table now; rows above it were written later."""
-    return {table.name: int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) for table in MARKED}
+    return {
+        table.name: int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+        for table in MARKED
+    }
 
 
 def undo_since(conn: Connection, account_id: int, batch_id: int, since: dict[str, int] | None = None) -> None:

@@ -17,7 +17,11 @@ from tieline.store.db import Store
 def listing(store: Store) -> list[dict[str, Any]]:
     b = t.batches
     with store.read() as conn:
-        rows = conn.execute(select(b).where(b.c.account_id == store.account_id).order_by(b.c.id)).mappings().all()
+        rows = (
+            conn.execute(select(b).where(b.c.account_id == store.account_id).order_by(b.c.id))
+            .mappings()
+            .all()
+        )
         out = []
         for r in rows:
             started = utc(r["started_at"])

@@ -15,7 +15,13 @@ from tieline.store.db import Store
 
 KINDS = ("conversation", "favor-given", "favor-received", "tidbit", "intro")
 CHANNELS = ("in-person", "meeting", "call", "email", "sms", "chat", "letter", "social", "note")
-DIRECTION = {"favor-given": "out", "tidbit": "out", "intro": "out", "favor-received": "in", "conversation": "both"}
+DIRECTION = {
+    "favor-given": "out",
+    "tidbit": "out",
+    "intro": "out",
+    "favor-received": "in",
+    "conversation": "both",
+}
 
 
 def parse_when(text: str | None) -> datetime:
@@ -23,14 +29,21 @@ def parse_when(text: str | None) -> datetime:
     if not text:
         return datetime.now(UTC)
     try:
-        value = dateparser.isoparse(text) if text[:4].isdigit() else dateparser.parse(text, dayfirst=False)
+        value: datetime = (
+            dateparser.isoparse(text) if text[:4].isdigit() else dateparser.parse(text, dayfirst=False)
+        )
     except (ValueError, OverflowError):
         raise TielineError(f"{text!r} is not a date (try 2024-05-31 or 2024-05-31T14:00)") from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def log(
-    store: Store, ref: str, what: str, channel: str = "in-person", kind: str = "conversation", when: str | None = None
+    store: Store,
+    ref: str,
+    what: str,
+    channel: str = "in-person",
+    kind: str = "conversation",
+    when: str | None = None,
 ) -> int:
     if kind not in KINDS:
         raise TielineError(f"kind must be one of {', '.join(KINDS)}")
@@ -57,10 +70,16 @@ def log(
             ).scalar_one()
         )
         h = t.handles
-        hid = conn.execute(select(h.c.id).where(and_(h.c.person_id == pid)).order_by(h.c.id).limit(1)).scalar()
+        hid = conn.execute(
+            select(h.c.id).where(and_(h.c.person_id == pid)).order_by(h.c.id).limit(1)
+        ).scalar()
         conn.execute(
             insert(t.participants).values(
-                account_id=store.account_id, interaction_id=iid, handle_id=hid, person_id=pid, role="recipient"
+                account_id=store.account_id,
+                interaction_id=iid,
+                handle_id=hid,
+                person_id=pid,
+                role="recipient",
             )
         )
     return iid

@@ -26,24 +26,40 @@ def find_person(conn: Connection, account_id: int, ref: str) -> int:
         h = t.handles
         found = conn.execute(
             select(h.c.person_id).where(
-                and_(h.c.account_id == account_id, h.c.kind == key[0], h.c.value == key[1], h.c.person_id.is_not(None))
+                and_(
+                    h.c.account_id == account_id,
+                    h.c.kind == key[0],
+                    h.c.value == key[1],
+                    h.c.person_id.is_not(None),
+                )
             )
         ).scalar()
         if found is not None:
             return int(found)
     exact = conn.execute(
-        select(p.c.id, p.c.name).where(and_(p.c.account_id == account_id, func.lower(p.c.name) == ref.lower()))
+        select(p.c.id, p.c.name).where(
+            and_(p.c.account_id == account_id, func.lower(p.c.name) == ref.lower())
+        )
     ).all()
     if len(exact) == 1:
         return int(exact[0].id)
-    rows = exact or conn.execute(
-        select(p.c.id, p.c.name)
-        .where(and_(p.c.account_id == account_id, func.lower(p.c.name).contains(ref.lower(), autoescape=True)))
-        .limit(6)
-    ).all()
+    rows = (
+        exact
+        or conn.execute(
+            select(p.c.id, p.c.name)
+            .where(
+                and_(
+                    p.c.account_id == account_id, func.lower(p.c.name).contains(ref.lower(), autoescape=True)
+                )
+            )
+            .limit(6)
+        ).all()
+    )
     if not rows:
         raise NotFound(f"no person matches {ref!r}")
     if len(rows) > 1:
         shown = ", ".join(f"#{r.id} {r.name}" for r in rows[:5])
-        raise Ambiguous(f"{ref!r} matches more than one person ({shown}{', ...' if len(rows) > 5 else ''}); use the #id")
+        raise Ambiguous(
+            f"{ref!r} matches more than one person ({shown}{', ...' if len(rows) > 5 else ''}); use the #id"
+        )
     return int(rows[0].id)

@@ -17,7 +17,9 @@ def add(store: Store, handle: str, region: str | None = None) -> tuple[str, str]
     with store.write() as conn:
         m = t.me_handles
         if not conn.execute(
-            select(m.c.id).where(and_(m.c.account_id == store.account_id, m.c.kind == key[0], m.c.value == key[1]))
+            select(m.c.id).where(
+                and_(m.c.account_id == store.account_id, m.c.kind == key[0], m.c.value == key[1])
+            )
         ).first():
             conn.execute(insert(m).values(account_id=store.account_id, kind=key[0], value=key[1]))
     return key

@@ -26,8 +26,13 @@ def merge(store: Store, keep_ref: str, other_ref: str) -> int:
         merge_id = int(
             conn.execute(
                 insert(t.merges)
-                .values(account_id=store.account_id, kept_id=keep, merged_id=other, merged_at=datetime.now(UTC),
-                        undone=False)
+                .values(
+                    account_id=store.account_id,
+                    kept_id=keep,
+                    merged_id=other,
+                    merged_at=datetime.now(UTC),
+                    undone=False,
+                )
                 .returning(t.merges.c.id)
             ).scalar_one()
         )
@@ -35,9 +40,22 @@ def merge(store: Store, keep_ref: str, other_ref: str) -> int:
         other_row = conn.execute(select(t.people).where(t.people.c.id == other)).mappings().one()
         _log(conn, store.account_id, merge_id, t.people, keep_row, "update")
         _log(conn, store.account_id, merge_id, t.people, other_row, "delete")
-        fill = {k: other_row[k] for k in ("given_name", "family_name", "birthday", "connected_on", "how_met",
-                                          "why_connected", "relationship", "closeness", "would_take_call", "photo_ref")
-                if keep_row[k] is None and other_row[k] is not None}
+        fill = {
+            k: other_row[k]
+            for k in (
+                "given_name",
+                "family_name",
+                "birthday",
+                "connected_on",
+                "how_met",
+                "why_connected",
+                "relationship",
+                "closeness",
+                "would_take_call",
+                "photo_ref",
+            )
+            if keep_row[k] is None and other_row[k] is not None
+        }
         if fill:
             conn.execute(update(t.people).where(t.people.c.id == keep).values(**fill))
         keep_tags = set(conn.execute(select(t.tags.c.tag).where(t.tags.c.person_id == keep)).scalars())
@@ -50,12 +68,16 @@ def merge(store: Store, keep_ref: str, other_ref: str) -> int:
                 _log(conn, store.account_id, merge_id, table, row, "update")
                 conn.execute(update(table).where(table.c.id == row["id"]).values(person_id=keep))
         mc = t.merge_candidates
-        for row in conn.execute(
-            select(mc).where(or_(mc.c.person_a == other, mc.c.person_b == other))
-        ).mappings().all():
+        for row in (
+            conn.execute(select(mc).where(or_(mc.c.person_a == other, mc.c.person_b == other)))
+            .mappings()
+            .all()
+        ):
             _log(conn, store.account_id, merge_id, mc, row, "delete")
             conn.execute(delete(mc).where(mc.c.id == row["id"]))
-        conn.execute(update(t.people).where(t.people.c.introduced_by_id == other).values(introduced_by_id=keep))
+        conn.execute(
+            update(t.people).where(t.people.c.introduced_by_id == other).values(introduced_by_id=keep)
+        )
         conn.execute(delete(t.people).where(t.people.c.id == other))
     return merge_id
 
@@ -93,8 +115,15 @@ def candidates(store: Store) -> list[dict[str, Any]]:
     a, b = p.alias("a"), p.alias("b")
     with store.read() as conn:
         rows = conn.execute(
-            select(mc.c.id, mc.c.person_a, a.c.name.label("name_a"), mc.c.person_b, b.c.name.label("name_b"),
-                   mc.c.reason, mc.c.score)
+            select(
+                mc.c.id,
+                mc.c.person_a,
+                a.c.name.label("name_a"),
+                mc.c.person_b,
+                b.c.name.label("name_b"),
+                mc.c.reason,
+                mc.c.score,
+            )
             .join(a, a.c.id == mc.c.person_a)
             .join(b, b.c.id == mc.c.person_b)
             .where(and_(mc.c.account_id == store.account_id, mc.c.status == "open"))
@@ -106,7 +135,11 @@ def candidates(store: Store) -> list[dict[str, Any]]:
 def _log(conn: Connection, account_id: int, merge_id: int, table: Any, row: Any, op: str) -> None:
     conn.execute(
         insert(t.changes).values(
-            account_id=account_id, merge_id=merge_id, table_name=table.name, row_id=row["id"], op=op,
+            account_id=account_id,
+            merge_id=merge_id,
+            table_name=table.name,
+            row_id=row["id"],
+            op=op,
             before=to_json(dict(row)),
         )
     )

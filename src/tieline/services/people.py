@@ -48,7 +48,11 @@ def add(store: Store, new: NewPerson, region: str | None = None) -> int:
         for kind, value in keys:
             owner = conn.execute(
                 select(t.handles.c.person_id).where(
-                    and_(t.handles.c.account_id == store.account_id, t.handles.c.kind == kind, t.handles.c.value == value)
+                    and_(
+                        t.handles.c.account_id == store.account_id,
+                        t.handles.c.kind == kind,
+                        t.handles.c.value == value,
+                    )
                 )
             ).first()
             if owner is not None and owner.person_id is not None:
@@ -79,16 +83,26 @@ def add(store: Store, new: NewPerson, region: str | None = None) -> int:
             if updated:
                 conn.execute(
                     update(t.participants)
-                    .where(t.participants.c.handle_id.in_(select(h.c.id).where(
-                        and_(h.c.account_id == store.account_id, h.c.kind == kind, h.c.value == value))))
+                    .where(
+                        t.participants.c.handle_id.in_(
+                            select(h.c.id).where(
+                                and_(h.c.account_id == store.account_id, h.c.kind == kind, h.c.value == value)
+                            )
+                        )
+                    )
                     .values(person_id=pid)
                 )
             else:
-                conn.execute(insert(h).values(account_id=store.account_id, person_id=pid, kind=kind, value=value))
+                conn.execute(
+                    insert(h).values(account_id=store.account_id, person_id=pid, kind=kind, value=value)
+                )
             conn.execute(
                 delete(t.suppressions).where(
-                    and_(t.suppressions.c.account_id == store.account_id, t.suppressions.c.kind == kind,
-                         t.suppressions.c.value == value)
+                    and_(
+                        t.suppressions.c.account_id == store.account_id,
+                        t.suppressions.c.kind == kind,
+                        t.suppressions.c.value == value,
+                    )
                 )
             )
         if new.organization:
@@ -117,15 +131,26 @@ def summaries(conn: Connection, account_id: int, query: str | None = None) -> li
             cond,
             or_(
                 func.lower(p.c.name).contains(q, autoescape=True),
-                exists().where(and_(h.c.person_id == p.c.id, func.lower(h.c.value).contains(q, autoescape=True))),
                 exists().where(
-                    and_(pos.c.person_id == p.c.id, func.lower(pos.c.organization).contains(q, autoescape=True))
+                    and_(h.c.person_id == p.c.id, func.lower(h.c.value).contains(q, autoescape=True))
+                ),
+                exists().where(
+                    and_(
+                        pos.c.person_id == p.c.id, func.lower(pos.c.organization).contains(q, autoescape=True)
+                    )
                 ),
             ),
         )
     rows = conn.execute(select(p.c.id, p.c.name).where(cond).order_by(func.lower(p.c.name), p.c.id)).all()
     out: dict[int, dict[str, Any]] = {
-        r.id: {"id": r.id, "name": r.name, "handles": [], "organization": None, "title": None, "last_contact": None}
+        r.id: {
+            "id": r.id,
+            "name": r.name,
+            "handles": [],
+            "organization": None,
+            "title": None,
+            "last_contact": None,
+        }
         for r in rows
     }
     if not out:
@@ -163,8 +188,12 @@ def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
         pid = find_person(conn, store.account_id, ref)
         p = conn.execute(select(t.people).where(t.people.c.id == pid)).mappings().one()
         batches = {
-            r.id: r for r in conn.execute(select(t.batches.c.id, t.batches.c.source, t.batches.c.paths).where(
-                t.batches.c.account_id == store.account_id))
+            r.id: r
+            for r in conn.execute(
+                select(t.batches.c.id, t.batches.c.source, t.batches.c.paths).where(
+                    t.batches.c.account_id == store.account_id
+                )
+            )
         }
 
         def origin(batch_id: int | None) -> dict[str, Any] | None:
@@ -196,7 +225,9 @@ def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
         ).scalar_one()
         intro = None
         if p["introduced_by_id"]:
-            intro = conn.execute(select(t.people.c.name).where(t.people.c.id == p["introduced_by_id"])).scalar()
+            intro = conn.execute(
+                select(t.people.c.name).where(t.people.c.id == p["introduced_by_id"])
+            ).scalar()
     return {
         "id": pid,
         "name": p["name"],
@@ -222,8 +253,17 @@ def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
 def timeline_of(conn: Connection, pid: int, limit: int | None) -> list[dict[str, Any]]:
     i, pa = t.interactions, t.participants
     q = (
-        select(i.c.id, i.c.happened_at, i.c.channel, i.c.direction, i.c.kind, i.c.subject, i.c.group_size,
-               i.c.duration_s, i.c.batch_id)
+        select(
+            i.c.id,
+            i.c.happened_at,
+            i.c.channel,
+            i.c.direction,
+            i.c.kind,
+            i.c.subject,
+            i.c.group_size,
+            i.c.duration_s,
+            i.c.batch_id,
+        )
         .join(pa, pa.c.interaction_id == i.c.id)
         .where(pa.c.person_id == pid)
         .order_by(i.c.happened_at.desc(), i.c.id.desc())
@@ -261,7 +301,9 @@ def edit(store: Store, ref: str, **values: Any) -> int:
             fields["updated_at"] = datetime.now(UTC)
             conn.execute(update(t.people).where(t.people.c.id == pid).values(**fields))
         for tag in tags_add:
-            if not conn.execute(select(t.tags.c.id).where(and_(t.tags.c.person_id == pid, t.tags.c.tag == tag))).first():
+            if not conn.execute(
+                select(t.tags.c.id).where(and_(t.tags.c.person_id == pid, t.tags.c.tag == tag))
+            ).first():
                 conn.execute(insert(t.tags).values(account_id=store.account_id, person_id=pid, tag=tag))
         for tag in tags_remove:
             conn.execute(delete(t.tags).where(and_(t.tags.c.person_id == pid, t.tags.c.tag == tag)))
@@ -284,18 +326,25 @@ def forget(store: Store, ref: str) -> tuple[int, str]:
         for kind, value in conn.execute(select(h.c.kind, h.c.value).where(h.c.person_id == pid)).all():
             if not conn.execute(
                 select(t.suppressions.c.id).where(
-                    and_(t.suppressions.c.account_id == store.account_id, t.suppressions.c.kind == kind,
-                         t.suppressions.c.value == value)
+                    and_(
+                        t.suppressions.c.account_id == store.account_id,
+                        t.suppressions.c.kind == kind,
+                        t.suppressions.c.value == value,
+                    )
                 )
             ).first():
                 conn.execute(
-                    insert(t.suppressions).values(account_id=store.account_id, kind=kind, value=value, created_at=now)
+                    insert(t.suppressions).values(
+                        account_id=store.account_id, kind=kind, value=value, created_at=now
+                    )
                 )
         theirs = select(pa.c.interaction_id).where(pa.c.person_id == pid)
         others = select(pa.c.interaction_id).where(
             and_(pa.c.interaction_id.in_(theirs), or_(pa.c.person_id != pid, pa.c.person_id.is_(None)))
         )
-        alone = [r for (r,) in conn.execute(select(i.c.id).where(and_(i.c.id.in_(theirs), i.c.id.not_in(others))))]
+        alone = [
+            r for (r,) in conn.execute(select(i.c.id).where(and_(i.c.id.in_(theirs), i.c.id.not_in(others))))
+        ]
         for start in range(0, len(alone), 500):
             chunk = alone[start : start + 500]
             conn.execute(delete(pa).where(pa.c.interaction_id.in_(chunk)))
@@ -320,7 +369,8 @@ def _forget_changes(conn: Connection, account_id: int, pid: int) -> None:
         for cid, table_name, row_id, before in conn.execute(
             select(ch.c.id, ch.c.table_name, ch.c.row_id, ch.c.before).where(ch.c.account_id == account_id)
         )
-        if (table_name == "people" and row_id == pid) or (isinstance(before, dict) and before.get("person_id") == pid)
+        if (table_name == "people" and row_id == pid)
+        or (isinstance(before, dict) and before.get("person_id") == pid)
     ]
     for start in range(0, len(doomed), 500):
         conn.execute(delete(ch).where(ch.c.id.in_(doomed[start : start + 500])))

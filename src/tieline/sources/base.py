@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from tieline.records import Record, ReadOptions
+from tieline.records import ReadOptions, Record
 
 
 class Reader(Protocol):

@@ -67,7 +67,7 @@ def readers() -> list[Reader]:
 
 def by_name(name: str) -> Reader:
     for reader in readers():
-        if reader.NAME == name:
+        if name == reader.NAME:
             return reader
     known = ", ".join(sorted(r.NAME for r in readers()))
     raise SourceError(name, None, f"unknown source kind (known: {known})")

@@ -1,0 +1,1 @@
+"""The bundled sample network behind `tieline demo`."""
