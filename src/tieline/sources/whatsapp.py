@@ -300,7 +300,7 @@ def _messages(
 
     def emit(msg: _Message) -> InteractionRecord:
         nonlocal last_key, repeat
-        text = "\n".join(msg.text)
+        text = "\n".join(msg.text).rstrip()
         basis = f"{file}\x1f{msg.when.isoformat()}\x1f{msg.author}\x1f{text}"
         repeat = repeat + 1 if basis == last_key else 0
         last_key = basis
