@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tieline.errors import SourceError
-from tieline.records import Handle, InteractionRecord, Participant, Record, ReadOptions, Skipped
+from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources.base import head_text
 
 NAME = "facebook_messages"
 
 SNIPPET = 140
 MAX_BYTES = 200 * 1024 * 1024
+# Reactions and poll events arrive as messages from the reacting person.
+_REACTION = re.compile(
+    r"(?:^|\s)(?:reacted .* to your message|liked a message|to your message\s*$)", re.IGNORECASE
+)
 _SYSTEM_TYPES = {"Subscribe": "joined the conversation", "Unsubscribe": "left the conversation"}
 
 
@@ -84,9 +89,15 @@ def _text(msg: dict[str, Any]) -> str:
     if isinstance(content, str):
         return fix_text(content)
     share = msg.get("share")
-    if isinstance(share, dict) and isinstance(share.get("link"), str):
-        return share["link"]
-    for key, label in (("photos", "[photo]"), ("videos", "[video]"), ("audio_files", "[audio]"), ("gifs", "[gif]")):
+    link = share.get("link") if isinstance(share, dict) else None
+    if isinstance(link, str):
+        return link
+    for key, label in (
+        ("photos", "[photo]"),
+        ("videos", "[video]"),
+        ("audio_files", "[audio]"),
+        ("gifs", "[gif]"),
+    ):
         if msg.get(key):
             return label
     if msg.get("sticker"):
@@ -110,7 +121,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
         people = {n: Participant(handles=(Handle("chat", f"{service}:{n}"),), name=n) for n in names}
         title = fix_text(data["title"]) if isinstance(data.get("title"), str) else None
         thread_path = data.get("thread_path") if isinstance(data.get("thread_path"), str) else None
-        thread_id = thread_path or title or "\x1f".join(sorted(names))
+        thread_id = thread_path or title or ", ".join(sorted(names))
         group_size = max(2, len(people))
         for pos, msg in enumerate(data["messages"], start=1):
             yield _message(file, pos, msg, people, service, thread_id, group_size, options)
@@ -141,11 +152,15 @@ def _message(
         return Skipped(file, where, "no sender")
     stamp = msg.get("timestamp_ms")
     try:
+        if not isinstance(stamp, int | float | str):
+            raise TypeError
         when = datetime.fromtimestamp(int(stamp) / 1000, tz=UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         return Skipped(file, where, "no readable timestamp")
     author = fix_text(sender_name)
     text = _text(msg)
+    if _REACTION.search(text):
+        return Skipped(file, where, "reaction, not a message")
     call = kind == "Call"
     duration = msg.get("call_duration") if call else None
     basis = "\x1f".join((thread_id, str(stamp), author, text))

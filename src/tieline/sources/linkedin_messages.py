@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tieline.errors import SourceError
-from tieline.records import Direction, Handle, InteractionRecord, Participant, Record, ReadOptions, Skipped
+from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources.base import head
 
 NAME = "linkedin_messages"
@@ -69,7 +69,7 @@ def sniff(path: Path) -> float:
         if not path.is_file():
             return 0.0
         cols = set(_header(path))
-        if _V2_NEEDS <= cols or _V1_NEEDS <= cols:
+        if cols >= _V2_NEEDS or cols >= _V1_NEEDS:
             return 0.9
         return 0.0
     except Exception:  # noqa: BLE001 - sniff must never raise
@@ -118,8 +118,10 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
             if header is None:
                 raise SourceError(str(path), None, "empty file")
             cols = {c.strip().upper(): i for i, c in enumerate(header)}
-            if not (_V2_NEEDS <= cols.keys() or _V1_NEEDS <= cols.keys()):
-                raise SourceError(str(path), 1, "not a LinkedIn messages file (no FROM/TO/DATE/CONTENT header)")
+            if not (cols.keys() >= _V2_NEEDS or cols.keys() >= _V1_NEEDS):
+                raise SourceError(
+                    str(path), 1, "not a LinkedIn messages file (no FROM/TO/DATE/CONTENT header)"
+                )
             v2 = "CONVERSATION ID" in cols
             for row in rows:
                 row_no += 1

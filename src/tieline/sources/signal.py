@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tieline.errors import SourceError
-from tieline.records import InteractionRecord, Record, ReadOptions, Skipped
+from tieline.records import InteractionRecord, ReadOptions, Record, Skipped
 from tieline.sources.base import head_text
 from tieline.sources.whatsapp import participant
 
@@ -70,7 +70,9 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     try:
         headers, authors = _authors(path)
         if headers == 0:
-            raise SourceError(str(path), 1, 'no Signal message lines ("[YYYY-MM-DD, HH:MM] name: text") found')
+            raise SourceError(
+                str(path), 1, 'no Signal message lines ("[YYYY-MM-DD, HH:MM] name: text") found'
+            )
         people = {a: participant("signal", a) for a in authors}
         group_size = max(2, len(authors))
         current: tuple[datetime, str, list[str]] | None = None
@@ -108,7 +110,13 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
                 continue
             try:
                 when = datetime(
-                    int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"] or 0), tzinfo=UTC
+                    int(m["y"]),
+                    int(m["mo"]),
+                    int(m["d"]),
+                    int(m["h"]),
+                    int(m["mi"]),
+                    int(m["s"] or 0),
+                    tzinfo=UTC,
                 )
             except ValueError:
                 yield Skipped(file, f"line {lineno}", "impossible date or time in the message header")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tieline.errors import SourceError
-from tieline.records import Direction, Handle, InteractionRecord, Participant, Record, ReadOptions, Skipped
+from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources.base import head
 
 NAME = "sms_backup"
@@ -32,7 +32,9 @@ _REF_RUN = re.compile(rb"(?:&#(?:[xX][0-9a-fA-F]{1,8}|[0-9]{1,10});)+")
 _REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
 # A run of references (complete or cut off) touching the end of a chunk is kept for the next one,
 # so a surrogate pair is never split between chunks.
-_TAIL = re.compile(rb"(?:&#(?:[xX][0-9a-fA-F]{0,8}|[0-9]{0,10});)*(?:&(?:#(?:[xX][0-9a-fA-F]{0,8}|[0-9]{0,10}))?)?\Z")
+_TAIL = re.compile(
+    rb"(?:&#(?:[xX][0-9a-fA-F]{0,8}|[0-9]{0,10});)*(?:&(?:#(?:[xX][0-9a-fA-F]{0,8}|[0-9]{0,10}))?)?\Z"
+)
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NULLS = {"", "null", "(unknown)", "unknown", "-1", "-2", "-3"}
 
@@ -257,9 +259,13 @@ def _mms(file: str, where: str, e: ET.Element, options: ReadOptions) -> Record:
     people = tuple(_person(n, name) for n in numbers)
     sender = None
     if direction == "in" and sender_number:
-        sender = next((p for p in people if p.handles[0].value == sender_number), _person(sender_number, None))
+        sender = next(
+            (p for p in people if p.handles[0].value == sender_number), _person(sender_number, None)
+        )
     text = " ".join(
-        p.get("text", "") for p in e.iter("part") if p.get("ct") == "text/plain" and p.get("text") not in (None, "null")
+        p.get("text", "")
+        for p in e.iter("part")
+        if p.get("ct") == "text/plain" and p.get("text") not in (None, "null")
     )
     return InteractionRecord(
         source_key="mms:" + _key(e.get("address", ""), e.get("date", ""), box, e.get("m_id") or text),

@@ -26,8 +26,8 @@ from tieline.records import (
     Handle,
     InteractionRecord,
     Participant,
-    Record,
     ReadOptions,
+    Record,
     Skipped,
 )
 from tieline.sources.base import head_text
@@ -66,7 +66,9 @@ def _load(path: Path) -> dict[str, Any]:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise SourceError(
-                str(path), None, f"export too large to read at once ({size // 2**20} MB); export chats one by one"
+                str(path),
+                None,
+                f"export too large to read at once ({size // 2**20} MB); export chats one by one",
             )
         with path.open("r", encoding="utf-8-sig") as fh:
             data = json.load(fh)
@@ -91,7 +93,9 @@ def _flatten(text: Any) -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, list):
-        parts = [p if isinstance(p, str) else str(p.get("text", "")) if isinstance(p, dict) else "" for p in text]
+        parts = [
+            p if isinstance(p, str) else str(p.get("text", "")) if isinstance(p, dict) else "" for p in text
+        ]
         return " ".join(p for p in parts if p)
     return ""
 
@@ -119,7 +123,9 @@ def _handle(from_id: Any, name: Any) -> str | None:
 
 
 def _person(value: str, name: Any) -> Participant:
-    return Participant(handles=(Handle("chat", value),), name=name if isinstance(name, str) and name else None)
+    return Participant(
+        handles=(Handle("chat", value),), name=name if isinstance(name, str) and name else None
+    )
 
 
 def _contact_handles(info: dict[str, Any]) -> tuple[Handle, ...]:
@@ -155,8 +161,12 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
             if me.get("user_id") is not None:
                 owner = f"telegram:user{me['user_id']}"
             yield ContactRecord(
-                source_key="tg:me", name=full, given_name=first, family_name=last,
-                handles=_contact_handles(me), is_me=True,
+                source_key="tg:me",
+                name=full,
+                given_name=first,
+                family_name=last,
+                handles=_contact_handles(me),
+                is_me=True,
             )
         yield from _contacts(file, data)
         chats = _chats(data)
@@ -190,7 +200,10 @@ def _contacts(file: str, data: dict[str, Any]) -> Iterator[Record]:
         basis = item.get("user_id") or "\x1f".join((full or "", item.get("phone_number") or ""))
         yield ContactRecord(
             source_key="tg:contact:" + hashlib.sha1(str(basis).encode()).hexdigest(),
-            name=full, given_name=first, family_name=last, handles=handles,
+            name=full,
+            given_name=first,
+            family_name=last,
+            handles=handles,
             connected_on=_when(item),
         )
 
@@ -258,7 +271,9 @@ def _chat(
         if chat_id is not None and msg.get("id") is not None:
             key = f"tg:{chat_id}:{msg['id']}"
         else:
-            basis = "\x1f".join((str(title or ""), str(msg.get("date_unixtime") or msg.get("date")), value, text))
+            basis = "\x1f".join(
+                (str(title or ""), str(msg.get("date_unixtime") or msg.get("date")), value, text)
+            )
             key = "tg:" + hashlib.sha1(basis.encode()).hexdigest()
         yield InteractionRecord(
             source_key=key,

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from tieline.errors import SourceError
-from tieline.records import Handle, InteractionRecord, Participant, Record, ReadOptions, Skipped
+from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources.base import head_text
 
 NAME = "whatsapp"
@@ -281,7 +281,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     except Exception as exc:  # noqa: BLE001 - never let a raw exception escape
         raise SourceError(str(path), None, f"cannot read the file ({exc})") from None
     if scan.headers == 0:
-        raise SourceError(str(path), 1, "no WhatsApp message lines (\"date, time - name: text\") found")
+        raise SourceError(str(path), 1, 'no WhatsApp message lines ("date, time - name: text") found')
     day_first = _resolve_day_first(scan, options)
     authors = tuple(scan.authors or ())
     yield from _messages(path, options, day_first, authors)
