@@ -154,12 +154,12 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     data = _load(path)
     file = path.name
     try:
-        owner: str | None = None
+        owner: Participant | None = None
         me = data.get("personal_information")
         if isinstance(me, dict):
             full, first, last = _names(me)
             if me.get("user_id") is not None:
-                owner = f"telegram:user{me['user_id']}"
+                owner = _person(f"telegram:user{me['user_id']}", full)
             yield ContactRecord(
                 source_key="tg:me",
                 name=full,
@@ -224,7 +224,7 @@ def _chats(data: dict[str, Any]) -> list[Any] | None:
 
 
 def _chat(
-    file: str, index: int, chat: dict[str, Any], owner: str | None, options: ReadOptions
+    file: str, index: int, chat: dict[str, Any], me: Participant | None, options: ReadOptions
 ) -> Iterator[Record]:
     kind = str(chat.get("type") or "")
     title = chat.get("name")
@@ -240,8 +240,9 @@ def _chat(
     members: dict[str, Participant] = {}
     if kind in _PERSONAL and chat_id is not None:
         members[f"telegram:user{chat_id}"] = _person(f"telegram:user{chat_id}", title)
-    if owner is not None:
-        members.setdefault(owner, Participant(handles=(Handle("chat", owner),)))
+    owner = me.handles[0].value if me is not None else None
+    if me is not None and owner is not None:
+        members.setdefault(owner, me)
     for msg in messages:
         if isinstance(msg, dict) and msg.get("type", "message") == "message":
             value = _handle(msg.get("from_id"), msg.get("from"))

@@ -51,11 +51,11 @@ _SYSTEM_IN_AUTHOR = (
     " changed this group",
     " changed the group description",
 )
+# Group events iOS writes as "<group>: \u200e<event>" (only trusted behind that mark).
 _SYSTEM_TEXT = re.compile(
-    r"end-to-end encrypted|now secured with end-to-end encryption|^created group |"
-    r"^(?:you )?(?:added|removed) |\b(?:added|removed) (?:you|.+)$|^left$|^joined using |"
-    r"changed (?:the subject|this group|the group|their phone number|to )|security code|"
-    r"^you(?:'re| are) now an admin|disappearing messages|^you were added",
+    r"end-to-end encrypt|\bcreated (?:group|this group)\b|\b(?:added|removed)\b|\bleft$|\bjoined using\b|"
+    r"\bchanged (?:the subject|this group|the group|their phone number|to )|security code|"
+    r"\bnow an admin\b|disappearing messages|\bwere added\b|\bpinned a message\b",
     re.IGNORECASE,
 )
 _SYSTEM_WHOLE = re.compile(r"end-to-end encrypted|now secured with end-to-end encryption", re.IGNORECASE)
@@ -340,7 +340,7 @@ def _messages(
             except ValueError:
                 yield Skipped(file, f"line {lineno}", "impossible date or time in the message header")
                 continue
-            current = _Message(lineno, when, _author_name(author), [text])
+            current = _Message(lineno, when, _author_name(author), [text.lstrip(_MARKS)])
         if current is not None:
             yield emit(current)
     except SourceError:
