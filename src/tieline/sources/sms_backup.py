@@ -27,6 +27,7 @@ NAME = "sms_backup"
 
 SNIPPET = 140
 _CHUNK = 1 << 16
+_MAX_CARRY = 1 << 20
 
 _REF_RUN = re.compile(rb"(?:&#(?:[xX][0-9a-fA-F]{1,8}|[0-9]{1,10});)+")
 _REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
@@ -93,9 +94,13 @@ class _Repaired(io.RawIOBase):
                 self._eof = True
             else:
                 tail = _TAIL.search(data)
-                if tail is not None and 0 < tail.start() < len(data):
-                    self._carry = data[tail.start() :]
-                    data = data[: tail.start()]
+                if tail is not None and tail.start() < len(data):
+                    if tail.start() == 0 and len(data) < _MAX_CARRY:
+                        self._carry = data  # nothing but references so far: wait for the rest
+                        continue
+                    if tail.start() > 0:
+                        self._carry = data[tail.start() :]
+                        data = data[: tail.start()]
             self._out = _CONTROL.sub(b"", _REF_RUN.sub(_fix_run, data))
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
