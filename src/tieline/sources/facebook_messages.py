@@ -1,0 +1,177 @@
+"""Facebook Messenger and Instagram direct messages (``message_N.json`` from "Download your information").
+
+Meta writes every non-ASCII string as UTF-8 bytes escaped one by one (``"Buz\\u00c3\\u00a1s"``);
+each string is repaired with ``s.encode("latin-1").decode("utf-8")`` when that round-trips.
+A thread's ``participants`` include the owner; each message names its sender and the others as
+participants, and ingest decides the direction from "me". ``Call`` messages become calls with
+their duration; joins and leaves (``Subscribe``/``Unsubscribe``) and reactions are not contact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tieline.errors import SourceError
+from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
+from tieline.sources.base import head_text
+
+NAME = "facebook_messages"
+
+SNIPPET = 140
+MAX_BYTES = 200 * 1024 * 1024
+# Reactions and poll events arrive as messages from the reacting person.
+_REACTION = re.compile(
+    r"(?:^|\s)(?:reacted .* to your message|liked a message|to your message\s*$)", re.IGNORECASE
+)
+_SYSTEM_TYPES = {"Subscribe": "joined the conversation", "Unsubscribe": "left the conversation"}
+
+
+def fix_text(value: str) -> str:
+    """Undo Meta's latin-1 mojibake; leave strings that are already right alone."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def sniff(path: Path) -> float:
+    try:
+        if not path.is_file():
+            return 0.0
+        text = head_text(path, 8192)
+        if not text.lstrip().startswith("{"):
+            return 0.0
+        if '"sender_name"' in text and '"timestamp_ms"' in text:
+            return 0.9
+        if '"participants"' in text and '"messages"' in text and '"thread_path"' in text:
+            return 0.85
+        return 0.0
+    except Exception:  # noqa: BLE001 - sniff must never raise
+        return 0.0
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError(str(path), None, f"file too large to read at once ({size // 2**20} MB)")
+        with path.open("r", encoding="utf-8-sig") as fh:
+            data = json.load(fh)
+    except SourceError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise SourceError(str(path), f"line {exc.lineno}", f"invalid JSON ({exc.msg})") from None
+    except UnicodeDecodeError:
+        raise SourceError(str(path), None, "not UTF-8 text") from None
+    except RecursionError:
+        raise SourceError(str(path), None, "JSON nested too deeply") from None
+    except OSError as exc:
+        raise SourceError(str(path), None, f"cannot open the file ({exc.strerror or exc})") from None
+    except (MemoryError, ValueError) as exc:
+        raise SourceError(str(path), None, f"cannot read the file ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
+        raise SourceError(str(path), None, "not a Facebook/Instagram message file (no messages list)")
+    return data
+
+
+def _service(path: Path) -> str:
+    return "instagram" if any("instagram" in part.lower() for part in path.parts) else "facebook"
+
+
+def _text(msg: dict[str, Any]) -> str:
+    content = msg.get("content")
+    if isinstance(content, str):
+        return fix_text(content)
+    share = msg.get("share")
+    link = share.get("link") if isinstance(share, dict) else None
+    if isinstance(link, str):
+        return link
+    for key, label in (
+        ("photos", "[photo]"),
+        ("videos", "[video]"),
+        ("audio_files", "[audio]"),
+        ("gifs", "[gif]"),
+    ):
+        if msg.get(key):
+            return label
+    if msg.get("sticker"):
+        return "[sticker]"
+    return ""
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[Record]:
+    """One InteractionRecord per message (or call) of the thread."""
+    data = _load(path)
+    file = path.name
+    service = _service(path)
+    try:
+        names: dict[str, None] = {}
+        for p in data.get("participants") or ():
+            if isinstance(p, dict) and isinstance(p.get("name"), str) and p["name"]:
+                names.setdefault(fix_text(p["name"]), None)
+        for m in data["messages"]:
+            if isinstance(m, dict) and isinstance(m.get("sender_name"), str) and m["sender_name"]:
+                names.setdefault(fix_text(m["sender_name"]), None)
+        people = {n: Participant(handles=(Handle("chat", f"{service}:{n}"),), name=n) for n in names}
+        title = fix_text(data["title"]) if isinstance(data.get("title"), str) else None
+        thread_path = data.get("thread_path") if isinstance(data.get("thread_path"), str) else None
+        thread_id = thread_path or title or ", ".join(sorted(names))
+        group_size = max(2, len(people))
+        for pos, msg in enumerate(data["messages"], start=1):
+            yield _message(file, pos, msg, people, service, thread_id, group_size, options)
+    except SourceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - never let a raw exception escape
+        raise SourceError(str(path), None, f"cannot read the file ({exc})") from None
+
+
+def _message(
+    file: str,
+    pos: int,
+    msg: Any,
+    people: dict[str, Participant],
+    service: str,
+    thread_id: str,
+    group_size: int,
+    options: ReadOptions,
+) -> Record:
+    where = f"message {pos}"
+    if not isinstance(msg, dict):
+        return Skipped(file, where, "not a message object")
+    kind = msg.get("type")
+    if isinstance(kind, str) and kind in _SYSTEM_TYPES:
+        return Skipped(file, where, _SYSTEM_TYPES[kind])
+    sender_name = msg.get("sender_name")
+    if not isinstance(sender_name, str) or not sender_name:
+        return Skipped(file, where, "no sender")
+    stamp = msg.get("timestamp_ms")
+    try:
+        if not isinstance(stamp, int | float | str):
+            raise TypeError
+        when = datetime.fromtimestamp(int(stamp) / 1000, tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return Skipped(file, where, "no readable timestamp")
+    author = fix_text(sender_name)
+    text = _text(msg)
+    if _REACTION.search(text):
+        return Skipped(file, where, "reaction, not a message")
+    call = kind == "Call"
+    duration = msg.get("call_duration") if call else None
+    basis = "\x1f".join((thread_id, str(stamp), author, text))
+    return InteractionRecord(
+        source_key=f"{'ig' if service == 'instagram' else 'fb'}:" + hashlib.sha1(basis.encode()).hexdigest(),
+        when=when,
+        channel="call" if call else "chat",
+        participants=tuple(p for n, p in people.items() if n != author),
+        sender=people.get(author),
+        group_size=group_size,
+        duration_s=int(duration) if isinstance(duration, int | float) else None,
+        thread=f"{service}:{thread_id}",
+        subject=(" ".join(text.split())[:SNIPPET] or None) if options.content else None,
+    )
