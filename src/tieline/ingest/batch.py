@@ -197,7 +197,11 @@ def _records(item: registry.Planned, options: ReadOptions) -> Iterator[object]:
 def _shown(item: registry.Planned, file: str) -> str:
     """Name the file as the user gave it, not the temporary folder a zip was unpacked into."""
     p = str(item.path)
-    return item.shown_as + file[len(p) :] if file.startswith(p) else file
+    if file.startswith(p):
+        return item.shown_as + file[len(p) :]
+    if item.path.is_file():
+        return item.shown_as
+    return f"{item.shown_as}/{file}"
 
 
 def _size(path: Path) -> int:

@@ -1,0 +1,86 @@
+"""Imports are idempotent, undoable and all-or-nothing per file, on both backends."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.cli import tieline
+from tests.corpora import FIXTURES
+from tests.ingest.snapshot import snapshot
+from tieline.ingest.batch import ImportOptions, run_import
+from tieline.store.db import Store
+
+SMS = FIXTURES / "sms_backup" / "sms-20231115.xml"
+CALLS = FIXTURES / "sms_backup" / "calls-20231115.xml"
+WHATSAPP = FIXTURES / "whatsapp" / "WhatsApp Chat with Grace Hopper.txt"
+
+
+def test_reimporting_the_same_export_three_times_changes_nothing(store: Store) -> None:
+    first = run_import(store, [SMS, CALLS, WHATSAPP], ImportOptions())
+    assert first.counts.interactions_created > 0 and first.counts.people_created > 0
+    before = snapshot(store)
+    for _ in range(3):
+        again = run_import(store, [SMS, CALLS, WHATSAPP], ImportOptions())
+        assert again.counts.interactions_created == 0
+        assert again.counts.people_created == 0
+        assert again.counts.handles_added == 0
+        assert snapshot(store) == before
+
+
+def test_undo_restores_the_database_exactly(store: Store) -> None:
+    run_import(store, [SMS], ImportOptions())
+    before = snapshot(store)
+    second = run_import(store, [CALLS, WHATSAPP], ImportOptions())
+    assert snapshot(store) != before
+    from tieline.services import imports
+
+    imports.undo(store, second.batch)
+    assert snapshot(store) == before
+    assert [b["status"] for b in imports.listing(store)] == ["done", "undone"]
+
+
+def test_undo_of_a_batch_that_promoted_earlier_senders_keeps_their_history(store: Store, tmp_path: Path) -> None:
+    # A one-way inbound flood leaves handles without people; a later two-way exchange promotes them.
+    run_import(store, [SMS], ImportOptions())
+    before = snapshot(store)
+    result = run_import(store, [CALLS], ImportOptions())
+    from tieline.services import imports
+
+    imports.undo(store, result.batch)
+    assert snapshot(store) == before
+
+
+def test_a_file_that_fails_half_way_writes_nothing_while_the_good_files_land(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "sms-broken.xml"
+    text = SMS.read_text(encoding="utf-8")
+    bad.write_text(text[: len(text) * 2 // 3], encoding="utf-8")  # cut off mid-element
+    result = run_import(store, [bad, CALLS], ImportOptions())
+    assert any(e["file"] and "sms-broken.xml" in e["file"] for e in result.errors)
+    only_calls = snapshot(store)
+    assert all(row[3] == "call" for row in only_calls["interactions"])  # channel column
+    assert only_calls["interactions"]
+
+
+def test_import_json_summary_has_the_documented_keys(db_url: str) -> None:
+    run = tieline(db_url, "import", str(SMS), "--json")
+    assert run.code == 0, run.err
+    data = run.json()
+    assert {"batch", "source", "people_created", "people_updated", "handles_added", "interactions_created",
+            "skipped", "errors"} <= set(data)
+    assert data["source"] == "sms_backup"
+    assert all({"file", "record", "reason"} <= set(e) for e in data["errors"])
+
+
+def test_a_missing_file_is_reported_and_nothing_else_breaks(db_url: str, tmp_path: Path) -> None:
+    run = tieline(db_url, "import", str(tmp_path / "nope.csv"), "--json")
+    data = run.json()
+    assert data["errors"] == [{"file": str(tmp_path / "nope.csv"), "record": None, "reason": "no such file or folder"}]
+
+
+def test_no_content_keeps_no_snippets(store: Store, tmp_path: Path) -> None:
+    copy = tmp_path / "chat.txt"
+    shutil.copy(WHATSAPP, copy)
+    run_import(store, [copy], ImportOptions(content=False))
+    interactions = snapshot(store)["interactions"]
+    assert interactions and all(row[9] is None for row in interactions)  # subject column
