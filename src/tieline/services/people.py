@@ -16,7 +16,7 @@ from tieline.services.lookup import find_person
 from tieline.store import tables as t
 from tieline.store.db import Store
 
-RELATIONSHIPS = ("family", "partner", "friend", "colleague", "mentor", "client", "acquaintance")
+RELATIONSHIPS = ("family", "partner", "friend", "colleague", "mentor", "acquaintance")
 
 
 @dataclass
