@@ -1,4 +1,4 @@
-"""Reading the CSV files people actually have: BOMs, Excel's Windows-1252, `;` and tab delimiters, huge fields.
+"""Reading the CSV files people actually have: BOMs, Excel's Windows-1252, `;` and tab delimiters, big fields.
 
 Lines are decoded one by one: UTF-8 first, Windows-1252 when a line is not valid UTF-8 (an Excel re-save),
 so one stray byte never makes a whole export unreadable. UTF-16 files (Outlook's "Unicode" export) are
@@ -12,6 +12,7 @@ carry no zone; we read them as UTC (the `... UTC` ones say so). A birthday witho
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -165,7 +166,8 @@ def cell(row: list[str], index: int | None) -> str:
 
 NO_YEAR = 1604
 
-MONTHS = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), start=1)}
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, start=1)}
 
 _FORMATS = (
     "%d %b %Y",  # 04 Jul 2023
@@ -233,3 +235,76 @@ def parse_birthday(text: str) -> date | None:
                 return None
     when = parse_when(text)
     return when.date() if when else None
+
+
+def open_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], IO[bytes]]:
+    """Header keys and the remaining rows of a plain CSV file (first record = header).
+
+    The caller closes the returned file. Raises SourceError for an empty or unreadable file.
+    """
+    shown = str(path)
+    try:
+        fh: IO[bytes] = path.open("rb")
+    except OSError as exc:
+        raise SourceError(shown, None, f"cannot read the file ({exc.strerror or exc})") from None
+    try:
+        lines = text_lines(fh, shown)
+        first: list[str] = []
+        for line in lines:
+            first.append(line)
+            if len(first) >= 5:
+                break
+        if not first:
+            raise SourceError(shown, None, "empty file")
+        delimiter = sniff_delimiter("".join(first))
+        records = rows(chain_lines(first, lines), shown, delimiter)
+        for _n, row in records:
+            if any(c.strip() for c in row):
+                return [header_key(c) for c in row], records, fh
+        raise SourceError(shown, None, "no header row")
+    except BaseException:
+        fh.close()
+        raise
+
+
+def chain_lines(first: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from first
+    yield from rest
+
+
+def row_key(prefix: str, row: list[str]) -> str:
+    """A stable key for a row: its trimmed cells, hashed (never the file's path)."""
+    return prefix + hashlib.sha1("\x1f".join(c.strip() for c in row).rstrip("\x1f").encode()).hexdigest()
+
+
+def sniff_header(path: Path) -> list[str]:
+    """The header keys of a CSV file's first line (empty when it is not one); never raises."""
+    lines = head_lines(path, 8192)
+    found = parse_header(lines[:1]) if lines else None
+    return found[1] if found else []
+
+
+def parse_birthday_cell(text: str, day_first: bool = False) -> date | None:
+    """An address-book birthday: `1985-03-15`, `--03-15`, `3/15/1985` (or `15.3.1985`, `15/03/1985`)."""
+    text = text.strip()
+    if not text or text in ("0/0/00", "0.0.00", "00.00.0000"):
+        return None
+    try:
+        if text.startswith("--"):
+            mm, _, dd = text[2:].partition("-")
+            if not dd:
+                mm, dd = text[2:4], text[4:6]
+            return date(NO_YEAR, int(mm), int(dd))
+        if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+            return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+        for sep in ("/", ".", "-"):
+            parts = text.split(sep)
+            if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
+                a, b, y = (int(p) for p in parts)
+                if y < 100:
+                    y += 1900 if y > 30 else 2000
+                day_first_here = day_first or sep == "." or a > 12
+                return date(y, a, b) if not day_first_here else date(y, b, a)
+    except ValueError:
+        return None
+    return None

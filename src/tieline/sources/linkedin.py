@@ -40,7 +40,14 @@ from tieline.sources.csvutil import cell, parse_birthday, parse_month, parse_whe
 NAME = "linkedin"
 
 ME_KINDS = ("profile", "positions", "emails", "phones")
-OTHER_KINDS = ("connections", "invitations", "endorsement_given", "endorsement_received", "rec_given", "rec_received")
+OTHER_KINDS = (
+    "connections",
+    "invitations",
+    "endorsement_given",
+    "endorsement_received",
+    "rec_given",
+    "rec_received",
+)
 
 # File names (after any `...zip__` prefix) a folder or zip is recognised by.
 KNOWN_NAMES = {
@@ -134,7 +141,9 @@ def _folder_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
-def _header(member: _Member, fh: IO[bytes]) -> tuple[str | None, Iterator[tuple[int, list[str]]], dict[str, int]]:
+def _header(
+    member: _Member, fh: IO[bytes]
+) -> tuple[str | None, Iterator[tuple[int, list[str]]], dict[str, int]]:
     lines = csvutil.text_lines(fh, member.shown, member.max_bytes)
     first: list[str] = []
     for line in lines:  # peek the first lines for the delimiter (Excel in EU locales writes `;`)
@@ -142,7 +151,7 @@ def _header(member: _Member, fh: IO[bytes]) -> tuple[str | None, Iterator[tuple[
         if len(first) >= 8:
             break
     delimiter = csvutil.sniff_delimiter("".join(first))
-    rows = csvutil.rows(_chain(first, lines), member.shown, delimiter)
+    rows = csvutil.rows(csvutil.chain_lines(first, lines), member.shown, delimiter)
     for n, row in rows:
         keys = [csvutil.header_key(c) for c in row]
         kind = kind_of(keys, member.name)
@@ -154,11 +163,6 @@ def _header(member: _Member, fh: IO[bytes]) -> tuple[str | None, Iterator[tuple[
         if n > 12:
             break
     return None, iter(()), {}
-
-
-def _chain(first: list[str], rest: Iterator[str]) -> Iterator[str]:
-    yield from first
-    yield from rest
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
@@ -211,9 +215,13 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Record]:
                 and info.file_size > 1 << 20
                 and info.file_size / info.compress_size > archive.MAX_RATIO
             ):
-                raise SourceError(shown, info.filename, "member is too large or suspiciously compressed (zip bomb?)")
+                raise SourceError(
+                    shown, info.filename, "member is too large or suspiciously compressed (zip bomb?)"
+                )
             members.append(
-                _Member(f"{shown}/{info.filename}", info.filename, _zip_opener(zf, info), archive.MAX_MEMBER_BYTES)
+                _Member(
+                    f"{shown}/{info.filename}", info.filename, _zip_opener(zf, info), archive.MAX_MEMBER_BYTES
+                )
             )
         yield from _read_many(members, options, None)
     if has_messages and (reader := _messages_reader()) is not None:
@@ -224,7 +232,9 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Record]:
                     yield from _delegate(reader, p, options)
 
 
-def _zip_opener(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], contextlib.AbstractContextManager[IO[bytes]]]:
+def _zip_opener(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> Callable[[], contextlib.AbstractContextManager[IO[bytes]]]:
     return lambda: zf.open(info)
 
 
@@ -337,7 +347,9 @@ def _connections(rows: Rows, ix: dict[str, int], shown: str, options: ReadOption
         positions = (Position(company, position or None),) if company else ()
         name = _name(first, last)
         key = "linkedin:connection:" + (
-            url.rstrip("/").casefold() if url else hashlib.sha1(f"{name}\x1f{email}\x1f{connected}".encode()).hexdigest()
+            url.rstrip("/").casefold()
+            if url
+            else hashlib.sha1(f"{name}\x1f{email}\x1f{connected}".encode()).hexdigest()
         )
         yield ContactRecord(
             source_key=key,
@@ -356,7 +368,12 @@ def _invitations(rows: Rows, ix: dict[str, int], shown: str, options: ReadOption
     for n, row in rows:
         if not row or not any(row):
             continue
-        sender, to, sent, direction = cell(row, i_from), cell(row, i_to), cell(row, i_at), cell(row, i_dir).upper()
+        sender, to, sent, direction = (
+            cell(row, i_from),
+            cell(row, i_to),
+            cell(row, i_at),
+            cell(row, i_dir).upper(),
+        )
         if direction.startswith("OUT"):
             other, url = to, cell(row, i_invitee)
         elif direction.startswith("IN"):
@@ -383,19 +400,29 @@ def _endorsements(out: bool) -> Callable[[Rows, dict[str, int], str, ReadOptions
 
     def endorsements(rows: Rows, ix: dict[str, int], shown: str, options: ReadOptions) -> Iterator[Record]:
         i_date, i_skill = ix.get("endorsement date"), ix.get("skill name")
-        i_first, i_last, i_url = ix.get(f"{who} first name"), ix.get(f"{who} last name"), ix.get(f"{who} public url")
+        i_first, i_last, i_url = (
+            ix.get(f"{who} first name"),
+            ix.get(f"{who} last name"),
+            ix.get(f"{who} public url"),
+        )
         for n, row in rows:
             if not row or not any(row):
                 continue
             when = parse_when(cell(row, i_date))
             if when is None:
-                yield Skipped(shown, f"line {n}", f"endorsement without a readable date ({cell(row, i_date)!r})")
+                yield Skipped(
+                    shown, f"line {n}", f"endorsement without a readable date ({cell(row, i_date)!r})"
+                )
                 continue
             first, last, url = cell(row, i_first), cell(row, i_last), _profile_url(cell(row, i_url))
             skill = cell(row, i_skill)
-            person = Participant(handles=(Handle("linkedin", url),) if url else (), name=_name(first, last) or None)
+            person = Participant(
+                handles=(Handle("linkedin", url),) if url else (), name=_name(first, last) or None
+            )
             yield InteractionRecord(
-                source_key=_key("endorsement", "out" if out else "in", cell(row, i_date), skill, first, last, url),
+                source_key=_key(
+                    "endorsement", "out" if out else "in", cell(row, i_date), skill, first, last, url
+                ),
                 when=when,
                 channel="social",
                 participants=(person,),
@@ -423,7 +450,9 @@ def _recommendations(out: bool) -> Callable[[Rows, dict[str, int], str, ReadOpti
             text = cell(row, i_text)
             person = Participant(name=_name(first, last) or None)
             yield InteractionRecord(
-                source_key=_key("recommendation", "out" if out else "in", first, last, created, cell(row, i_status)),
+                source_key=_key(
+                    "recommendation", "out" if out else "in", first, last, created, cell(row, i_status)
+                ),
                 when=when,
                 channel="social",
                 participants=(person,),
@@ -470,7 +499,9 @@ class _Me:
                 for label, url in _SITE.findall(cell(row, ix.get("websites"))):
                     self.handles.append(Handle("url", url, label.casefold() or None))
                 for twitter in cell(row, ix.get("twitter handles")).replace(",", " ").split():
-                    self.handles.append(Handle("url", f"https://twitter.com/{twitter.lstrip('@')}", "twitter"))
+                    self.handles.append(
+                        Handle("url", f"https://twitter.com/{twitter.lstrip('@')}", "twitter")
+                    )
                 for im in cell(row, ix.get("instant messengers")).split(","):
                     service, _, ident = im.strip().partition(":")
                     if ident:

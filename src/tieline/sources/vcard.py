@@ -45,7 +45,9 @@ _IM_PROPS = {
     b"X-TWITTER": "twitter",
 }
 _VOLATILE = (b"REV", b"PRODID", b"X-RADICALE-NAME")
-_NOT_LABELS = frozenset(("internet", "pref", "voice", "x400", "msg", "quoted-printable", "base64", "b", "8bit"))
+_NOT_LABELS = frozenset(
+    ("internet", "pref", "voice", "x400", "msg", "quoted-printable", "base64", "b", "8bit")
+)
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ABLABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 
@@ -227,7 +229,11 @@ def _params(raw: list[bytes]) -> dict[str, list[str]]:
         text = p.decode("ascii", "replace").strip()
         key, eq, val = text.partition("=")
         if not eq:  # vCard 2.1 bare parameter: `TEL;WORK;VOICE`, `PHOTO;BASE64`
-            key, val = ("ENCODING", key) if key.upper() in ("QUOTED-PRINTABLE", "BASE64", "B", "8BIT") else ("TYPE", key)
+            key, val = (
+                ("ENCODING", key)
+                if key.upper() in ("QUOTED-PRINTABLE", "BASE64", "B", "8BIT")
+                else ("TYPE", key)
+            )
         key = key.strip().upper()
         for v in val.strip('"').split(","):
             out.setdefault(key, []).append(v.strip().strip('"'))
@@ -354,11 +360,18 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             handles.append(Handle("email", _unescape(text), _label(params, group, ablabels)))
         elif name == b"TEL":
             tel = _unescape(text)
-            handles.append(Handle("phone", tel[4:] if tel[:4].lower() == "tel:" else tel, _label(params, group, ablabels)))
+            handles.append(
+                Handle(
+                    "phone", tel[4:] if tel[:4].lower() == "tel:" else tel, _label(params, group, ablabels)
+                )
+            )
         elif name == b"URL":
             url = _unescape(text)
-            kind = "linkedin" if "linkedin.com/" in url.casefold() else "url"
-            handles.append(Handle(kind, url, _label(params, group, ablabels)))
+            label = _label(params, group, ablabels)
+            if "linkedin.com/" in url.casefold():
+                handles.append(Handle("linkedin", url, label))
+            else:
+                handles.append(Handle("url", url, label))
         elif name == b"X-SOCIALPROFILE":
             handles.append(_social(_unescape(text), params))
         elif name == b"IMPP":
