@@ -367,11 +367,11 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             )
         elif name == b"URL":
             url = _unescape(text)
-            label = _label(params, group, ablabels)
+            url_label = _label(params, group, ablabels)
             if "linkedin.com/" in url.casefold():
-                handles.append(Handle("linkedin", url, label))
+                handles.append(Handle("linkedin", url, url_label))
             else:
-                handles.append(Handle("url", url, label))
+                handles.append(Handle("url", url, url_label))
         elif name == b"X-SOCIALPROFILE":
             handles.append(_social(_unescape(text), params))
         elif name == b"IMPP":
