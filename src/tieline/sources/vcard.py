@@ -107,23 +107,16 @@ def _read_file(path: Path, shown: str) -> Iterator[Record]:
         raise SourceError(shown, None, "no BEGIN:VCARD found: not a vCard file")
 
 
-def _physical(fh: IO[bytes], shown: str) -> Iterator[bytes]:
-    n = 0
-    while raw := fh.readline(MAX_LINE + 1):
-        n += 1
-        if len(raw) > MAX_LINE:
-            raise SourceError(shown, f"line {n}", "line is longer than 64 MB: not a vCard file")
-        yield raw
-
-
 def _logical(fh: IO[bytes], shown: str) -> Iterator[tuple[int, bytes]]:
     """(first physical line number, unfolded content line)."""
     cur: bytes | None = None
     start = 0
     qp = b64 = False
     n = 0
-    for raw in _physical(fh, shown):
+    while raw := fh.readline(MAX_LINE + 1):
         n += 1
+        if len(raw) > MAX_LINE:
+            raise SourceError(shown, f"line {n}", "line is longer than 64 MB: not a vCard file")
         line = raw.rstrip(b"\r\n")
         if n == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
@@ -167,7 +160,7 @@ def _cards(fh: IO[bytes], shown: str) -> Iterator[Record]:
     agent = False
     seen_uids: dict[str, int] = {}
     for n, line in _logical(fh, shown):
-        upper = line[:12].upper()
+        upper = line[:12].upper() if line[:1] in b"BbEeAa" else b""
         if upper.startswith(b"BEGIN:VCARD"):
             if in_card and agent:
                 depth += 1
@@ -223,7 +216,21 @@ def _split_line(line: bytes) -> tuple[bytes, bytes, list[bytes], bytes]:
     return group, name.strip().upper(), parts[1:], value
 
 
+_PARAM_CACHE: dict[tuple[bytes, ...], dict[str, list[str]]] = {}
+
+
 def _params(raw: list[bytes]) -> dict[str, list[str]]:
+    """Parsed parameters; cached, because a file repeats the same few (`type=INTERNET;type=pref`)."""
+    key = tuple(raw)
+    found = _PARAM_CACHE.get(key)
+    if found is None:
+        if len(_PARAM_CACHE) > 4096:
+            _PARAM_CACHE.clear()
+        found = _PARAM_CACHE[key] = _parse_params(raw)
+    return found
+
+
+def _parse_params(raw: list[bytes]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for p in raw:
         text = p.decode("ascii", "replace").strip()
@@ -241,6 +248,11 @@ def _params(raw: list[bytes]) -> dict[str, list[str]]:
 
 
 def _text(value: bytes, params: dict[str, list[str]]) -> str:
+    if not params:
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value.decode("cp1252", "replace")
     enc = params.get("ENCODING", [""])[0].upper()
     if enc == "QUOTED-PRINTABLE":
         value = binascii.a2b_qp(value)
