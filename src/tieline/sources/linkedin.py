@@ -200,7 +200,7 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Record]:
     except (zipfile.BadZipFile, OSError) as exc:
         raise SourceError(shown, None, f"not a readable zip archive ({exc})") from None
     with zf:
-        infos = zf.infolist()
+        infos = sorted(zf.infolist(), key=lambda i: i.filename)
         if len(infos) > archive.MAX_MEMBERS:
             raise SourceError(shown, None, f"archive has {len(infos)} members (limit {archive.MAX_MEMBERS})")
         members: list[_Member] = []
