@@ -123,7 +123,10 @@ def _logical(fh: IO[bytes], shown: str) -> Iterator[tuple[int, bytes]]:
         first = line[:1]
         if cur is not None:
             if first == b" " or first == b"\t":
-                cur += line[1:].lstrip() if b64 else line[1:]
+                if qp and cur.endswith(b"="):  # a soft break some writers also indent
+                    cur = cur[:-1] + line.lstrip(b" \t")
+                else:
+                    cur += line[1:].lstrip() if b64 else line[1:]
                 continue
             if qp and cur.endswith(b"="):  # 2.1 quoted-printable soft line break
                 cur = cur[:-1] + line
