@@ -16,17 +16,67 @@ from datetime import date, timedelta
 from pathlib import Path
 
 GIVEN = [
-    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Dennis", "Frances",
-    "John", "Mary", "Ahmed", "Li", "Priya", "José", "Zoë", "Søren", "Mohamed", "Anna",
-    "🚀 Brendan", "Marie (Mimi)", "Olamide", "Yuki", "Nikolai",
+    "Ada",
+    "Grace",
+    "Alan",
+    "Edsger",
+    "Barbara",
+    "Donald",
+    "Margaret",
+    "Ken",
+    "Dennis",
+    "Frances",
+    "John",
+    "Mary",
+    "Ahmed",
+    "Li",
+    "Priya",
+    "José",
+    "Zoë",
+    "Søren",
+    "Mohamed",
+    "Anna",
+    "🚀 Brendan",
+    "Marie (Mimi)",
+    "Olamide",
+    "Yuki",
+    "Nikolai",
 ]
 FAMILY = [
-    "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Ritchie", "Allen",
-    "Smith", "Nguyen", "Müller", "García", "Kowalski", "Ivanova", "O'Brien", "Okafor", "Tanaka", "Kereiakes 💭",
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Dijkstra",
+    "Liskov",
+    "Knuth",
+    "Hamilton",
+    "Thompson",
+    "Ritchie",
+    "Allen",
+    "Smith",
+    "Nguyen",
+    "Müller",
+    "García",
+    "Kowalski",
+    "Ivanova",
+    "O'Brien",
+    "Okafor",
+    "Tanaka",
+    "Kereiakes 💭",
 ]
 COMPANIES = [
-    "Analytical Engines Ltd", "Compilers, Inc.", "Bletchley Park", "Lifted, an Upwork Company™", "Acme",
-    "Заедно в час", "Hmto - همتو", "Initech", "", "Globex Corporation", "Umbrella", "Stark Industries",
+    "Analytical Engines Ltd",
+    "Compilers, Inc.",
+    "Bletchley Park",
+    "Lifted, an Upwork Company™",
+    "Acme",
+    "Заедно в час",
+    "Hmto - همتو",
+    "Initech",
+    "",
+    "Globex Corporation",
+    "Umbrella",
+    "Stark Industries",
 ]
 TITLES = ["Engineer", "Head of Product", "Sr. Director Platform ", "CEO", "Research Assistant", "", "Founder"]
 PREAMBLE = (
@@ -67,7 +117,17 @@ def write_connections(path: Path, rows: list[dict[str, str]]) -> None:
         for p in rows:
             on = p["on"]
             assert isinstance(on, date)
-            w.writerow([p["first"], p["last"], p["url"], p["email"], p["company"], p["title"], on.strftime("%d %b %Y")])
+            w.writerow(
+                [
+                    p["first"],
+                    p["last"],
+                    p["url"],
+                    p["email"],
+                    p["company"],
+                    p["title"],
+                    on.strftime("%d %b %Y"),
+                ]
+            )
 
 
 def _esc(s: str) -> str:

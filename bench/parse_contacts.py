@@ -72,7 +72,8 @@ def main() -> None:
     for f in (connections, cards):
         if not f.exists():
             raise SystemExit(f"{f} is missing: run bench/gen_contacts.py --out {args.folder} first")
-    print(f"Connections.csv {connections.stat().st_size / 1e6:.1f} MB, contacts.vcf {cards.stat().st_size / 1e6:.1f} MB")
+    for f in (connections, cards):
+        print(f"{f.name}: {f.stat().st_size / 1e6:.1f} MB")
     measure("tieline linkedin (Connections.csv)", tieline_reader(linkedin, connections))
     ours = measure("tieline vcard (contacts.vcf)", tieline_reader(vcard, cards))
     theirs_fn = vobject_reader(cards)

@@ -32,7 +32,9 @@ def contacts(records: list[Record]) -> list[ContactRecord]:
 
 
 def by_name(records: list[Record]) -> dict[str, ContactRecord]:
-    return {r.name: r for r in contacts(records) if r.name and r.source_key.startswith("linkedin:connection:")}
+    return {
+        r.name: r for r in contacts(records) if r.name and r.source_key.startswith("linkedin:connection:")
+    }
 
 
 # --- Connections.csv variants ----------------------------------------------------------------------
@@ -41,7 +43,13 @@ def by_name(records: list[Record]) -> dict[str, ContactRecord]:
 def test_reads_every_connection_of_the_current_export_after_the_notes_preamble() -> None:
     records = read(EXPORT / "Connections.csv")
     people = by_name(records)
-    assert sorted(people) == ["Ada Lovelace", "Edsger Dijkstra", "Grace Hopper", "Марія Коваль", "🚀 Alan Turing 💭"]
+    assert sorted(people) == [
+        "Ada Lovelace",
+        "Edsger Dijkstra",
+        "Grace Hopper",
+        "Марія Коваль",
+        "🚀 Alan Turing 💭",
+    ]
     ada = people["Ada Lovelace"]
     assert ada.given_name == "Ada" and ada.family_name == "Lovelace"
     assert ada.handles == (
@@ -82,7 +90,9 @@ def test_reads_an_excel_resave_in_windows_1252_with_na_cells() -> None:
     assert people["José Müller"].positions == (Position("Café Société", "Barista"),)
     assert people["José Müller"].connected_on == datetime(2024, 6, 18, tzinfo=UTC)
     zoe = people["Zoë O'Brien"]
-    assert zoe.positions == () and zoe.handles == (Handle("linkedin", "https://www.linkedin.com/in/zoe-obrien"),)
+    assert zoe.positions == () and zoe.handles == (
+        Handle("linkedin", "https://www.linkedin.com/in/zoe-obrien"),
+    )
 
 
 def test_reads_a_header_without_an_email_column() -> None:
@@ -99,7 +109,10 @@ def test_rereading_gives_the_same_source_keys() -> None:
 
 def test_people_sharing_a_name_keep_their_own_keys(tmp_path: Path) -> None:
     f = tmp_path / "Connections.csv"
-    rows = "".join(f"John,Smith,https://www.linkedin.com/in/john-smith-{i},,Acme,Engineer,01 Jan 2020\n" for i in range(50))
+    rows = "".join(
+        f"John,Smith,https://www.linkedin.com/in/john-smith-{i},,Acme,Engineer,01 Jan 2020\n"
+        for i in range(50)
+    )
     f.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n" + rows)
     keys = {r.source_key for r in contacts(read(f))}
     assert len(keys) == 50
@@ -137,7 +150,9 @@ def test_endorsements_are_social_interactions_in_both_directions() -> None:
     assert (first.kind, first.channel, first.direction) == ("endorsement", "social", "out")
     assert first.when == datetime(2021, 12, 16, 12, 56, 17, tzinfo=UTC)
     assert first.participants[0].name == "Grace Hopper"
-    assert first.participants[0].handles == (Handle("linkedin", "https://www.linkedin.com/in/grace-hopper-1906"),)
+    assert first.participants[0].handles == (
+        Handle("linkedin", "https://www.linkedin.com/in/grace-hopper-1906"),
+    )
     assert first.subject == "Endorsed for COBOL"
     (ada,) = received
     assert isinstance(ada, InteractionRecord)
@@ -148,7 +163,11 @@ def test_recommendations_given_and_received_and_no_content_drops_the_text() -> N
     (given,) = read(EXPORT / "Recommendations_Given.csv")
     (received,) = read(EXPORT / "Recommendations_Received.csv", content=False)
     assert isinstance(given, InteractionRecord) and isinstance(received, InteractionRecord)
-    assert (given.kind, given.direction, given.participants[0].name) == ("recommendation", "out", "Edsger Dijkstra")
+    assert (given.kind, given.direction, given.participants[0].name) == (
+        "recommendation",
+        "out",
+        "Edsger Dijkstra",
+    )
     assert given.when == datetime(2023, 12, 24, 5, 28, tzinfo=UTC)
     assert given.subject == "Edsger writes programs that are correct, by construction."
     assert (received.direction, received.subject) == ("in", None)
@@ -198,7 +217,9 @@ def test_reads_the_export_zip_without_unpacking_it(tmp_path: Path) -> None:
     assert linkedin.sniff(archive) >= 0.6
     from_zip = read(archive)
     from_folder = read(EXPORT)
-    assert [r for r in from_zip if not isinstance(r, Skipped)] == [r for r in from_folder if not isinstance(r, Skipped)]
+    assert [r for r in from_zip if not isinstance(r, Skipped)] == [
+        r for r in from_folder if not isinstance(r, Skipped)
+    ]
     (skipped,) = [r for r in from_zip if isinstance(r, Skipped)]
     assert skipped.file == f"{archive}/Connections.csv" and skipped.record == "line 9"
 
@@ -206,7 +227,9 @@ def test_reads_the_export_zip_without_unpacking_it(tmp_path: Path) -> None:
 def test_recognises_files_renamed_with_the_zip_prefix(tmp_path: Path) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
-    shutil.copy(EXPORT / "Connections.csv", folder / "Basic_LinkedInDataExport_07-11-2023.zip__Connections.csv")
+    shutil.copy(
+        EXPORT / "Connections.csv", folder / "Basic_LinkedInDataExport_07-11-2023.zip__Connections.csv"
+    )
     assert linkedin.sniff(folder) >= 0.6
     assert len(by_name(read(folder))) == 5
 
@@ -288,7 +311,9 @@ def test_real_2018_complete_export() -> None:
     invitations = [r for r in contacts(records) if r.source_key.startswith("linkedin:invitation:")]
     assert len(invitations) == 11
     assert "Nguyễn Xuân Chính" in {r.name for r in invitations}
-    assert [r.how_met for r in invitations if r.name == "Shikha Saxena"] == ["hi i am abhishek mathur from 3rd year"]
+    assert [r.how_met for r in invitations if r.name == "Shikha Saxena"] == [
+        "hi i am abhishek mathur from 3rd year"
+    ]
     (me,) = [r for r in contacts(records) if r.is_me]
     assert me.name == "Abhishek Mathur" and me.birthday == date(1998, 2, 17)
     assert len(me.positions) == 2 and me.positions[0].start == date(2018, 6, 1)
@@ -311,7 +336,9 @@ def test_real_2023_basic_export_with_prefixed_names() -> None:
     assert kinds.count(("recommendation", "in")) == 1  # the Excel-mangled copy, cp1252 and `Creation Date.1`
     (me,) = [r for r in contacts(records) if r.is_me]
     assert me.name == "Muhammed Ewies" and me.birthday == date(1604, 4, 22)
-    assert len(me.positions) == 4 and me.positions[0] == Position("Hmto - همتو", "Business Application Support", date(2022, 11, 1))
+    assert len(me.positions) == 4 and me.positions[0] == Position(
+        "Hmto - همتو", "Business Application Support", date(2022, 11, 1)
+    )
     assert len([h for h in me.handles if h.kind == "email"]) == 3
 
 
@@ -319,7 +346,9 @@ def test_real_2025_connections_with_emoji_and_tilde_urls() -> None:
     f = corpus("linkedin", "chriskirilov__warm-ranker", "Connections.csv")
     people = by_name(read(f))
     assert len(people) == 9
-    assert people["Benjamin Schriel"].positions == (Position("Lifted, an Upwork Company™", "Sr. Director Platform"),)
+    assert people["Benjamin Schriel"].positions == (
+        Position("Lifted, an Upwork Company™", "Sr. Director Platform"),
+    )
     assert people["Kenson Chung"].handles == (Handle("linkedin", "https://www.linkedin.com/in/%7Ekenson"),)
     assert people["🚀 Brendan Kereiakes 💭"].connected_on == datetime(2025, 10, 21, tzinfo=UTC)
     assert people["Mission Dolores Manor"].positions == ()

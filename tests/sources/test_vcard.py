@@ -13,6 +13,11 @@ from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record
 from tieline.sources import vcard
 
 HERE = FIXTURES / "vcard"
+EZ = "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/"
+
+
+def shared(name: str) -> Path:
+    return corpus("vcard", *name.split("/"))
 
 
 def read(path: Path) -> list[Record]:
@@ -53,7 +58,9 @@ def test_reads_an_iphone_card_with_groups_labels_photo_and_social_profiles() -> 
 
 def test_a_photo_is_kept_as_the_sha1_of_its_bytes_never_the_bytes() -> None:
     ada = cards(HERE / "iphone.vcf")[0]
-    expected = hashlib.sha1(b"\xff\xd8\xff\xe0 not really a jpeg, but bytes all the same \x00\x01\x02" * 3).hexdigest()
+    expected = hashlib.sha1(
+        b"\xff\xd8\xff\xe0 not really a jpeg, but bytes all the same \x00\x01\x02" * 3
+    ).hexdigest()
     assert ada.photo_ref == f"sha1:{expected}"
     frances = cards(HERE / "outlook.vcf")[0]
     assert frances.photo_ref == ada.photo_ref  # 2.1 base64 block ended by a blank line, same bytes
@@ -93,7 +100,10 @@ def test_reads_vcard_4_uris_data_photos_and_yearless_birthdays() -> None:
 
 def test_a_card_without_end_is_skipped_by_line_and_the_others_still_read() -> None:
     records = read(HERE / "broken.vcf")
-    assert [r.name for r in records if isinstance(r, ContactRecord)] == ["Margaret Hamilton", "Katherine Johnson"]
+    assert [r.name for r in records if isinstance(r, ContactRecord)] == [
+        "Margaret Hamilton",
+        "Katherine Johnson",
+    ]
     assert [(s.record, "END" in s.reason) for s in records if isinstance(s, Skipped)] == [
         ("line 6", True),
         ("line 15", True),
@@ -113,12 +123,16 @@ def test_keys_are_the_uid_or_a_hash_of_the_card_that_ignores_rev(tmp_path: Path)
     two.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nREV:2024-05-05T00:00:00Z\r\nEND:VCARD\r\n")
     assert cards(one)[0].source_key == cards(two)[0].source_key
     assert cards(one)[0].source_key.startswith("vcard:sha1:")
-    assert [c.source_key for c in cards(HERE / "iphone.vcf")] == [c.source_key for c in cards(HERE / "iphone.vcf")]
+    assert [c.source_key for c in cards(HERE / "iphone.vcf")] == [
+        c.source_key for c in cards(HERE / "iphone.vcf")
+    ]
 
 
 def test_duplicate_uids_in_one_file_get_distinct_keys(tmp_path: Path) -> None:
     f = tmp_path / "dup.vcf"
-    f.write_text("BEGIN:VCARD\nVERSION:3.0\nUID:x\nFN:Ada\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nUID:x\nFN:Bob\nEND:VCARD\n")
+    f.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nUID:x\nFN:Ada\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nUID:x\nFN:Bob\nEND:VCARD\n"
+    )
     assert [c.source_key for c in cards(f)] == ["vcard:uid:x", "vcard:uid:x#1"]
 
 
@@ -203,13 +217,22 @@ CORPUS = {
     "lucc__khard/test/fixture/vcards/text-bday.vcf": (["text birthday"], 0),
     "lucc__khard/test/fixture/vcards/unparsable.vcf": ([], 1),
     "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/John_Doe_BLACK_BERRY.vcf": (["John Doe"], 0),
-    "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/John_Doe_GMAIL.vcf": (["Mr. John Richter, James Doe Sr."], 0),
-    "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/John_Doe_LOTUS_NOTES.vcf": (["Mr. Doe John I Johny"], 0),
+    "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/John_Doe_GMAIL.vcf": (
+        ["Mr. John Richter, James Doe Sr."],
+        0,
+    ),
+    "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/John_Doe_LOTUS_NOTES.vcf": (
+        ["Mr. Doe John I Johny"],
+        0,
+    ),
     "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/gmail-single.vcf": (["Greg Dartmouth"], 0),
     "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/gmail-single2.vcf": (["VCard Test"], 0),
     "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/outlook-2003.vcf": (["John Doe III"], 0),
-    "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/rfc2426-example.vcf": (["Frank Dawson", "Tim Howes"], 0),
-    "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/thunderbird-MoreFunctionsForAddressBook-extension.vcf": (
+    "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/rfc2426-example.vcf": (
+        ["Frank Dawson", "Tim Howes"],
+        0,
+    ),
+    EZ + "thunderbird-MoreFunctionsForAddressBook-extension.vcf": (
         ["John Doe"],
         0,
     ),
@@ -236,7 +259,9 @@ def test_no_shared_vcard_sample_is_left_out() -> None:
 
 
 def test_real_outlook_2003_card_with_quoted_printable_split_across_lines() -> None:
-    (john,) = cards(corpus("vcard", "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/outlook-2003.vcf"))
+    (john,) = cards(
+        corpus("vcard", "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/outlook-2003.vcf")
+    )
     assert (john.given_name, john.family_name) == ("John", "Doe")
     assert john.positions == (Position("Company, The", "The Job Title"),)
     assert john.notes == ("This is the note field!!\nSecond line\n\nThird line is empty",)
@@ -245,7 +270,9 @@ def test_real_outlook_2003_card_with_quoted_printable_split_across_lines() -> No
 
 
 def test_real_gmail_and_iphone_style_groups() -> None:
-    (card,) = cards(corpus("vcard", "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/gmail-single2.vcf"))
+    (card,) = cards(
+        corpus("vcard", "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/gmail-single2.vcf")
+    )
     assert Handle("email", "customcategory@example.com", "customemailcategory") in card.handles
     assert Handle("url", "http://www.example6.com", "customwebsitecategory") in card.handles
     assert Handle("chat", "skype:IM5") in card.handles
@@ -266,11 +293,11 @@ def test_real_lotus_notes_and_blackberry_photos_are_references() -> None:
 
 
 def test_real_thunderbird_birthday_without_year_and_categories() -> None:
-    (tb,) = cards(
-        corpus("vcard", *"Kozea__Radicale/radicale/tests/static/contact4-with-bday-no-year.vcf".split("/"))
-    )
+    (tb,) = cards(shared("Kozea__Radicale/radicale/tests/static/contact4-with-bday-no-year.vcf"))
     assert tb.birthday == date(1604, 1, 1)
     base = "mangstadt__ez-vcard/src/test/resources/ezvcard/io/text/"
-    (card,) = cards(corpus("vcard", *(base + "thunderbird-MoreFunctionsForAddressBook-extension.vcf").split("/")))
+    (card,) = cards(
+        corpus("vcard", *(base + "thunderbird-MoreFunctionsForAddressBook-extension.vcf").split("/"))
+    )
     assert card.tags == ("category1", "category2", "category3")
     assert card.birthday == date(1970, 9, 21)

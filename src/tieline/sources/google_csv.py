@@ -121,16 +121,12 @@ def _record(
         org = cell(row, org_col)
         if org:
             positions.append(Position(org, cell(row, title_col) or None))
+    if not name:
+        name = positions[0].organization if positions else ""  # a company's own card
     if not name and not handles:
-        org_only = positions[0].organization if positions else ""
-        if not org_only:
-            return Skipped(shown, f"line {n}", "contact has no name, e-mail, phone or website")
-        name = org_only
-    tags = [
-        t.lstrip("*").strip()
-        for t in _split(cell(row, labels_col))
-        if t.lstrip("*").strip().casefold() != "mycontacts"
-    ]
+        return Skipped(shown, f"line {n}", "contact has no name, e-mail, phone or website")
+    # `* myContacts`, `* starred`: Google's own groups, not the user's labels
+    tags = [t for t in _split(cell(row, labels_col)) if not t.startswith("*")]
     notes = cell(row, ix.get("notes"))
     return ContactRecord(
         source_key=csvutil.row_key("google_csv:", row),
