@@ -356,3 +356,9 @@ def test_real_2025_connections_with_emoji_and_tilde_urls() -> None:
 
 def test_real_messages_only_folder_is_not_claimed() -> None:
     assert linkedin.sniff(corpus("linkedin", "JRL319__LinkedIn-Analytics")) == 0.0
+
+
+def test_a_folder_that_only_holds_exports_deeper_down_is_not_claimed(tmp_path: Path) -> None:
+    shutil.copytree(EXPORT, tmp_path / "downloads" / "export")
+    assert linkedin.sniff(tmp_path) == 0.0
+    assert linkedin.sniff(tmp_path / "downloads" / "export") >= 0.6

@@ -301,3 +301,11 @@ def test_real_thunderbird_birthday_without_year_and_categories() -> None:
     )
     assert card.tags == ("category1", "category2", "category3")
     assert card.birthday == date(1970, 9, 21)
+
+
+def test_a_vdir_with_collections_in_subfolders_reads_them_all(tmp_path: Path) -> None:
+    top = tmp_path / "contacts"
+    shutil.copytree(HERE / "vdir", top / "work")
+    shutil.copy(HERE / "iphone.vcf", top / "iphone.vcf")
+    assert vcard.sniff(top) >= 0.6
+    assert len(cards(top)) == 2 + 3

@@ -138,7 +138,8 @@ class _Member:
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    """The files of an export folder itself: the CSVs we read are never in its subfolders."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def _header(
@@ -227,8 +228,8 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Record]:
     if has_messages and (reader := _messages_reader()) is not None:
         with tempfile.TemporaryDirectory(prefix="tieline-linkedin-") as tmp:
             archive.extract(path, Path(tmp))
-            for p in _folder_files(Path(tmp)):
-                if base_name(p.name) in MESSAGES_NAMES:
+            for p in sorted(Path(tmp).rglob("*")):
+                if p.is_file() and base_name(p.name) in MESSAGES_NAMES:
                     yield from _delegate(reader, p, options)
 
 

@@ -82,8 +82,8 @@ def sniff(path: Path) -> float:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     if path.is_dir():
-        for p in sorted(path.iterdir()):
-            if p.is_file() and p.suffix.casefold() in SUFFIXES:
+        for p in sorted(path.rglob("*")):  # a vdir, and the collections inside it
+            if p.is_file() and p.suffix.casefold() in SUFFIXES and not p.name.startswith("."):
                 try:
                     yield from _read_file(p, str(p))
                 except SourceError as exc:  # one bad file in a vdir does not stop the others
