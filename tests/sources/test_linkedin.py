@@ -290,9 +290,26 @@ def test_a_truncated_zip_is_a_source_error(tmp_path: Path) -> None:
     data = archive.read_bytes()
     archive.write_bytes(data[: len(data) // 2])
     assert linkedin.sniff(archive) == 0.0
-    with pytest.raises(SourceError) as err:
+    with pytest.raises(SourceError, match="truncated or corrupt zip") as err:
         read(archive)
     assert err.value.file == str(archive)
+
+
+def test_a_zip_member_escaping_the_archive_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("Connections.csv", (EXPORT / "Connections.csv").read_bytes())
+        zf.writestr("../evil.csv", b"First Name,Last Name,Connected On\nA,B,01 Jan 2020\n")
+    with pytest.raises(SourceError, match="escapes"):
+        read(archive)
+
+
+def test_a_zip_bomb_member_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Connections.csv", b"First Name,Last Name,Connected On\n" + b" " * (50 << 20))
+    with pytest.raises(SourceError, match="zip bomb"):
+        read(archive)
 
 
 # --- the shared real exports (skipped when ../shared is absent) ------------------------------------

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import importlib
 import re
+import stat
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ from tieline.records import (
     Skipped,
 )
 from tieline.sources import archive, csvutil
+from tieline.sources.base import head
 from tieline.sources.csvutil import cell, parse_birthday, parse_month, parse_when
 
 NAME = "linkedin"
@@ -178,6 +180,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
         raise SourceError(shown, None, "no such file")
     if path.stat().st_size == 0:
         raise SourceError(shown, None, "empty file")
+    if head(path, 4) == b"PK\x03\x04":
+        raise SourceError(shown, None, "truncated or corrupt zip archive (no central directory)")
     member = _Member(shown, path.name, lambda: path.open("rb"))
     yield from _read_many([member], options, None)
 
@@ -209,6 +213,9 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Record]:
         for info in infos:
             if info.is_dir() or not info.filename.casefold().endswith(".csv"):
                 continue
+            parts = PurePosixPath(info.filename.replace("\\", "/"))
+            if parts.is_absolute() or ".." in parts.parts or stat.S_ISLNK(info.external_attr >> 16):
+                raise SourceError(shown, info.filename, "member path escapes the archive or is a link")
             if base_name(info.filename) in MESSAGES_NAMES:
                 has_messages = True
             if info.file_size > archive.MAX_MEMBER_BYTES or (
