@@ -3,7 +3,7 @@
 Names come from a small pool, so many people share a name, but every profile URL differs (the
 identity-resolution trap: a shared name alone must never merge two people).
 
-    python bench/gen_contacts.py [--rows 30000] [--out bench/data]
+    python bench/gen_contacts.py [--rows 30000] [--out DIR (default: $TMPDIR/tieline-bench)]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import argparse
 import base64
 import csv
 import random
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -182,7 +183,7 @@ def write_vcards(path: Path, rows: list[dict[str, str]], seed: int = 11) -> None
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=30_000)
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "data")
+    ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "tieline-bench")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rows = people(args.rows)

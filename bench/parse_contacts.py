@@ -1,7 +1,7 @@
 """Parse speed of the contact readers against vobject, side by side, with peak memory.
 
-    python bench/gen_contacts.py --out bench/data
-    PYTHONPATH=src python bench/parse_contacts.py bench/data
+    python bench/gen_contacts.py
+    PYTHONPATH=src python bench/parse_contacts.py
 
 Prints the time tieline's LinkedIn and vCard readers take over the generated files, the time
 `vobject.readComponents` needs to parse the same vCard file (skipped when vobject is not installed),
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gc
 import resource
+import tempfile
 import time
 import tracemalloc
 from collections import Counter
@@ -66,7 +67,7 @@ def vobject_reader(path: Path) -> Callable[[], Counter[str]] | None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("folder", type=Path, nargs="?", default=Path(__file__).parent / "data")
+    ap.add_argument("folder", type=Path, nargs="?", default=Path(tempfile.gettempdir()) / "tieline-bench")
     args = ap.parse_args()
     connections, cards = args.folder / "Connections.csv", args.folder / "contacts.vcf"
     for f in (connections, cards):
