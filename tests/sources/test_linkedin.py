@@ -379,3 +379,17 @@ def test_a_folder_that_only_holds_exports_deeper_down_is_not_claimed(tmp_path: P
     shutil.copytree(EXPORT, tmp_path / "downloads" / "export")
     assert linkedin.sniff(tmp_path) == 0.0
     assert linkedin.sniff(tmp_path / "downloads" / "export") >= 0.6
+
+
+def test_reads_an_excel_resave_from_a_european_locale_with_semicolons(tmp_path: Path) -> None:
+    f = tmp_path / "Connections.csv"
+    text = (
+        "First Name;Last Name;URL;Email Address;Company;Position;Connected On\r\n"
+        "Jürgen;Müller;https://www.linkedin.com/in/jurgen;NA;Bäckerei, Müller & Söhne;Meister;03-Mar-22\r\n"
+    )
+    f.write_bytes(text.encode("cp1252"))
+    assert linkedin.sniff(f) >= 0.8
+    (jurgen,) = contacts(read(f))
+    assert jurgen.name == "Jürgen Müller"
+    assert jurgen.positions == (Position("Bäckerei, Müller & Söhne", "Meister"),)
+    assert jurgen.connected_on == datetime(2022, 3, 3, tzinfo=UTC)

@@ -101,3 +101,16 @@ def test_a_ten_megabyte_line_is_a_source_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as err:
         read(f)
     assert err.value.record == "line 2"
+
+
+def test_reads_outlooks_unicode_export_in_utf16(tmp_path: Path) -> None:
+    f = tmp_path / "contacts.csv"
+    text = (
+        '"First Name","Last Name","E-mail Address","Mobile Phone"\r\n'
+        '"Zoë","Ångström","zoe@example.se","+46 70 000 00 00"\r\n'
+    )
+    f.write_bytes(text.encode("utf-16"))
+    assert outlook_csv.sniff(f) >= 0.8
+    (zoe,) = contacts(f)
+    assert zoe.name == "Zoë Ångström"
+    assert zoe.handles == (Handle("email", "zoe@example.se"), Handle("phone", "+46 70 000 00 00", "mobile"))

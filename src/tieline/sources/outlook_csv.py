@@ -54,7 +54,7 @@ def _looks_like_outlook(keys: list[str]) -> bool:
     if any(" - value" in k for k in keys) or "connected on" in keys:  # Google's layout, or LinkedIn's
         return False
     fields, emails, phones = _columns(keys)
-    return "given" in fields and "family" in fields and bool(emails or phones) and len(keys) >= 5
+    return "given" in fields and "family" in fields and bool(emails or phones) and len(keys) >= 3
 
 
 def sniff(path: Path) -> float:
