@@ -1,0 +1,144 @@
+"""Outlook CSV exports: desktop Outlook, Outlook.com, and localized Outlooks (German, French, ...).
+
+A localized Outlook writes its headers in the user's language (`Vorname`, `Nachname`, `E-Mail-Adresse`;
+`Prénom`, `Nom`, `Adresse de messagerie`), often with `;` as the delimiter and in Windows-1252.
+Columns are matched by name through a small table of synonyms; phone columns by their words.
+Birthdays follow the header's language: month first in English, day first otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from tieline.errors import SourceError
+from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
+from tieline.sources import csvutil
+from tieline.sources.csvutil import cell
+
+NAME = "outlook_csv"
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "given": ("first name", "vorname", "prénom", "nombre", "voornaam", "nome"),
+    "middle": ("middle name", "weitere vornamen", "deuxième prénom", "segundo nombre", "tweede voornaam"),
+    "family": ("last name", "nachname", "nom", "apellidos", "achternaam", "cognome"),
+    "company": ("company", "firma", "société", "organisation", "compañía", "bedrijf", "società"),
+    "job": ("job title", "position", "fonction", "poste", "puesto", "functie", "posizione"),
+    "birthday": ("birthday", "geburtstag", "anniversaire", "cumpleaños", "verjaardag", "compleanno"),
+    "categories": ("categories", "kategorien", "catégories", "categorías", "categorieën", "categorie"),
+    "notes": ("notes", "notizen", "notas", "notities", "note"),
+    "web": ("web page", "webseite", "page web", "página web", "webpagina", "pagina web"),
+}
+ENGLISH_MARKERS = ("first name", "last name", "e-mail address")
+_EMAIL = re.compile(
+    r"^(e-mail|e-mail-adresse|email|adresse de messagerie|adresse e-mail|correo electrónico)\b"
+)
+_EMAIL_EXCLUDE = ("type", "typ", "display", "anzeige", "affich", "tipo", "weergave")
+_PHONE = re.compile(r"phone|telefon|téléphone|tél\.|mobil|portable|teléfono|telefoon|handy")
+_FAX = re.compile(r"fax|télécopie")
+
+
+def _columns(keys: list[str]) -> tuple[dict[str, int], list[int], list[tuple[int, str]]]:
+    fields: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        for field, names in FIELDS.items():
+            if key in names and field not in fields:
+                fields[field] = i
+    emails = [i for i, k in enumerate(keys) if _EMAIL.match(k) and not any(x in k for x in _EMAIL_EXCLUDE)]
+    phones = [(i, k) for i, k in enumerate(keys) if _PHONE.search(k) and not _FAX.search(k)]
+    return fields, emails, phones
+
+
+def _looks_like_outlook(keys: list[str]) -> bool:
+    if any(" - value" in k for k in keys) or "connected on" in keys:  # Google's layout, or LinkedIn's
+        return False
+    fields, emails, phones = _columns(keys)
+    return "given" in fields and "family" in fields and bool(emails or phones) and len(keys) >= 3
+
+
+def sniff(path: Path) -> float:
+    try:
+        if not path.is_file():
+            return 0.0
+        return 0.85 if _looks_like_outlook(csvutil.sniff_header(path)) else 0.0
+    except OSError:
+        return 0.0
+
+
+def _phone_label(header: str) -> str | None:
+    h = header.casefold()
+    for word, label in (
+        ("mobil", "mobile"),
+        ("portable", "mobile"),
+        ("handy", "mobile"),
+        ("home", "home"),
+        ("privat", "home"),
+        ("domicile", "home"),
+        ("business", "work"),
+        ("geschäft", "work"),
+        ("bureau", "work"),
+        ("travail", "work"),
+    ):
+        if word in h:
+            return label
+    return None
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[Record]:
+    shown = str(path)
+    keys, rows, fh = csvutil.open_table(path)
+    with fh:
+        if not _looks_like_outlook(keys):
+            raise SourceError(
+                shown, "line 1", "not an Outlook contacts CSV (no First Name/Last Name/E-mail header)"
+            )
+        fields, emails, phones = _columns(keys)
+        day_first = options.day_first
+        if day_first is None:
+            day_first = not any(k in ENGLISH_MARKERS for k in keys)
+        for n, row in rows:
+            if not any(c.strip() for c in row):
+                continue
+            yield _record(row, n, shown, fields, emails, phones, day_first)
+
+
+def _record(
+    row: list[str],
+    n: int,
+    shown: str,
+    fields: dict[str, int],
+    emails: list[int],
+    phones: list[tuple[int, str]],
+    day_first: bool,
+) -> Record:
+    given, middle, family = (cell(row, fields.get(f)) for f in ("given", "middle", "family"))
+    handles: list[Handle] = []
+    for i in emails:
+        value = cell(row, i)
+        if "@" in value:
+            handles.append(Handle("email", value))
+    for i, header in phones:
+        value = cell(row, i)
+        if value:
+            handles.append(Handle("phone", value, _phone_label(header)))
+    web = cell(row, fields.get("web"))
+    if web:
+        handles.append(Handle("linkedin" if "linkedin.com/" in web.casefold() else "url", web))
+    company, job = cell(row, fields.get("company")), cell(row, fields.get("job"))
+    name = " ".join(p for p in (given, middle, family) if p) or company
+    if not name and not handles:
+        return Skipped(shown, f"line {n}", "contact has no name, e-mail or phone")
+    categories = cell(row, fields.get("categories"))
+    notes = cell(row, fields.get("notes"))
+    return ContactRecord(
+        source_key=csvutil.row_key("outlook_csv:", row),
+        name=name or None,
+        given_name=given or None,
+        family_name=family or None,
+        handles=tuple(handles),
+        positions=(Position(company, job or None),) if company else (),
+        notes=(notes,) if notes else (),
+        tags=tuple(t.strip() for t in re.split(r"[;,]", categories) if t.strip()),
+        birthday=csvutil.parse_birthday_cell(cell(row, fields.get("birthday")), day_first),
+    )

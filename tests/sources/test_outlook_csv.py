@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.corpora import FIXTURES
+from tieline.errors import SourceError
+from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record
+from tieline.sources import google_csv, linkedin, outlook_csv
+
+HERE = FIXTURES / "outlook_csv"
+
+
+def read(path: Path, **options: object) -> list[Record]:
+    return list(outlook_csv.read(path, ReadOptions(**options)))  # type: ignore[arg-type]
+
+
+def contacts(path: Path, **options: object) -> list[ContactRecord]:
+    return [r for r in read(path, **options) if isinstance(r, ContactRecord)]
+
+
+def test_reads_a_desktop_outlook_export() -> None:
+    records = read(HERE / "english.csv")
+    assert len(records) == 2  # the blank row is not a contact
+    frances, ken = records
+    assert isinstance(frances, ContactRecord) and isinstance(ken, ContactRecord)
+    assert (frances.name, frances.given_name, frances.family_name) == ("Frances Allen", "Frances", "Allen")
+    assert frances.handles == (
+        Handle("email", "frances@ibm.example"),
+        Handle("email", "fran@home.example"),
+        Handle("phone", "+1 914 555 0100", "work"),
+        Handle("phone", "+1 914 555 0199", "mobile"),
+        Handle("linkedin", "https://www.linkedin.com/in/frances-allen"),
+    )
+    assert frances.positions == (Position("IBM", "Fellow"),)
+    assert frances.birthday == date(1932, 8, 4)
+    assert frances.tags == ("Colleagues", "Compilers")
+    assert frances.notes == ("Turing Award 2006,\nfirst woman to win it",)
+    assert ken.birthday is None  # Outlook writes 0/0/00 for none
+    assert ken.handles == (Handle("phone", "+1 908 555 0100", "home"),)
+
+
+def test_reads_a_german_outlook_export_with_semicolons_in_windows_1252() -> None:
+    jurgen, grete = contacts(HERE / "german.csv")
+    assert (jurgen.given_name, jurgen.family_name) == ("Jürgen", "Müller")
+    assert jurgen.positions == (Position("Bäckerei Müller GmbH", "Geschäftsführer"),)
+    assert jurgen.handles == (
+        Handle("email", "juergen@baeckerei.example"),
+        Handle("phone", "+49 30 000000", "work"),
+        Handle("phone", "+49 170 0000000", "mobile"),
+    )
+    assert jurgen.birthday == date(1970, 3, 15)
+    assert jurgen.notes == ("Brötchen; täglich",)
+    assert grete.name == "Grete Weiß" and grete.handles == (Handle("email", "grete@example.de"),)
+
+
+def test_reads_a_french_outlook_export_with_day_first_birthdays() -> None:
+    (helene,) = contacts(HERE / "french.csv")
+    assert (helene.given_name, helene.family_name) == ("Hélène", "Lefèvre")
+    assert helene.positions == (Position("Société Générale", "Analyste"),)
+    assert helene.handles == (
+        Handle("email", "helene@sg.example"),
+        Handle("phone", "+33 6 00 00 00 00", "mobile"),
+    )
+    assert helene.birthday == date(1985, 3, 5)
+    assert contacts(HERE / "french.csv", day_first=False)[0].birthday == date(1985, 5, 3)
+
+
+def test_sniffs_outlook_files_only() -> None:
+    for name in ("english.csv", "german.csv", "french.csv"):
+        assert outlook_csv.sniff(HERE / name) >= 0.8
+        assert google_csv.sniff(HERE / name) == 0.0
+        assert linkedin.sniff(HERE / name) == 0.0
+    assert outlook_csv.sniff(FIXTURES / "linkedin" / "export_2025" / "Connections.csv") == 0.0
+    assert outlook_csv.sniff(FIXTURES / "vcard" / "iphone.vcf") == 0.0
+
+
+def test_an_empty_file_is_a_source_error(tmp_path: Path) -> None:
+    f = tmp_path / "contacts.csv"
+    f.write_bytes(b"")
+    with pytest.raises(SourceError, match="empty file"):
+        read(f)
+
+
+def test_a_file_of_the_wrong_type_is_a_source_error(tmp_path: Path) -> None:
+    f = tmp_path / "contacts.csv"
+    f.write_text("just,some,numbers\n1,2,3\n")
+    with pytest.raises(SourceError, match="not an Outlook"):
+        read(f)
+
+
+def test_a_ten_megabyte_line_is_a_source_error(tmp_path: Path) -> None:
+    f = tmp_path / "contacts.csv"
+    f.write_bytes(
+        b"First Name,Last Name,E-mail Address,Notes\nAda,Lovelace,ada@example.org,"
+        + b"x" * (10 << 20)
+        + b"\n"
+    )
+    with pytest.raises(SourceError) as err:
+        read(f)
+    assert err.value.record == "line 2"
+
+
+def test_reads_outlooks_unicode_export_in_utf16(tmp_path: Path) -> None:
+    f = tmp_path / "contacts.csv"
+    text = (
+        '"First Name","Last Name","E-mail Address","Mobile Phone"\r\n'
+        '"Zoë","Ångström","zoe@example.se","+46 70 000 00 00"\r\n'
+    )
+    f.write_bytes(text.encode("utf-16"))
+    assert outlook_csv.sniff(f) >= 0.8
+    (zoe,) = contacts(f)
+    assert zoe.name == "Zoë Ångström"
+    assert zoe.handles == (Handle("email", "zoe@example.se"), Handle("phone", "+46 70 000 00 00", "mobile"))
