@@ -69,11 +69,12 @@ class Matcher:
         self.by_family_domain: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
 
     def load(self, ctx: Context) -> None:
-        names = dict(
-            ctx.conn.execute(
+        names = {
+            pid: name
+            for pid, name in ctx.conn.execute(
                 select(t.people.c.id, t.people.c.name).where(t.people.c.account_id == ctx.account_id)
             )
-        )
+        }
         pos = t.positions
         for pid, org in ctx.conn.execute(
             select(pos.c.person_id, pos.c.organization).where(pos.c.account_id == ctx.account_id)
