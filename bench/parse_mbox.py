@@ -41,10 +41,12 @@ def run_tieline(path: Path) -> int:
 
 def child(which: str, path: Path) -> None:
     started = time.perf_counter()
+    cpu = time.process_time()
     count = run_stdlib(path) if which == "stdlib" else run_tieline(path)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"which": which, "messages": count, "seconds": elapsed, "peak_mb": peak_mb}))
+    print(json.dumps({"which": which, "messages": count, "seconds": elapsed, "cpu": cpu, "peak_mb": peak_mb}))
 
 
 def main() -> None:
@@ -66,12 +68,14 @@ def main() -> None:
         results[which] = result
         rate = result["messages"] / result["seconds"]
         print(
-            f"{which:8s} {result['messages']:>9,d} messages  {result['seconds']:8.2f} s  "
+            f"{which:8s} {result['messages']:>9,d} messages  {result['seconds']:8.2f} s "
+            f"(CPU {result['cpu']:7.2f} s) "
             f"{rate:>10,.0f} msgs/s  peak RSS {result['peak_mb']:6.0f} MB   ({size_mb:,.0f} MB file)"
         )
     if len(results) == 2:
         ratio = results["tieline"]["seconds"] / results["stdlib"]["seconds"]
-        print(f"ratio tieline/stdlib = {ratio:.3f}  (tieline is {1 / ratio:.1f}x faster)")
+        cpu_ratio = results["tieline"]["cpu"] / results["stdlib"]["cpu"]
+        print(f"ratio tieline/stdlib = {ratio:.3f} wall, {cpu_ratio:.3f} CPU  (tieline is {1 / ratio:.1f}x faster)")
 
 
 if __name__ == "__main__":

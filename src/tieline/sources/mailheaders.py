@@ -85,35 +85,31 @@ class MailHeaders:
     list_unsubscribe: str | None
 
 
-def _text(raw: bytes) -> str:
-    try:
-        text = raw.decode("ascii")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-    if "\n" in text:
-        text = text.replace("\r\n", "").replace("\n", "")
-    return text.rstrip("\r \t")
-
-
 def parse_headers(block: bytes) -> MailHeaders:
     """Decode the wanted headers of one message from its raw header block (bytes up to the blank line)."""
     found: dict[str, str] = {}
-    addresses: dict[str, str] = {}
     dates: list[str] = []
     if not block.startswith(b"\n"):
         block = b"\n" + block
+    names = _NAMES
     for raw_name, raw_value in _WANTED.findall(block):
-        name = _NAMES.get(raw_name) or raw_name.lower().decode("ascii")
-        if name in _ADDRESS_FIELDS:
-            value = _text(raw_value)
-            addresses[name] = addresses[name] + ", " + value if name in addresses else value
-        elif name == "date":
-            dates.append(_text(raw_value))
-        elif name not in found:
-            found[name] = _text(raw_value)
+        name = names.get(raw_name) or raw_name.lower().decode("ascii")
+        try:
+            value = raw_value.decode()
+        except UnicodeDecodeError:
+            value = raw_value.decode("cp1252", errors="replace")
+        if "\n" in value:
+            value = value.replace("\r\n", "").replace("\n", "")
+        value = value.rstrip()
+        if name in found:
+            if name in _ADDRESS_FIELDS:
+                found[name] += ", " + value
+            elif name == "date":
+                dates.append(value)
+        else:
+            found[name] = value
+            if name == "date":
+                dates.append(value)
     date = None
     for value in dates:
         date = parse_date(value)
@@ -124,7 +120,7 @@ def parse_headers(block: bytes) -> MailHeaders:
         subject = decode_words(subject)
     refs = found.get("references")
     labels = found.get("x-gmail-labels")
-    get = addresses.get
+    get = found.get
     return MailHeaders(
         from_=participants(get("from")),
         to=participants(get("to")),
@@ -367,10 +363,6 @@ def is_noreply(address: str) -> bool:
     return _NOREPLY.match(local) is not None
 
 
-def _email(p: Participant) -> str:
-    return p.handles[0].value.lower()
-
-
 def header_key(block: bytes, headers: MailHeaders) -> str:
     """The source key of a message: its Message-ID, or a hash of its header block."""
     if headers.message_id:
@@ -396,10 +388,10 @@ def to_interaction(
     sender = headers.from_[0] if headers.from_ else None
     seen: set[str] = set()
     if sender is not None:
-        seen.add(_email(sender))
+        seen.add(sender.handles[0].value.lower())
     participants: list[Participant] = []
     for person in _chain(headers.to, headers.cc, headers.bcc):
-        addr = _email(person)
+        addr = person.handles[0].value.lower()
         if addr not in seen:
             seen.add(addr)
             participants.append(person)

@@ -105,27 +105,23 @@ def iter_header_blocks(fh: BinaryIO, file: str) -> Iterator[tuple[bytes, bytes]]
         postmark = buf[pos:nl]
         if end < 0:
             end = len(buf)
-        # A message without a blank line before the next separator ends at that separator.
-        sep = _next_separator(buf, nl, end)
-        if sep >= 0:
+        # One search finds the next separator; one before the blank line means a message with no body.
+        sep = _next_separator(buf, nl, len(buf))
+        if 0 <= sep < end:
             yield postmark, buf[nl : sep + 1]
             pos = sep + 1
             continue
         yield postmark, buf[nl : end + 1]
         # Step over the body.
-        search = end
-        while True:
-            sep = _next_separator(buf, search, len(buf))
-            if sep >= 0 and (buf.find(b"\n", sep + 1) >= 0 or eof):
-                pos = sep + 1
-                break
+        while not (sep >= 0 and (eof or buf.find(b"\n", sep + 1) >= 0)):
             if eof:
                 return
             keep = max(len(buf) - len(_SEP), 0) if sep < 0 else sep
             chunk = fh.read(CHUNK)
             eof = len(chunk) < CHUNK
             buf = buf[keep:] + chunk
-            search = 0
+            sep = _next_separator(buf, 0, len(buf))
+        pos = sep + 1
 
 
 def _next_separator(buf: bytes, start: int, stop: int) -> int:
