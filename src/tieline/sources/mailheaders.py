@@ -44,8 +44,8 @@ _ZONES = {  # minutes east of UTC
 _SHIFTS: dict[int, timedelta] = {}
 _NOREPLY = re.compile(
     r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|notifications?|notify|bounces?"
-    r"|newsletters?|news|info|alerts?|updates?|marketing|automated|daemon)(?:[-+._].*)?$"
-    r"|^.*[-+._](?:no[-_.]?reply|bounces?)(?:[-+._].*)?$"
+    r"|newsletters?|news|info|alerts?|updates?|marketing|automated|daemon|owner-.*)(?:[-+._].*)?$"
+    r"|^.*[-+._](?:no[-_.]?reply|bounces?|owner|request|admin)(?:[-+._].*)?$"
 )
 # Labels (Gmail, also localized) and folders whose messages are not evidence of contact.
 SKIP_LABELS = frozenset(
@@ -382,9 +382,6 @@ def to_interaction(
     for label in headers.gmail_labels:
         if label.lower() in SKIP_LABELS:
             return Skipped(file, record, f"Gmail label {label}")
-    when = headers.date or fallback_date
-    if when is None:
-        return Skipped(file, record, "no usable Date header")
     sender = headers.from_[0] if headers.from_ else None
     seen: set[str] = set()
     if sender is not None:
@@ -397,6 +394,9 @@ def to_interaction(
             participants.append(person)
     if not seen:
         return Skipped(file, record, "no sender or recipient address")
+    when = headers.date or fallback_date
+    if when is None:
+        return Skipped(file, record, "no usable Date header")
     bulk = bool(
         headers.list_id
         or headers.list_unsubscribe
