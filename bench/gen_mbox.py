@@ -16,13 +16,69 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-FIRST = "Ada Grace Alan Edsger Barbara Donald Frances Ken Dennis Margaret Radia Tim Vint Hedy Katherine".split()
-LAST = "Lovelace Hopper Turing Dijkstra Liskov Knuth Allen Thompson Ritchie Hamilton Perlman Lee Cerf Lamarr Johnson".split()
+FIRST = [
+    "Ada",
+    "Grace",
+    "Alan",
+    "Edsger",
+    "Barbara",
+    "Donald",
+    "Frances",
+    "Ken",
+    "Dennis",
+    "Margaret",
+    "Radia",
+    "Tim",
+    "Vint",
+    "Hedy",
+    "Katherine",
+]
+LAST = [
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Dijkstra",
+    "Liskov",
+    "Knuth",
+    "Allen",
+    "Thompson",
+    "Ritchie",
+    "Hamilton",
+    "Perlman",
+    "Lee",
+    "Cerf",
+    "Lamarr",
+    "Johnson",
+]
 DOMAINS = ["example.com", "example.org", "example.net", "mail.example.edu", "corp.example.co.uk"]
-WORDS = (
-    "the engine analytical compiler machine numbers program loop result meeting tomorrow draft notes "
-    "please review attached thanks lunch friday project deadline budget team update question idea"
-).split()
+WORDS = [
+    "the",
+    "engine",
+    "analytical",
+    "compiler",
+    "machine",
+    "numbers",
+    "program",
+    "loop",
+    "result",
+    "meeting",
+    "tomorrow",
+    "draft",
+    "notes",
+    "please",
+    "review",
+    "attached",
+    "thanks",
+    "lunch",
+    "friday",
+    "project",
+    "deadline",
+    "budget",
+    "team",
+    "update",
+    "question",
+    "idea",
+]
 LISTS = ["dev@lists.example.org", "announce@lists.example.net", "users@lists.example.com"]
 
 
@@ -39,7 +95,11 @@ def main() -> None:
     people = []
     for i in range(args.people):
         first, last = rng.choice(FIRST), rng.choice(LAST)
-        name = f"{first} {last}" if rng.random() < 0.9 else f"=?UTF-8?B?{base64.b64encode(f'{first} Lövë'.encode()).decode()}?="
+        name = (
+            f"{first} {last}"
+            if rng.random() < 0.9
+            else f"=?UTF-8?B?{base64.b64encode(f'{first} Lövë'.encode()).decode()}?="
+        )
         people.append((name, f"{first.lower()}.{last.lower()}{i}@{rng.choice(DOMAINS)}"))
     # A few close contacts get most of the mail (Zipf-like).
     weights = [1.0 / (i + 1) ** 0.9 for i in range(len(people))]
@@ -104,9 +164,12 @@ def main() -> None:
             if has_attachment:
                 header.append('Content-Type: multipart/mixed; boundary="b1"')
                 body = (
-                    "--b1\nContent-Type: text/plain; charset=utf-8\n\n" + "\n".join(body_lines)
-                    + '\n--b1\nContent-Type: application/pdf; name="a.pdf"\nContent-Transfer-Encoding: base64\n\n'
-                    + attachment.decode() + "--b1--\n"
+                    "--b1\nContent-Type: text/plain; charset=utf-8\n\n"
+                    + "\n".join(body_lines)
+                    + '\n--b1\nContent-Type: application/pdf; name="a.pdf"\n'
+                    + "Content-Transfer-Encoding: base64\n\n"
+                    + attachment.decode()
+                    + "--b1--\n"
                 )
             else:
                 header.append("Content-Type: text/plain; charset=utf-8")

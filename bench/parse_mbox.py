@@ -62,7 +62,10 @@ def main() -> None:
     size_mb = args.file.stat().st_size / 1e6
     for which in [args.only] if args.only else ["stdlib", "tieline"]:
         out = subprocess.run(
-            [sys.executable, __file__, str(args.file), "--child", which], check=True, capture_output=True, text=True
+            [sys.executable, __file__, str(args.file), "--child", which],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         results[which] = result
@@ -75,7 +78,10 @@ def main() -> None:
     if len(results) == 2:
         ratio = results["tieline"]["seconds"] / results["stdlib"]["seconds"]
         cpu_ratio = results["tieline"]["cpu"] / results["stdlib"]["cpu"]
-        print(f"ratio tieline/stdlib = {ratio:.3f} wall, {cpu_ratio:.3f} CPU  (tieline is {1 / ratio:.1f}x faster)")
+        print(
+            f"ratio tieline/stdlib = {ratio:.3f} wall, {cpu_ratio:.3f} CPU"
+            f"  (tieline is {1 / ratio:.1f}x faster)"
+        )
 
 
 if __name__ == "__main__":

@@ -36,7 +36,12 @@ _DATE = re.compile(
     r"(?:[A-Za-z]+,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3})[A-Za-z]*\.?[\s-]+(\d{2,4}),?\s+"
     r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?\s*([+-]\d{4}|[A-Za-z]{1,5})?"
 )
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 _ZONES = {  # minutes east of UTC
     "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
     "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "cet": 60, "cest": 120, "bst": 60,
@@ -49,8 +54,26 @@ _NOREPLY = re.compile(
 )
 # Labels (Gmail, also localized) and folders whose messages are not evidence of contact.
 SKIP_LABELS = frozenset(
-    "spam trash draft drafts bin junk papierkorb entwürfe brouillons corbeille papelera borradores "
-    "cestino bozze prullenbak concepten lixeira rascunhos".split()
+    [
+        "spam",
+        "trash",
+        "draft",
+        "drafts",
+        "bin",
+        "junk",
+        "papierkorb",
+        "entwürfe",
+        "brouillons",
+        "corbeille",
+        "papelera",
+        "borradores",
+        "cestino",
+        "bozze",
+        "prullenbak",
+        "concepten",
+        "lixeira",
+        "rascunhos",
+    ]
 )
 SENT_LABELS = frozenset(
     {
@@ -337,7 +360,7 @@ def parse_date(value: str) -> datetime | None:
     if parsed is None:
         return None
     try:
-        local = datetime(*parsed[:6])  # type: ignore[misc]
+        local = datetime(*parsed[:6])
     except (ValueError, TypeError):
         return None
     return (local - timedelta(seconds=parsed[9] or 0)).replace(tzinfo=UTC)

@@ -159,7 +159,7 @@ def postmark_date(line: bytes) -> datetime | None:
 
 
 def sent_senders(path: Path) -> Counter[str]:
-    """From addresses of sent messages (Gmail label Sent, or a file named like a Sent folder), most frequent first.
+    """From addresses of sent messages (label Sent, or a file named like a Sent folder), most frequent first.
 
     The CLI proposes the top one as "me" when the owner's handles are not known yet.
     """
