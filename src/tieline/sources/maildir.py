@@ -32,16 +32,17 @@ _INFO = (":2,", "!2,", ";2,")
 
 
 def sniff(path: Path) -> float:
-    """A folder with cur/new (0.9), Maildir++ subfolders, or maildirs one level down (0.7)."""
+    """A folder with cur/ (0.9), with Maildir++ subfolders (0.85), or made only of maildirs (0.7)."""
     try:
         if not path.is_dir():
             return 0.0
         if _is_maildir(path):
             return 0.9
-        children = [c for c in path.iterdir() if c.is_dir()]
+        children = [c for c in path.iterdir() if not c.name.startswith(".") or c.is_dir()]
         if any(c.name.startswith(".") and _is_maildir(c) for c in children):
             return 0.85
-        if any(_is_maildir(c) for c in children[:200]):
+        # An mbsync-style account folder (INBOX/, Sent/, ...) and nothing else: claim it whole.
+        if children and len(children) <= 500 and all(c.is_dir() and _is_maildir(c) for c in children):
             return 0.7
     except OSError:
         return 0.0
@@ -49,7 +50,13 @@ def sniff(path: Path) -> float:
 
 
 def _is_maildir(path: Path) -> bool:
-    return (path / "cur").is_dir() and ((path / "new").is_dir() or (path / "tmp").is_dir())
+    """cur/ with new/ or tmp/ beside it, or (as in repositories, where empty folders vanish) message files."""
+    cur = path / "cur"
+    if not cur.is_dir():
+        return False
+    if (path / "new").is_dir() or (path / "tmp").is_dir():
+        return True
+    return any(any(info in child.name for info in _INFO) for child in list(cur.iterdir())[:50])
 
 
 def folder_of(root: Path, message: Path) -> str:
