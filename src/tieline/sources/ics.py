@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import quopri
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -137,7 +138,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
                     continue
                 try:
                     yield from _records(item, ctx)
-                except (ValueError, OverflowError, TypeError, KeyError, IndexError) as exc:
+                except (ValueError, OverflowError, TypeError, LookupError) as exc:
                     yield Skipped(file, f"line {item.line}", f"unreadable event ({exc})")
     except SourceError:
         raise
@@ -395,6 +396,14 @@ def _text(value: str) -> str:
     )
 
 
+def _summary(prop: Prop) -> str | None:
+    _name, params, value = prop
+    if params.get("ENCODING", "").upper() == "QUOTED-PRINTABLE":  # vCal 1.0
+        raw = quopri.decodestring(value.encode("ascii", errors="replace"))
+        value = raw.decode(params.get("CHARSET") or "utf-8", errors="replace")
+    return _text(value).strip()[:200] or None
+
+
 def _records(event: _Event, ctx: _Context) -> Iterator[Record]:
     where = f"line {event.line}"
     status = event.first("STATUS")
@@ -438,7 +447,7 @@ def _records(event: _Event, ctx: _Context) -> Iterator[Record]:
         "group_size": max(2, present),
         "duration_s": None if all_day or duration is None else int(duration.total_seconds()),
         "thread": uid,
-        "subject": _text(summary[2]).strip()[:200] or None if ctx.options.content and summary else None,
+        "subject": _summary(summary) if ctx.options.content and summary else None,
         "bulk": all_day or free or present >= BULK_ATTENDEES,
     }
     rid = event.first("RECURRENCE-ID")
