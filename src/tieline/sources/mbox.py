@@ -38,7 +38,10 @@ _MONTHS = {m: i for i, m in enumerate(b"jan feb mar apr may jun jul aug sep oct 
 
 def sniff(path: Path) -> float:
     """An mbox starts with a ``From `` postmark line followed by header lines."""
-    if not path.is_file():
+    try:
+        if not path.is_file():
+            return 0.0
+    except OSError:
         return 0.0
     data = head(path, 8192)
     if data.startswith(b"\xef\xbb\xbf"):
