@@ -42,6 +42,7 @@ _MONTHS = {
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
     )
 }
+_MONTH_NAMES = {name.capitalize(): number for name, number in _MONTHS.items()}
 _ZONES = {  # minutes east of UTC
     "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
     "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "cet": 60, "cest": 120, "bst": 60,
@@ -335,6 +336,25 @@ def decode_words(text: str) -> str:
 
 def parse_date(value: str) -> datetime | None:
     """A Date header as an aware UTC datetime; None when it cannot be understood."""
+    # Fast path for the shape nearly every client writes: "Mon, 1 Jan 2024 10:00:00 +0100".
+    parts = value.split(None, 6)
+    if len(parts) >= 6 and parts[0][-1:] == ",":
+        month = _MONTH_NAMES.get(parts[2])
+        hms, zone, year = parts[4], parts[5], parts[3]
+        if month and len(year) == 4 and len(hms) == 8 and len(zone) == 5 and zone[0] in "+-":
+            try:
+                when = datetime(
+                    int(year), month, int(parts[1]), int(hms[:2]), int(hms[3:5]), int(hms[6:]), tzinfo=UTC
+                )
+                offset = _zone_offset(zone)
+            except ValueError:
+                return None
+            if not offset:
+                return when
+            shift = _SHIFTS.get(offset)
+            if shift is None:
+                shift = _SHIFTS[offset] = timedelta(minutes=offset)
+            return when - shift
     match = _DATE.match(value.strip())
     if match:
         day, mon, year, hour, minute, second, zone = match.groups()
