@@ -163,3 +163,23 @@ def test_reads_the_real_neomutt_mbox() -> None:
     assert only.sender is not None and emails([only.sender]) == ["rich@flatcap.org"]
     assert emails(only.participants) == ["test@example.com"]
     assert only.when == datetime(2018, 7, 13, 19, 43, 24, tzinfo=UTC)
+
+
+def test_mboxcl2_content_length_keeps_an_unquoted_from_line_inside_its_body() -> None:
+    records = read(MBOX / "mboxcl2.mbox")
+    assert [getattr(r, "source_key", None) for r in records] == [
+        "mid:cl2-1@example.org",
+        "mid:cl2-2@example.org",
+    ]
+
+
+def test_a_wrong_content_length_changes_nothing_and_a_last_body_may_hold_a_from_line(tmp_path: Path) -> None:
+    body = b"quoted:\nFrom x@example.org Mon Jan  1 00:00:00 2024\nDate: x\n\nend\n"
+    head = b"From a@example.org Tue Mar  5 10:00:00 2024\nDate: Tue, 5 Mar 2024 10:00:00 +0000\n"
+    head += b"From: a@example.org\nTo: b@example.org\n"
+    exact = tmp_path / "exact.mbox"
+    exact.write_bytes(head + b"Content-Length: %d\n\n" % len(body) + body)
+    assert len(read(exact)) == 1
+    wrong = tmp_path / "wrong.mbox"
+    wrong.write_bytes(head + b"Content-Length: 3\n\n" + body)
+    assert len(read(wrong)) == 2  # the unquoted line splits, as in mboxo

@@ -1,11 +1,13 @@
 """Unix mbox files (Gmail Takeout, Thunderbird, mutt; mboxo, mboxrd, mboxcl): one interaction per message.
 
 The file is read in large chunks and split on ``\\nFrom `` lines; only each message's header
-block is decoded, the body bytes are stepped over with ``bytes.find``. Memory stays at a few
+block is decoded, the body bytes are stepped over with a regex search. Memory stays at a few
 chunks whatever the size of the file (a message larger than a chunk grows the buffer only
 while its headers are read). ``>From`` quoting only ever occurs in bodies, so it needs no
 undoing here. A ``From `` line inside a body of an unquoted (mboxo/mboxcl2) file is told apart
-from a real separator by its shape: a real one carries a postmark date (``... 16:49:40 2002``).
+from a real separator by its shape: a real one carries a postmark date (``... 16:49:40 2002``);
+and when a message has a ``Content-Length`` (mboxcl/mboxcl2) that really ends at a separator,
+the length wins over any ``From `` line inside the body.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ _SEP = b"\nFrom "
 # Regex searches: on CPython 3.11 they beat bytes.find for these needles on mail text.
 _SEP_RE = re.compile(re.escape(_SEP))
 _BLANK = re.compile(rb"\n\r?\n")
+_CONTENT_LENGTH = re.compile(rb"\nContent-Length:[ \t]*(\d{1,12})", re.I)
 # "From sender@host Wed Mar  6 16:49:40 2002" / "From 179...@xxx Mon Jan 01 00:00:00 +0000 2026"
 _POSTMARK = re.compile(rb"From \S*.*?\d{1,2}:\d\d.*\d{4}")
 _ASCTIME = re.compile(rb"([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d\d)(?::(\d\d))?\s+(?:[+-]\d{4}\s+)?(\d{4})")
@@ -115,6 +118,11 @@ def iter_header_blocks(fh: BinaryIO, file: str) -> Iterator[tuple[bytes, bytes]]
             pos = sep + 1
             continue
         yield postmark, buf[nl : end + 1]
+        length = _CONTENT_LENGTH.search(buf, nl, end)
+        if length is not None:
+            sep = _trust_content_length(buf, end, int(length.group(1)), sep, eof)
+            if sep == -2:
+                return
         # Step over the body.
         while not (sep >= 0 and (eof or buf.find(b"\n", sep + 1) >= 0)):
             if eof:
@@ -125,6 +133,30 @@ def iter_header_blocks(fh: BinaryIO, file: str) -> Iterator[tuple[bytes, bytes]]
             buf = buf[keep:] + chunk
             sep = _next_separator(buf, 0, len(buf))
         pos = sep + 1
+
+
+def _trust_content_length(buf: bytes, end: int, length: int, sep: int, eof: bool) -> int:
+    """The separator after a body of ``length`` bytes (mboxcl/mboxcl2), when one is really there.
+
+    Only then is a ``From `` line found earlier, inside the (unquoted) body, overruled; a wrong
+    Content-Length, as some MTAs write, changes nothing. -2 means the body runs to the end of the file.
+    """
+    start = end + (2 if buf[end + 1 : end + 2] == b"\n" else 3)
+    target = start + length
+    if target > len(buf):
+        return sep
+    for candidate in (target, target + 1, target + 2):
+        if candidate > 0 and buf[candidate - 1 : candidate] == b"\n" and buf.startswith(b"From ", candidate):
+            line_end = buf.find(b"\n", candidate)
+            if line_end > 0 and _is_postmark(buf[candidate:line_end].rstrip()):
+                return max(sep, candidate - 1)
+    if eof and not buf[target:].strip():
+        return -2
+    return sep
+
+
+def _is_postmark(line: bytes) -> bool:
+    return (line[-4:].isdigit() and b":" in line) or _POSTMARK.match(line) is not None
 
 
 def _next_separator(buf: bytes, start: int, stop: int) -> int:
@@ -138,8 +170,7 @@ def _next_separator(buf: bytes, start: int, stop: int) -> int:
         line_end = buf.find(b"\n", sep + 1, sep + 1024)
         if line_end < 0 and sep + 1024 > len(buf):
             return sep
-        line = buf[sep + 1 : line_end if line_end >= 0 else sep + 1024].rstrip()
-        if (line[-4:].isdigit() and b":" in line) or _POSTMARK.match(line):
+        if _is_postmark(buf[sep + 1 : line_end if line_end >= 0 else sep + 1024].rstrip()):
             return sep
         found = _SEP_RE.search(buf, sep + 1, stop)
         sep = found.start() if found else -1
