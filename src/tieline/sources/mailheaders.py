@@ -37,11 +37,9 @@ _DATE = re.compile(
     r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?\s*([+-]\d{4}|[A-Za-z]{1,5})?"
 )
 _MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
 _MONTH_NAMES = {name.capitalize(): number for name, number in _MONTHS.items()}
 _ZONES = {  # minutes east of UTC
     "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
@@ -55,27 +53,12 @@ _NOREPLY = re.compile(
 )
 # Labels (Gmail, also localized) and folders whose messages are not evidence of contact.
 SKIP_LABELS = frozenset(
-    [
-        "spam",
-        "trash",
-        "draft",
-        "drafts",
-        "bin",
-        "junk",
-        "papierkorb",
-        "entwürfe",
-        "brouillons",
+    {
+        "spam", "trash", "draft", "drafts", "bin", "junk", "papierkorb", "entwürfe", "brouillons",
         "corbeille",
-        "papelera",
-        "borradores",
-        "cestino",
-        "bozze",
-        "prullenbak",
-        "concepten",
-        "lixeira",
-        "rascunhos",
-    ]
-)
+        "papelera", "borradores", "cestino", "bozze", "prullenbak", "concepten", "lixeira", "rascunhos",
+    }
+)  # fmt: skip
 SENT_LABELS = frozenset(
     {
         "sent", "sent mail", "sent items", "sent messages", "gesendet", "gesendete elemente",
