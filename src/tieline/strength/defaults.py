@@ -6,25 +6,27 @@ MODEL_VERSION = "strength-1"
 
 # Logit weights per term (the score is the logistic function of bias + sum of weight x feature).
 WEIGHTS: dict[str, float] = {
-    "bias": -2.0,
-    "volume": 0.6,
-    "days": 0.6,
-    "overdue": -0.5,
-    "reciprocity": 1.0,
-    "two_way": 0.3,
-    "talk": 0.2,
-    "burstiness": -0.3,
+    "bias": -2.5,
+    "volume": 0.05,
+    "days": 0.12,
+    "persistence": 0.6,
+    "overdue": -0.1,
+    "reciprocity": 0.1,
+    "replies": 0.02,
+    "talk": 0.03,
+    "burstiness": -0.05,
+    "leisure": 0.3,
     "age": 0.2,
     "favors": 0.8,
-    "closeness": 1.5,
-    "take_call": 5.0,
+    "closeness": 1.2,
+    "take_call": 6.0,
     "relationship": 0.8,
 }
 
 # Half-life of decayed volume, in days, by relationship kind: family ties decay slowly
 # (Roberts & Dunbar 2011: kin ties survive reduced contact; friendships do not).
 HALF_LIFE_DAYS: dict[str | None, float] = {
-    None: 60.0,
+    None: 90.0,
     "family": 365.0,
     "partner": 365.0,
     "friend": 90.0,

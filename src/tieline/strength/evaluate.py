@@ -31,7 +31,8 @@ class PairScores:
     score: F64  # NaN = unknown
     logit: F64
     features: F64  # (n, terms)
-    n_events: F64  # events before as_of (the "count" baseline)
+    n_events: F64  # distinct events before as_of (decides who is "contacted")
+    n_rows: F64  # rows as logged before as_of, duplicates included (the "count" baseline)
     last_t: F64  # time of the latest event before as_of (the "recency" baseline), NaN: none
 
 
@@ -43,6 +44,7 @@ def score_rows(
     out_score = np.full(n, np.nan)
     out_logit = np.full(n, np.nan)
     out_events = np.zeros(n)
+    out_rows = np.zeros(n)
     out_last = np.full(n, np.nan)
     features: F64 | None = None
     for as_of, rows in by_as_of(pairs):
@@ -56,13 +58,14 @@ def score_rows(
         out_score[rows_a] = s.score[idx]
         out_logit[rows_a] = s.logit[idx]
         out_events[rows_a] = s.evidence.n_events[idx]
+        out_rows[rows_a] = log.raw_counts(keys, as_of)[idx]
         out_last[rows_a] = as_of - s.evidence.last_age[idx] * 86400.0
         if features is None:
             features = np.zeros((n, s.features.shape[1]))
         features[rows_a] = s.features[idx]
     if features is None:
         features = np.zeros((0, 0))
-    return PairScores(out_score, out_logit, features, out_events, out_last)
+    return PairScores(out_score, out_logit, features, out_events, out_rows, out_last)
 
 
 def score_pairs(interactions_csv: Path, pairs_csv: Path, out_csv: Path) -> int:
@@ -171,5 +174,5 @@ def evaluate_loaded(
         "scored_rows": int(mask.sum()),
         "model": metrics(pairs, model, mask, egos),
         "baseline_recency": metrics(pairs, result.last_t, mask, egos),
-        "baseline_count": metrics(pairs, np.where(result.n_events > 0, result.n_events, np.nan), mask, egos),
+        "baseline_count": metrics(pairs, np.where(result.n_rows > 0, result.n_rows, np.nan), mask, egos),
     }

@@ -40,6 +40,8 @@ _INTIMACY = np.array([INTIMACY[c] for c in CHANNELS], dtype=np.float64)
 
 # A single call longer than this is a logging error or a forgotten line, not a longer talk.
 MAX_CALL_S = 2 * 3600.0
+# An event from the other side within this time of one's own is an answer (Gilbert & Karahalios 2009).
+REPLY_WINDOW_S = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,14 @@ class Evidence:
     n_events: F64  # personal (non-bulk) events
     decayed: F64  # sum of intimacy x dilution x 2^(-age / half-life)
     n_days: F64  # distinct days with personal contact
+    weekend_days: F64  # of which Saturdays and Sundays (UTC)
     last_age: F64  # days since the last personal contact (NaN: never)
     first_age: F64  # days since the first personal contact (NaN: never)
     rhythm: F64  # median gap between contact days, in days (NaN: fewer than 2 gaps)
+    span: F64  # days between the first and the last personal contact (NaN: never)
     n_out: F64  # events I started
     n_in: F64  # events they started
+    replies: F64  # an event of one side answered by the other within REPLY_WINDOW_S
     call_minutes: F64  # decayed talk time
     n_calls: F64
     burstiness: F64  # (sigma - mu) / (sigma + mu) of the gaps between contact days (NaN: < 2 gaps)
@@ -101,6 +106,9 @@ def evidence(events: EventTable, n_ties: int, as_of: float, half_life_days: F64)
     d_tie = tie[new_day]
     d_day = day[new_day]
     n_days = np.bincount(d_tie, minlength=n).astype(np.float64)[:n]
+    # 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays, 5 and 6 on the weekend.
+    weekend = ((d_day.astype(np.int64) + 3) % 7) >= 5
+    weekend_days = np.bincount(d_tie[weekend], minlength=n).astype(np.float64)[:n]
     same = d_tie[1:] == d_tie[:-1]
     gaps = (d_day[1:] - d_day[:-1])[same]
     g_tie = d_tie[1:][same]
@@ -116,6 +124,16 @@ def evidence(events: EventTable, n_ties: int, as_of: float, half_life_days: F64)
     direction = ev.direction[order]
     n_out = count((direction == OUT) | (direction == BOTH))
     n_in = count((direction == IN) | (direction == BOTH))
+    # A reply: consecutive events of the same tie, opposite known directions, close in time.
+    reply = np.zeros(t.shape[0], dtype=bool)
+    if t.shape[0] > 1:
+        reply[1:] = (
+            (tie[1:] == tie[:-1])
+            & (direction[1:] != direction[:-1])
+            & ((direction[1:] == OUT) | (direction[1:] == IN))
+            & ((direction[:-1] == OUT) | (direction[:-1] == IN))
+            & (t[1:] - t[:-1] <= REPLY_WINDOW_S)
+        )
 
     is_call = channel == CHANNEL_CODE["call"]
     dur = ev.duration[order].astype(np.float64)
@@ -126,11 +144,14 @@ def evidence(events: EventTable, n_ties: int, as_of: float, half_life_days: F64)
         n_events=n_events,
         decayed=decayed,
         n_days=n_days,
+        weekend_days=weekend_days,
         last_age=(as_of - last_t) / DAY,
         first_age=(as_of - first_t) / DAY,
         rhythm=rhythm,
+        span=(last_t - first_t) / DAY,
         n_out=n_out,
         n_in=n_in,
+        replies=count(reply),
         call_minutes=count(weights=minutes * decay),
         n_calls=count(is_call),
         burstiness=burst,

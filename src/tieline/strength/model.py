@@ -22,11 +22,13 @@ TERM_NAMES: tuple[str, ...] = (
     "bias",
     "volume",
     "days",
+    "persistence",
     "overdue",
     "reciprocity",
-    "two_way",
+    "replies",
     "talk",
     "burstiness",
+    "leisure",
     "age",
     "favors",
     "closeness",
@@ -36,6 +38,7 @@ TERM_NAMES: tuple[str, ...] = (
 
 _HALF_LIFE = np.array([defaults.HALF_LIFE_DAYS[r] for r in RELATIONSHIPS])
 _TOLERANCE = np.array([defaults.TOLERANCE[r] for r in RELATIONSHIPS])
+LEISURE_PRIOR_DAYS = 2.0
 _REL_PRIOR = np.array([defaults.RELATIONSHIP_PRIOR[r] for r in RELATIONSHIPS])
 
 
@@ -89,6 +92,9 @@ def design(
     x[:, col["bias"]] = 1.0
     x[:, col["volume"]] = np.log1p(ev.decayed)
     x[:, col["days"]] = np.log1p(ev.n_days)
+    # Contact kept up over months says more than the same count in one burst (Granovetter 1973:
+    # "amount of time"; Gilbert & Karahalios 2009: days since first contact).
+    x[:, col["persistence"]] = np.log1p(np.nan_to_num(ev.span, nan=0.0))
 
     # Silence measured against the tie's own rhythm: a weekly tie silent a month is overdue,
     # a yearly tie silent three months is not (Gilbert & Karahalios 2009; Wiese et al. 2015).
@@ -102,9 +108,14 @@ def design(
     with np.errstate(invalid="ignore", divide="ignore"):
         balance = 2.0 * np.minimum(ev.n_out, ev.n_in) / directed
     x[:, col["reciprocity"]] = np.where(directed > 0, balance - 0.5, 0.0)
-    x[:, col["two_way"]] = np.log1p(np.minimum(ev.n_out, ev.n_in))
+    x[:, col["replies"]] = np.log1p(ev.replies)
     x[:, col["talk"]] = np.log1p(ev.call_minutes)
     x[:, col["burstiness"]] = np.nan_to_num(ev.burstiness, nan=0.0)
+    # Friends meet in free time (Eagle, Pentland & Lazer 2009): the share of contact days on a weekend,
+    # above the 2 in 7 of chance, shrunk towards chance for ties with few days.
+    x[:, col["leisure"]] = (ev.weekend_days + LEISURE_PRIOR_DAYS * 2.0 / 7.0) / (
+        ev.n_days + LEISURE_PRIOR_DAYS
+    ) - 2.0 / 7.0
 
     age_days = np.fmax(ev.first_age, (as_of - facts.start) / 86400.0)
     x[:, col["age"]] = np.log1p(np.nan_to_num(np.maximum(age_days, 0.0), nan=0.0) / 365.0)

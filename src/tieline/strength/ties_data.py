@@ -32,18 +32,13 @@ class InteractionLog:
     channel: npt.NDArray[np.int8]
     direction: npt.NDArray[np.int8]
     duration: npt.NDArray[np.float32]
+    copies: npt.NDArray[np.int64]  # how many identical rows each event was read from
     raw_count: int  # rows read before deduplication
 
     def events_for(self, ties: Iterable[tuple[str, str]], as_of: float) -> tuple[EventTable, int]:
         """The events before ``as_of`` of the given (ego, alter) ties, numbered in the order given."""
         wanted = list(ties)
-        to_tie = np.full(len(self.pairs) + 1, -1, dtype=np.int64)
-        for i, key in enumerate(wanted):
-            j = self.pair_index.get(key)
-            if j is not None:
-                to_tie[j] = i
-        tie = to_tie[self.pair]
-        keep = (tie >= 0) & (self.t < as_of)
+        tie, keep = self._select(wanted, as_of)
         table = EventTable.from_arrays(
             tie[keep],
             self.t[keep],
@@ -52,6 +47,23 @@ class InteractionLog:
             duration=self.duration[keep],
         )
         return table, len(wanted)
+
+    def raw_counts(self, ties: Iterable[tuple[str, str]], as_of: float) -> F64:
+        """Rows as logged (duplicates included) before ``as_of`` per tie: the "count" baseline."""
+        wanted = list(ties)
+        tie, keep = self._select(wanted, as_of)
+        return np.bincount(tie[keep], weights=self.copies[keep], minlength=len(wanted)).astype(np.float64)
+
+    def _select(
+        self, wanted: list[tuple[str, str]], as_of: float
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        to_tie = np.full(len(self.pairs) + 1, -1, dtype=np.int64)
+        for i, key in enumerate(wanted):
+            j = self.pair_index.get(key)
+            if j is not None:
+                to_tie[j] = i
+        tie = to_tie[self.pair]
+        return tie, (tie >= 0) & (self.t < as_of)
 
 
 def load_log(path: Path) -> InteractionLog:
@@ -85,9 +97,11 @@ def load_log(path: Path) -> InteractionLog:
     first = np.ones(p.shape[0], dtype=bool)
     if p.shape[0] > 1:
         first[1:] = (p[1:] != p[:-1]) | (ta[1:] != ta[:-1]) | (ch[1:] != ch[:-1]) | (di[1:] != di[:-1])
+    starts = np.flatnonzero(first)
+    copies = np.diff(np.append(starts, p.shape[0])).astype(np.int64)
     pairs = list(pair_index)
     return InteractionLog(
-        pairs, pair_index, p[first], ta[first], ch[first], di[first], du[first], raw_count=len(pair)
+        pairs, pair_index, p[first], ta[first], ch[first], di[first], du[first], copies, raw_count=len(pair)
     )
 
 
