@@ -207,7 +207,7 @@ def _record(
     try:
         duration = _duration(row[i_dur]) if i_dur is not None else None
     except ValueError:
-        return Skipped(name, str(line), f"unreadable duration {row[i_dur]!r}")
+        return Skipped(name, str(line), f"unreadable duration {row[i_dur or 0]!r}")
     other = Participant(handles=(alter_handle(alter),))
     # Identical rows are the same event logged twice: they share a key, so they import once.
     digest = hashlib.sha1("\x1f".join(c.strip() for c in row).encode("utf-8")).hexdigest()

@@ -40,7 +40,15 @@ KINDS: tuple[str, ...] = (
 )
 KIND_CODE: dict[str, int] = {name: i for i, name in enumerate(KINDS)}
 
-RELATIONSHIPS: tuple[str | None, ...] = (None, "family", "partner", "friend", "colleague", "mentor", "acquaintance")
+RELATIONSHIPS: tuple[str | None, ...] = (
+    None,
+    "family",
+    "partner",
+    "friend",
+    "colleague",
+    "mentor",
+    "acquaintance",
+)
 RELATIONSHIP_CODE: dict[str | None, int] = {name: i for i, name in enumerate(RELATIONSHIPS)}
 
 F64 = npt.NDArray[np.float64]
@@ -79,7 +87,9 @@ class EventTable:
         tie_a = np.asarray(tie, dtype=np.int32)
         n = tie_a.shape[0]
 
-        def col(value: npt.ArrayLike | None, dtype: type[np.generic], default: float | int | bool) -> np.ndarray:
+        def col(
+            value: npt.ArrayLike | None, dtype: type[np.generic], default: float | int | bool
+        ) -> np.ndarray:
             if value is None:
                 return np.full(n, default, dtype=dtype)
             arr = np.asarray(value, dtype=dtype)

@@ -14,10 +14,11 @@ from tieline.strength.events import (
     BOTH,
     CHANNEL_CODE,
     CHANNELS,
+    F64,
     IN,
     KIND_CODE,
     OUT,
-    F64,
+    UNKNOWN,
     EventTable,
 )
 
@@ -40,6 +41,9 @@ _INTIMACY = np.array([INTIMACY[c] for c in CHANNELS], dtype=np.float64)
 
 # A single call longer than this is a logging error or a forgotten line, not a longer talk.
 MAX_CALL_S = 2 * 3600.0
+# Events with more people than this (me included) are broadcasts: diluted into volume, but no
+# evidence of when or how regularly two people are in touch.
+MAX_GROUP = 12
 # An event from the other side within this time of one's own is an answer (Gilbert & Karahalios 2009).
 REPLY_WINDOW_S = 24 * 3600.0
 
@@ -50,7 +54,7 @@ class Evidence:
 
     n_events: F64  # personal (non-bulk) events
     decayed: F64  # sum of intimacy x dilution x 2^(-age / half-life)
-    n_days: F64  # distinct days with personal contact
+    n_days: F64  # distinct days with personal contact (groups of at most MAX_GROUP)
     weekend_days: F64  # of which Saturdays and Sundays (UTC)
     last_age: F64  # days since the last personal contact (NaN: never)
     first_age: F64  # days since the first personal contact (NaN: never)
@@ -58,6 +62,7 @@ class Evidence:
     span: F64  # days between the first and the last personal contact (NaN: never)
     n_out: F64  # events I started
     n_in: F64  # events they started
+    n_undirected: F64  # events whose direction is not known (a call log without it, a meeting)
     replies: F64  # an event of one side answered by the other within REPLY_WINDOW_S
     call_minutes: F64  # decayed talk time
     n_calls: F64
@@ -89,21 +94,26 @@ def evidence(events: EventTable, n_ties: int, as_of: float, half_life_days: F64)
     decay = np.exp2(-age / half_life_days[tie])
     decayed = count(weights=weight * decay)
 
-    # Group boundaries of the sorted events.
+    # When and how regularly you are in touch is read from personal events only: a mail to
+    # fifty people or a town-hall meeting is not a day you were in touch with each of them.
+    personal = group <= MAX_GROUP
+    p_tie = tie[personal]
+    p_t = t[personal]
+    n_personal = np.bincount(p_tie, minlength=n)[:n]
     start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(n_events.astype(np.int64), out=start[1:])
-    has = n_events > 0
+    np.cumsum(n_personal, out=start[1:])
+    has = n_personal > 0
     last_t = np.full(n, np.nan)
     first_t = np.full(n, np.nan)
-    last_t[has] = t[start[1:][has] - 1]
-    first_t[has] = t[start[:-1][has]]
+    last_t[has] = p_t[start[1:][has] - 1]
+    first_t[has] = p_t[start[:-1][has]]
 
     # Distinct contact days and the gaps between them: the tie's own rhythm.
-    day = np.floor(t / DAY)
-    new_day = np.ones(t.shape[0], dtype=bool)
-    if t.shape[0] > 1:
-        new_day[1:] = (tie[1:] != tie[:-1]) | (day[1:] != day[:-1])
-    d_tie = tie[new_day]
+    day = np.floor(p_t / DAY)
+    new_day = np.ones(p_t.shape[0], dtype=bool)
+    if p_t.shape[0] > 1:
+        new_day[1:] = (p_tie[1:] != p_tie[:-1]) | (day[1:] != day[:-1])
+    d_tie = p_tie[new_day]
     d_day = day[new_day]
     n_days = np.bincount(d_tie, minlength=n).astype(np.float64)[:n]
     # 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays, 5 and 6 on the weekend.
@@ -123,6 +133,7 @@ def evidence(events: EventTable, n_ties: int, as_of: float, half_life_days: F64)
 
     direction = ev.direction[order]
     n_out = count((direction == OUT) | (direction == BOTH))
+    n_undirected = count(direction == UNKNOWN)
     n_in = count((direction == IN) | (direction == BOTH))
     # A reply: consecutive events of the same tie, opposite known directions, close in time.
     reply = np.zeros(t.shape[0], dtype=bool)
@@ -151,6 +162,7 @@ def evidence(events: EventTable, n_ties: int, as_of: float, half_life_days: F64)
         span=(last_t - first_t) / DAY,
         n_out=n_out,
         n_in=n_in,
+        n_undirected=n_undirected,
         replies=count(reply),
         call_minutes=count(weights=minutes * decay),
         n_calls=count(is_call),

@@ -39,6 +39,7 @@ TERM_NAMES: tuple[str, ...] = (
 _HALF_LIFE = np.array([defaults.HALF_LIFE_DAYS[r] for r in RELATIONSHIPS])
 _TOLERANCE = np.array([defaults.TOLERANCE[r] for r in RELATIONSHIPS])
 LEISURE_PRIOR_DAYS = 2.0
+ONE_WAY_FACTOR = 0.25
 _REL_PRIOR = np.array([defaults.RELATIONSHIP_PRIOR[r] for r in RELATIONSHIPS])
 
 
@@ -91,10 +92,13 @@ def design(
     col = {name: i for i, name in enumerate(TERM_NAMES)}
     x[:, col["bias"]] = 1.0
     x[:, col["volume"]] = np.log1p(ev.decayed)
-    x[:, col["days"]] = np.log1p(ev.n_days)
+    # Only their side ever spoke (they wrote, you never did nor answered): however long, that is
+    # a mailing, not a tie, so days and persistence count a fraction (Wiese et al. 2015: reciprocity).
+    one_way = np.where((ev.n_out + ev.n_undirected == 0) & (ev.n_in > 0), ONE_WAY_FACTOR, 1.0)
+    x[:, col["days"]] = np.log1p(ev.n_days) * one_way
     # Contact kept up over months says more than the same count in one burst (Granovetter 1973:
     # "amount of time"; Gilbert & Karahalios 2009: days since first contact).
-    x[:, col["persistence"]] = np.log1p(np.nan_to_num(ev.span, nan=0.0))
+    x[:, col["persistence"]] = np.log1p(np.nan_to_num(ev.span, nan=0.0)) * one_way
 
     # Silence measured against the tie's own rhythm: a weekly tie silent a month is overdue,
     # a yearly tie silent three months is not (Gilbert & Karahalios 2009; Wiese et al. 2015).
@@ -128,12 +132,7 @@ def design(
     x[:, col["take_call"]] = np.nan_to_num(2.0 * facts.would_take_call - 1.0, nan=0.0)
     x[:, col["relationship"]] = _REL_PRIOR[rel]
 
-    known = (
-        (ev.n_events > 0)
-        | np.isfinite(facts.closeness)
-        | np.isfinite(facts.would_take_call)
-        | (rel != 0)
-    )
+    known = (ev.n_events > 0) | np.isfinite(facts.closeness) | np.isfinite(facts.would_take_call) | (rel != 0)
     return x, ev, known
 
 
