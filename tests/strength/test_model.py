@@ -153,9 +153,9 @@ def test_layers_are_by_rank_and_threshold() -> None:
     high = np.full(20, 0.9)
     layer = assign_layers(high)
     assert (layer == 1).sum() == 5 and (layer == 2).sum() == 10 and (layer == 3).sum() == 5
-    weak = np.array([0.15, 0.1, np.nan])
+    weak = np.array([0.2, 0.1, np.nan])
     assert list(assign_layers(weak)) == [5, 5, 0]  # top ranked yet too weak for any inner layer
-    mixed = np.array([0.95, 0.65, 0.45, 0.25, 0.05])
+    mixed = np.array([0.95, 0.65, 0.45, 0.3, 0.05])
     assert list(assign_layers(mixed)) == [1, 2, 3, 4, 5]
 
 

@@ -64,4 +64,4 @@ RELATIONSHIP_PRIOR: dict[str | None, float] = {
 
 # Dunbar layers: at most this many ties (cumulative), each needing at least this score.
 LAYER_SIZES: tuple[int, ...] = (5, 15, 50, 150)
-LAYER_THRESHOLDS: tuple[float, ...] = (0.75, 0.6, 0.4, 0.2)
+LAYER_THRESHOLDS: tuple[float, ...] = (0.75, 0.6, 0.4, 0.25)
