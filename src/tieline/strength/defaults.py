@@ -7,12 +7,12 @@ MODEL_VERSION = "strength-1"
 # Logit weights per term (the score is the logistic function of bias + sum of weight x feature).
 WEIGHTS: dict[str, float] = {
     "bias": -2.5,
-    "volume": 0.05,
-    "days": 0.12,
+    "volume": 0.02,
+    "days": 0.02,
     "persistence": 0.6,
-    "overdue": -0.1,
+    "overdue": -0.05,
     "reciprocity": 0.1,
-    "replies": 0.02,
+    "replies": 0.0,
     "talk": 0.03,
     "burstiness": -0.05,
     "leisure": 0.3,

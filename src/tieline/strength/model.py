@@ -40,6 +40,7 @@ _HALF_LIFE = np.array([defaults.HALF_LIFE_DAYS[r] for r in RELATIONSHIPS])
 _TOLERANCE = np.array([defaults.TOLERANCE[r] for r in RELATIONSHIPS])
 LEISURE_PRIOR_DAYS = 2.0
 ONE_WAY_FACTOR = 0.25
+RECIPROCITY_PRIOR = 3.0
 _REL_PRIOR = np.array([defaults.RELATIONSHIP_PRIOR[r] for r in RELATIONSHIPS])
 
 
@@ -109,8 +110,9 @@ def design(
 
     # Both sides reaching out (Granovetter 1973: reciprocity is part of strength).
     directed = ev.n_out + ev.n_in
-    with np.errstate(invalid="ignore", divide="ignore"):
-        balance = 2.0 * np.minimum(ev.n_out, ev.n_in) / directed
+    # Balance in [0, 1] (1 = as often them as me), shrunk towards one half for ties with few
+    # directed events: a question and its answer are not yet a reciprocal relationship.
+    balance = (2.0 * np.minimum(ev.n_out, ev.n_in) + RECIPROCITY_PRIOR) / (directed + 2.0 * RECIPROCITY_PRIOR)
     x[:, col["reciprocity"]] = np.where(directed > 0, balance - 0.5, 0.0)
     x[:, col["replies"]] = np.log1p(ev.replies)
     x[:, col["talk"]] = np.log1p(ev.call_minutes)
