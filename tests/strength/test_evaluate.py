@@ -140,3 +140,16 @@ def test_on_the_real_ties_data_the_model_beats_both_baselines(
     assert model > max(recency, count)
     if model < target:
         pytest.xfail(f"issue target {target} not reached on {name}: {model:.3f} (see docs/model.md)")
+
+
+def test_fit_on_one_users_answers_holds_out_some_of_their_ties() -> None:
+    one_user = synthetic(n_groups=1, seed=5)
+    data = TieDataset(
+        one_user.x.repeat(20, axis=0),
+        one_user.y.repeat(20),
+        np.zeros(160, dtype=np.int64),
+        np.array(["me"] * 160),
+    )
+    result = fit_dataset(data)
+    assert math.isfinite(result.heldout_auc_fitted) and math.isfinite(result.heldout_auc_defaults)
+    assert result.adopted == (result.heldout_auc_fitted >= result.heldout_auc_defaults)

@@ -38,7 +38,11 @@ def extract(path: Path, dest: Path) -> Path:
                 raise SourceError(str(path), info.filename, "archive contains a symbolic link")
             if info.file_size > MAX_MEMBER_BYTES:
                 raise SourceError(str(path), info.filename, "member is too large")
-            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
+            if (
+                info.compress_size
+                and info.file_size / info.compress_size > MAX_RATIO
+                and info.file_size > 1 << 20
+            ):
                 raise SourceError(str(path), info.filename, "compression ratio is suspicious (zip bomb?)")
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
