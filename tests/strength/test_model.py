@@ -185,3 +185,33 @@ def test_favours_both_ways_raise_the_score() -> None:
     favours = {"tie": [1, 1], "t": [T0 + DAY, T0 + 2 * DAY], "kind": ["favor-given", "favor-received"]}
     s = score(table(base, regular(1, 30, 3), favours), 2, T0 + 100 * DAY)
     assert s.score[1] > s.score[0]
+
+
+def test_edge_cases_no_ties_no_events_and_bad_indexes() -> None:
+    assert len(score(EventTable.empty(), 0, T0)) == 0
+    empty = score(EventTable.empty(), 3, T0)
+    assert np.isnan(empty.score).all() and list(empty.state) == ["unknown"] * 3
+    with pytest.raises(ValueError):
+        score(table(regular(5, 7, 3)), 2, T0 + 100 * DAY)
+
+
+def test_event_tables_build_from_interaction_records() -> None:
+    from datetime import UTC, datetime
+
+    from tieline.records import Handle, InteractionRecord, Participant
+
+    grace = Participant(handles=(Handle("email", "grace@example.com"),))
+    rec = InteractionRecord(
+        "k1",
+        datetime(2024, 1, 2, tzinfo=UTC),
+        "meeting",
+        (grace,),
+        direction="both",
+        group_size=4,
+        duration_s=1800,
+        kind="favor-given",
+    )
+    events = EventTable.from_records([(0, rec), (2, rec)])
+    assert list(events.tie) == [0, 2] and events.t[0] == rec.when.timestamp()
+    assert events.channel[0] == 1 and events.direction[0] == 3 and events.group_size[0] == 4
+    assert events.duration[0] == 1800.0 and events.kind[0] == 1 and not events.bulk.any()

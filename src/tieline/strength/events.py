@@ -6,11 +6,13 @@ over these columns, so 30,000 ties and a million interactions score in well unde
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from tieline.records import InteractionRecord
 
 CHANNELS: tuple[str, ...] = (
     "email",
@@ -131,6 +133,28 @@ class EventTable:
             None if kind is None else [KIND_CODE[k] for k in kind],
             bulk,
         )
+
+    @classmethod
+    def from_records(cls, rows: Iterable[tuple[int, InteractionRecord]]) -> EventTable:
+        """Build from (tie index, InteractionRecord) pairs, e.g. interactions read back from the store."""
+        tie: list[int] = []
+        t: list[float] = []
+        channel: list[int] = []
+        direction: list[int] = []
+        group: list[int] = []
+        duration: list[float] = []
+        kind: list[int] = []
+        bulk: list[bool] = []
+        for i, rec in rows:
+            tie.append(i)
+            t.append(rec.when.timestamp())
+            channel.append(CHANNEL_CODE[rec.channel])
+            direction.append(DIRECTION_CODE[rec.direction])
+            group.append(min(max(rec.group_size, 1), 32767))
+            duration.append(np.nan if rec.duration_s is None else float(rec.duration_s))
+            kind.append(KIND_CODE[rec.kind])
+            bulk.append(rec.bulk)
+        return cls.from_arrays(tie, t, channel, direction, group, duration, kind, bulk)
 
     def take(self, mask: npt.NDArray[np.bool_] | I64) -> EventTable:
         """The rows selected by a boolean mask or an index array."""

@@ -83,6 +83,8 @@ def design(
     facts = facts if facts is not None else TieFacts.unknown(n_ties)
     if facts.start.shape[0] != n_ties:
         raise ValueError(f"facts describe {facts.start.shape[0]} ties, expected {n_ties}")
+    if len(events) and (int(events.tie.min()) < 0 or int(events.tie.max()) >= n_ties):
+        raise ValueError(f"event tie indexes must lie in 0..{n_ties - 1}")
     before = events.t < as_of
     if not before.all():
         events = events.take(before)
