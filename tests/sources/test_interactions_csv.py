@@ -64,6 +64,8 @@ def test_a_file_with_several_egos_needs_a_choice() -> None:
     assert "several_egos.csv" in str(err.value) and "ego" in err.value.reason
     assert len(interactions(HERE / "several_egos.csv", ego="ada")) == 3
     assert len(interactions(HERE / "several_egos.csv", ego="grace")) == 2
+    with pytest.raises(SourceError, match="no rows for the ego 'charles'"):
+        interactions(HERE / "several_egos.csv", ego="charles")
 
 
 def test_read_by_ego_yields_every_row_with_its_ego() -> None:

@@ -91,11 +91,17 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
             raise SourceError(
                 str(path),
                 None,
-                "the file holds the logs of several people (egos); choose one with --option ego=ID",
+                "the file holds the logs of several people (egos); say which one is you (option ego=ID)",
             )
+    found = False
     for ego, record in _rows(path):
-        if isinstance(record, Skipped) or ego == chosen or chosen is None:
+        if chosen is None or ego == chosen:
+            found = True
             yield record
+        elif isinstance(record, Skipped):
+            yield record
+    if chosen is not None and not found:
+        raise SourceError(str(path), None, f"no rows for the ego {chosen!r}")
 
 
 def read_by_ego(path: Path) -> Iterator[tuple[str, InteractionRecord]]:
