@@ -9,8 +9,18 @@ from sqlalchemy import select
 from tieline.store import tables as t
 from tieline.store.db import Store
 
-DATA = (t.people, t.handles, t.positions, t.notes, t.tags, t.interactions, t.participants, t.me_handles,
-        t.merge_candidates, t.suppressions)
+DATA = (
+    t.people,
+    t.handles,
+    t.positions,
+    t.notes,
+    t.tags,
+    t.interactions,
+    t.participants,
+    t.me_handles,
+    t.merge_candidates,
+    t.suppressions,
+)
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:

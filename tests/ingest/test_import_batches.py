@@ -40,7 +40,9 @@ def test_undo_restores_the_database_exactly(store: Store) -> None:
     assert [b["status"] for b in imports.listing(store)] == ["done", "undone"]
 
 
-def test_undo_of_a_batch_that_promoted_earlier_senders_keeps_their_history(store: Store, tmp_path: Path) -> None:
+def test_undo_of_a_batch_that_promoted_earlier_senders_keeps_their_history(
+    store: Store, tmp_path: Path
+) -> None:
     # A one-way inbound flood leaves handles without people; a later two-way exchange promotes them.
     run_import(store, [SMS], ImportOptions())
     before = snapshot(store)
@@ -51,7 +53,9 @@ def test_undo_of_a_batch_that_promoted_earlier_senders_keeps_their_history(store
     assert snapshot(store) == before
 
 
-def test_a_file_that_fails_half_way_writes_nothing_while_the_good_files_land(store: Store, tmp_path: Path) -> None:
+def test_a_file_that_fails_half_way_writes_nothing_while_the_good_files_land(
+    store: Store, tmp_path: Path
+) -> None:
     bad = tmp_path / "sms-broken.xml"
     text = SMS.read_text(encoding="utf-8")
     bad.write_text(text[: len(text) * 2 // 3], encoding="utf-8")  # cut off mid-element
@@ -66,8 +70,16 @@ def test_import_json_summary_has_the_documented_keys(db_url: str) -> None:
     run = tieline(db_url, "import", str(SMS), "--json")
     assert run.code == 0, run.err
     data = run.json()
-    assert {"batch", "source", "people_created", "people_updated", "handles_added", "interactions_created",
-            "skipped", "errors"} <= set(data)
+    assert {
+        "batch",
+        "source",
+        "people_created",
+        "people_updated",
+        "handles_added",
+        "interactions_created",
+        "skipped",
+        "errors",
+    } <= set(data)
     assert data["source"] == "sms_backup"
     assert all({"file", "record", "reason"} <= set(e) for e in data["errors"])
 
@@ -75,7 +87,9 @@ def test_import_json_summary_has_the_documented_keys(db_url: str) -> None:
 def test_a_missing_file_is_reported_and_nothing_else_breaks(db_url: str, tmp_path: Path) -> None:
     run = tieline(db_url, "import", str(tmp_path / "nope.csv"), "--json")
     data = run.json()
-    assert data["errors"] == [{"file": str(tmp_path / "nope.csv"), "record": None, "reason": "no such file or folder"}]
+    assert data["errors"] == [
+        {"file": str(tmp_path / "nope.csv"), "record": None, "reason": "no such file or folder"}
+    ]
 
 
 def test_no_content_keeps_no_snippets(store: Store, tmp_path: Path) -> None:

@@ -18,22 +18,132 @@ AS_OF = datetime(2026, 10, 1, tzinfo=UTC)
 START = datetime(2023, 1, 9, tzinfo=UTC)
 OWNER = ("Sam Taylor", "sam@example.org")
 
-FIRST = (
-    "Ada Grace Alan Barbara Claude Dorothy Edsger Frances Grete Hedy Ivan Joan John Katherine Linus Margaret "
-    "Niklaus Radia Sophie Tim Ursula Vint Whitfield Yukihiro Anita Bjarne Carol Donald Elena Fernando Guido "
-    "Hal Ines Jean Karen Leslie Mary Noor Olga Priya Quentin Rosa Sanjay Tomas Uma Victor Wanda Xiao Yara Zoe"
-).split()
-LAST = (
-    "Lovelace Hopper Turing Liskov Shannon Vaughan Dijkstra Allen Hermann Lamarr Sutherland Clarke McCarthy "
-    "Johnson Torvalds Hamilton Wirth Perlman Wilson Berners-Lee Franklin Cerf Diffie Matsumoto Borg Stroustrup "
-    "Shaw Knuth Garcia Corbato Rossum Abelson Duarte Sammet Jones Lamport Keller Haddad Petrova Raman Fontaine "
-    "Costa Gupta Novak Iyer Kowalski Mensah Chen Okafor Santos"
-).split()
-ORGS = (
-    "Analytical Engines Ltd|Harbour Bank|Northwind Labs|Bluebell Health|Quarry Robotics|Lantern Media|Fieldstone "
-    "University|Copperleaf Energy|Stillwater Design|Meridian Logistics"
-).split("|")
-TITLES = ("Engineer", "Product Manager", "Designer", "Director", "Researcher", "Founder", "Consultant", "Analyst")
+FIRST = [
+    "Ada",
+    "Grace",
+    "Alan",
+    "Barbara",
+    "Claude",
+    "Dorothy",
+    "Edsger",
+    "Frances",
+    "Grete",
+    "Hedy",
+    "Ivan",
+    "Joan",
+    "John",
+    "Katherine",
+    "Linus",
+    "Margaret",
+    "Niklaus",
+    "Radia",
+    "Sophie",
+    "Tim",
+    "Ursula",
+    "Vint",
+    "Whitfield",
+    "Yukihiro",
+    "Anita",
+    "Bjarne",
+    "Carol",
+    "Donald",
+    "Elena",
+    "Fernando",
+    "Guido",
+    "Hal",
+    "Ines",
+    "Jean",
+    "Karen",
+    "Leslie",
+    "Mary",
+    "Noor",
+    "Olga",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sanjay",
+    "Tomas",
+    "Uma",
+    "Victor",
+    "Wanda",
+    "Xiao",
+    "Yara",
+    "Zoe",
+]
+LAST = [
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Liskov",
+    "Shannon",
+    "Vaughan",
+    "Dijkstra",
+    "Allen",
+    "Hermann",
+    "Lamarr",
+    "Sutherland",
+    "Clarke",
+    "McCarthy",
+    "Johnson",
+    "Torvalds",
+    "Hamilton",
+    "Wirth",
+    "Perlman",
+    "Wilson",
+    "Berners-Lee",
+    "Franklin",
+    "Cerf",
+    "Diffie",
+    "Matsumoto",
+    "Borg",
+    "Stroustrup",
+    "Shaw",
+    "Knuth",
+    "Garcia",
+    "Corbato",
+    "Rossum",
+    "Abelson",
+    "Duarte",
+    "Sammet",
+    "Jones",
+    "Lamport",
+    "Keller",
+    "Haddad",
+    "Petrova",
+    "Raman",
+    "Fontaine",
+    "Costa",
+    "Gupta",
+    "Novak",
+    "Iyer",
+    "Kowalski",
+    "Mensah",
+    "Chen",
+    "Okafor",
+    "Santos",
+]
+ORGS = [
+    "Analytical Engines Ltd",
+    "Harbour Bank",
+    "Northwind Labs",
+    "Bluebell Health",
+    "Quarry Robotics",
+    "Lantern Media",
+    "Fieldstone University",
+    "Copperleaf Energy",
+    "Stillwater Design",
+    "Meridian Logistics",
+]
+TITLES = (
+    "Engineer",
+    "Product Manager",
+    "Designer",
+    "Director",
+    "Researcher",
+    "Founder",
+    "Consultant",
+    "Analyst",
+)
 
 
 @dataclass
@@ -65,7 +175,11 @@ def people(rng: random.Random) -> list[Contact]:
                 connected = AS_OF - timedelta(days=rng.randint(10, 60))
             else:
                 connected = START + timedelta(days=rng.randint(0, 900))
-            email = f"{first}.{last}@{domain}".lower() if kind != "family" else f"{first}.{last}@mail.example".lower()
+            email = (
+                f"{first}.{last}@{domain}".lower()
+                if kind != "family"
+                else f"{first}.{last}@mail.example".lower()
+            )
             out.append(Contact(f"{first} {last}", email, org, rng.choice(TITLES), kind, connected, slug))
     return out
 
@@ -82,8 +196,15 @@ def _gaps(kind: str) -> tuple[float, datetime, datetime] | None:
 
 
 def _mail(
-    out: list[str], when: datetime, frm: tuple[str, str], to: list[tuple[str, str]], subject: str, mid: str,
-    labels: str, reply_to: str | None = None, extra: str = "",
+    out: list[str],
+    when: datetime,
+    frm: tuple[str, str],
+    to: list[tuple[str, str]],
+    subject: str,
+    mid: str,
+    labels: str,
+    reply_to: str | None = None,
+    extra: str = "",
 ) -> None:
     to_line = ", ".join(f"{n} <{e}>" for n, e in to)
     head = [
@@ -137,33 +258,71 @@ def write(folder: Path, seed: int = 7) -> list[Path]:
         when = max(begin, c.connected) + timedelta(days=rng.uniform(0, mean))
         while when < end:
             n += 1
-            topic = rng.choice(("Lunch next week?", "The quarterly plan", "That article", "Intro request",
-                                "Catching up", "Draft for review", "Weekend plans", "Conference talk"))
+            topic = rng.choice(
+                (
+                    "Lunch next week?",
+                    "The quarterly plan",
+                    "That article",
+                    "Intro request",
+                    "Catching up",
+                    "Draft for review",
+                    "Weekend plans",
+                    "Conference talk",
+                )
+            )
             if rng.random() < 0.25:
                 events.append(_event(n, when.replace(hour=12, minute=30), c, topic))
             elif rng.random() < 0.5:
                 _mail(mails, when, (c.name, c.email), [OWNER], topic, f"m{n}", "Inbox,Opened")
                 if rng.random() < 0.8:
-                    _mail(mails, when + timedelta(hours=rng.uniform(1, 30)), OWNER, [(c.name, c.email)],
-                          "Re: " + topic, f"r{n}", "Sent", reply_to=f"m{n}")
+                    _mail(
+                        mails,
+                        when + timedelta(hours=rng.uniform(1, 30)),
+                        OWNER,
+                        [(c.name, c.email)],
+                        "Re: " + topic,
+                        f"r{n}",
+                        "Sent",
+                        reply_to=f"m{n}",
+                    )
             else:
                 _mail(mails, when, OWNER, [(c.name, c.email)], topic, f"m{n}", "Sent")
                 if rng.random() < 0.7:
-                    _mail(mails, when + timedelta(hours=rng.uniform(1, 48)), (c.name, c.email), [OWNER],
-                          "Re: " + topic, f"r{n}", "Inbox", reply_to=f"m{n}")
+                    _mail(
+                        mails,
+                        when + timedelta(hours=rng.uniform(1, 48)),
+                        (c.name, c.email),
+                        [OWNER],
+                        "Re: " + topic,
+                        f"r{n}",
+                        "Inbox",
+                        reply_to=f"m{n}",
+                    )
             when += timedelta(days=rng.expovariate(1 / mean))
-    for i, (name, addr) in enumerate((("Weekly Digest", "digest@news.example"), ("Deals", "noreply@shop.example"))):
+    for i, (name, addr) in enumerate(
+        (("Weekly Digest", "digest@news.example"), ("Deals", "noreply@shop.example"))
+    ):
         when = START
         while when < AS_OF:
             n += 1
-            _mail(mails, when, (name, addr), [OWNER], f"Issue {n}", f"nl{i}-{n}", "Inbox,Category Promotions",
-                  extra="List-Id: <news.example>\nPrecedence: bulk")
+            _mail(
+                mails,
+                when,
+                (name, addr),
+                [OWNER],
+                f"Issue {n}",
+                f"nl{i}-{n}",
+                "Inbox,Category Promotions",
+                extra="List-Id: <news.example>\nPrecedence: bulk",
+            )
             when += timedelta(days=7)
     mbox = folder / "mail.mbox"
     mbox.write_text("".join(mails), encoding="utf-8")
     ics = folder / "calendar.ics"
     ics.write_text(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tieline//demo//EN\r\n" + "".join(events) + "END:VCALENDAR\r\n",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tieline//demo//EN\r\n"
+        + "".join(events)
+        + "END:VCALENDAR\r\n",
         encoding="utf-8",
     )
     return [linkedin, mbox, ics]

@@ -18,7 +18,6 @@ from tieline.ingest.context import utc
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
 from tieline.store.db import Store
-from tieline.strength import explain as explainer
 from tieline.strength.events import (
     CHANNEL_CODE,
     DIRECTION_CODE,
@@ -27,6 +26,8 @@ from tieline.strength.events import (
     EventTable,
     TieFacts,
 )
+from tieline.strength.explain import explain as explain_terms
+from tieline.strength.explain import summary as explain_summary
 from tieline.strength.model import Scores, score
 
 LAYER_NAMES = {1: "support", 2: "sympathy", 3: "affinity", 4: "active", 5: "beyond"}
@@ -77,15 +78,26 @@ def load(
     facts = TieFacts(
         start=np.array([_ts(r.connected_on) for r in people], dtype=np.float64),
         relationship=np.array([RELATIONSHIP_CODE.get(r.relationship, 0) for r in people], dtype=np.int8),
-        closeness=np.array([np.nan if r.closeness is None else r.closeness for r in people], dtype=np.float64),
+        closeness=np.array(
+            [np.nan if r.closeness is None else r.closeness for r in people], dtype=np.float64
+        ),
         would_take_call=np.array(
-            [np.nan if r.would_take_call is None else float(r.would_take_call) for r in people], dtype=np.float64
+            [np.nan if r.would_take_call is None else float(r.would_take_call) for r in people],
+            dtype=np.float64,
         ),
     )
     i, pa = t.interactions, t.participants
     eq = (
-        select(pa.c.person_id, i.c.happened_at, i.c.channel, i.c.direction, i.c.group_size, i.c.duration_s,
-               i.c.kind, i.c.bulk)
+        select(
+            pa.c.person_id,
+            i.c.happened_at,
+            i.c.channel,
+            i.c.direction,
+            i.c.group_size,
+            i.c.duration_s,
+            i.c.kind,
+            i.c.bulk,
+        )
         .join(i, i.c.id == pa.c.interaction_id)
         .where(and_(pa.c.account_id == account_id, pa.c.person_id.is_not(None)))
     )
@@ -134,7 +146,7 @@ def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, 
     row = net.row(i)
     terms = [
         {"term": term, "contribution": round(contribution, 4), "words": words}
-        for term, contribution, words in explainer.explain(net.scores, i)
+        for term, contribution, words in explain_terms(net.scores, i)
     ]
     return {
         "id": pid,
@@ -143,5 +155,6 @@ def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, 
         **row,
         "layer_name": LAYER_NAMES.get(row["layer"] or 0),
         "logit": round(float(net.scores.logit[i]), 4),
+        "summary": explain_summary(net.scores, i),
         "terms": terms,
     }
