@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from tieline.errors import SourceError
-from tieline.ingest.contacts import write_contact
 from tieline.ingest.context import Context, Counts
 from tieline.ingest.history import HistoryWriter
 from tieline.ingest.index import HandleIndex
 from tieline.ingest.matching import Matcher
+from tieline.ingest.people_writer import ContactWriter
 from tieline.ingest.undo import TRACKED, marks, undo_since
 from tieline.records import ContactRecord, InteractionRecord, ReadOptions, Skipped
 from tieline.sources import registry
@@ -146,19 +146,22 @@ def _import_file(
             create_people=options.create_people,
         )
         history = HistoryWriter(ctx)
-        matcher = Matcher()
+        contacts = ContactWriter(ctx, Matcher())
         since_commit = 0
         for rec in _records(item, read_options):
             if isinstance(rec, InteractionRecord):
+                if contacts.pending:
+                    contacts.flush()  # people first, so messages find their handles
                 before = len(history.pending)
                 history.add(rec)
                 if before and not history.pending:  # a chunk was flushed: make it durable
                     tx.commit()
                     tx = conn.begin()
             elif isinstance(rec, ContactRecord):
-                write_contact(ctx, rec, matcher)
+                contacts.add(rec)
                 since_commit += 1
                 if since_commit >= CONTACTS_PER_COMMIT:
+                    contacts.flush()
                     tx.commit()
                     tx = conn.begin()
                     since_commit = 0
@@ -168,6 +171,7 @@ def _import_file(
                     errors.append(
                         {"file": _shown(item, rec.file), "record": rec.record, "reason": rec.reason}
                     )
+        contacts.flush()
         history.flush()
         tx.commit()
     except KeyboardInterrupt:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import insert, select, update
 
 from tieline.ingest.context import Context, utc
 from tieline.ingest.index import Key
@@ -21,40 +21,14 @@ def display_name(rec: ContactRecord, keys: list[Key]) -> str | None:
     return keys[0][1] if keys else None
 
 
-def write_contact(ctx: Context, rec: ContactRecord, matcher: Matcher) -> None:
+def update_contact(ctx: Context, person_id: int, rec: ContactRecord, name: str, matcher: Matcher) -> None:
+    """A record about someone already stored: add what is new, keep what was there, end old jobs."""
     keys = ctx.index.keys(rec.handles)
-    if rec.is_me:
-        _write_me(ctx, keys)
-        return
-    if any(k in ctx.index.suppressed for k in keys):
-        ctx.counts.skip("forgotten person")
-        return
-    name = display_name(rec, keys)
-    if not name:
-        ctx.counts.skip("no name and no handle")
-        return
     matched = {pid for k in keys if (e := ctx.index.handles.get(k)) and (pid := e[1]) is not None}
-    person_id: int | None = min(matched) if matched else None
-    if person_id is None:
-        person_id = _by_source_key(ctx, rec.source_key)
-    if person_id is None:
-        person_id = ctx.new_person(
-            name,
-            given_name=rec.given_name,
-            family_name=rec.family_name,
-            birthday=rec.birthday,
-            connected_on=rec.connected_on,
-            how_met=rec.how_met,
-            photo_ref=rec.photo_ref,
-            source_key=rec.source_key[:300],
-        )
-        changed = True
-        matcher.consider(ctx, person_id, name, rec, keys)
-    else:
-        changed = _fill_missing(ctx, person_id, name, rec)
-        for other in sorted(matched - {person_id}):
-            # Two people already share this record's handles: the user decides, nothing merges silently.
-            matcher.queue(ctx, person_id, other, "share handles in one record", 1.0)
+    changed = _fill_missing(ctx, person_id, name, rec)
+    for other in sorted(matched - {person_id}):
+        # Two people already share this record's handles: the user decides, nothing merges silently.
+        matcher.queue(ctx, person_id, other, "share handles in one record", 1.0)
     for raw in rec.handles:
         key = ctx.index.key(raw)
         if key is None:
@@ -75,7 +49,7 @@ def write_contact(ctx: Context, rec: ContactRecord, matcher: Matcher) -> None:
             entry[1] = person_id
             changed = True
     changed |= _write_positions(ctx, person_id, rec)
-    changed |= _write_notes_and_tags(ctx, person_id, rec)
+    changed |= write_notes_and_tags(ctx, person_id, rec)
     if changed and person_id not in ctx.touched_people:
         ctx.counts.people_updated += 1
         ctx.touched_people.add(person_id)
@@ -83,20 +57,12 @@ def write_contact(ctx: Context, rec: ContactRecord, matcher: Matcher) -> None:
         ctx.counts.unchanged += 1
 
 
-def _write_me(ctx: Context, keys: list[Key]) -> None:
+def write_me(ctx: Context, keys: list[Key]) -> None:
     for key in keys:
         if key in ctx.index.me:
             continue
         ctx.conn.execute(insert(t.me_handles).values(account_id=ctx.account_id, kind=key[0], value=key[1]))
         ctx.index.me.add(key)
-
-
-def _by_source_key(ctx: Context, source_key: str) -> int | None:
-    p = t.people
-    found = ctx.conn.execute(
-        select(p.c.id).where(and_(p.c.account_id == ctx.account_id, p.c.source_key == source_key[:300]))
-    ).scalar()
-    return int(found) if found is not None else None
 
 
 def _fill_missing(ctx: Context, person_id: int, name: str, rec: ContactRecord) -> bool:
@@ -185,7 +151,7 @@ def _same_position(p: Position, existing: Sequence[Any]) -> bool:
     return False
 
 
-def _write_notes_and_tags(ctx: Context, person_id: int, rec: ContactRecord) -> bool:
+def write_notes_and_tags(ctx: Context, person_id: int, rec: ContactRecord) -> bool:
     changed = False
     if rec.notes:
         have = set(ctx.conn.execute(select(t.notes.c.body).where(t.notes.c.person_id == person_id)).scalars())

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, insert, select
 
 from tieline.ingest.context import Context
 from tieline.ingest.index import Key
@@ -48,6 +49,7 @@ FREE_MAIL = frozenset(
     ]
 )
 SIMILAR = 88.0
+BLOCK = 50  # how many earlier people one newcomer is compared with, per name block
 
 
 def plain(name: str) -> str:
@@ -67,6 +69,9 @@ class Matcher:
         self.loaded = False
         self.by_name_org: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.by_family_domain: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        # Two different profiles on one network are two accounts, almost always two people.
+        self.profile: dict[int, str] = {}
+        self.pairs: set[tuple[int, int]] = set()
 
     def load(self, ctx: Context) -> None:
         names = {
@@ -91,6 +96,19 @@ class Matcher:
             if pid in names and domain not in FREE_MAIL:
                 n = plain(names[pid])
                 self.by_family_domain[(_family(n), domain)].append((pid, n))
+        for pid, value in ctx.conn.execute(
+            select(h.c.person_id, h.c.value).where(
+                and_(h.c.account_id == ctx.account_id, h.c.kind == "linkedin", h.c.person_id.is_not(None))
+            )
+        ):
+            self.profile[pid] = value
+        mc = t.merge_candidates
+        self.pairs = {
+            (a, b)
+            for a, b in ctx.conn.execute(
+                select(mc.c.person_a, mc.c.person_b).where(mc.c.account_id == ctx.account_id)
+            )
+        }
         self.loaded = True
 
     def consider(self, ctx: Context, person_id: int, name: str, rec: ContactRecord, keys: list[Key]) -> None:
@@ -98,37 +116,51 @@ class Matcher:
             self.load(ctx)
         n = plain(name)
         seen: set[int] = set()
+        for kind, value in keys:
+            if kind == "linkedin":
+                self.profile[person_id] = value
+        mine = self.profile.get(person_id)
         for p in rec.positions:
             org = p.organization.casefold().strip()
-            for other in self.by_name_org.get((n, org), ()):
-                if other != person_id and other not in seen:
-                    seen.add(other)
-                    self.queue(ctx, other, person_id, f"same name and organisation ({p.organization})", 0.9)
-            self.by_name_org[(n, org)].append(person_id)
+            block = self.by_name_org[(n, org)]
+            for other in reversed(block[-BLOCK:]):
+                if other == person_id or other in seen or (mine is not None and other in self.profile):
+                    continue
+                seen.add(other)
+                self.queue(ctx, other, person_id, f"same name and organisation ({p.organization})", 0.9)
+            self._enter(block, person_id, mine)
         for kind, value in keys:
             if kind != "email":
                 continue
             domain = value.rsplit("@", 1)[-1]
             if domain in FREE_MAIL:
                 continue
-            block = self.by_family_domain[(_family(n), domain)]
-            for other, other_name in block:
-                if other == person_id or other in seen:
+            fblock = self.by_family_domain[(_family(n), domain)]
+            for other, other_name in reversed(fblock[-BLOCK:]):
+                if other == person_id or other in seen or (mine is not None and other in self.profile):
                     continue
                 score = fuzz.token_sort_ratio(n, other_name)
                 if score >= SIMILAR:
                     seen.add(other)
                     self.queue(ctx, other, person_id, f"similar names, both at {domain}", score / 100)
-            block.append((person_id, n))
+            self._enter(fblock, (person_id, n), mine)
+
+    @staticmethod
+    def _enter(block: list[Any], item: Any, profile: str | None) -> None:
+        """People with a profile go to the front half, so the recent tail holds those who could match anyone."""
+        if profile is None:
+            block.append(item)
+        else:
+            block.insert(0, item)
 
     def queue(self, ctx: Context, a: int, b: int, reason: str, score: float) -> None:
         a, b = min(a, b), max(a, b)
-        mc = t.merge_candidates
-        exists = ctx.conn.execute(
-            select(mc.c.id).where(or_(and_(mc.c.person_a == a, mc.c.person_b == b)))
-        ).scalar()
-        if exists is not None:
+        if not self.loaded:
+            self.load(ctx)
+        if (a, b) in self.pairs:
             return
+        self.pairs.add((a, b))
+        mc = t.merge_candidates
         ctx.conn.execute(
             insert(mc).values(
                 account_id=ctx.account_id,

@@ -1,0 +1,216 @@
+"""Writing ContactRecords in bulk: new people are gathered and inserted a thousand at a time.
+
+A record whose handle (or source key) is already stored updates that person, one by one (see
+:mod:`tieline.ingest.contacts`). Every other record becomes a new person — unless a record earlier
+in the same chunk shares a handle with it, in which case the two are the same person. A shared
+name never joins anyone here; the matcher only queues likely pairs for the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, insert, select, update
+
+from tieline.ingest.contacts import display_name, update_contact, write_me
+from tieline.ingest.context import Context
+from tieline.ingest.index import Key
+from tieline.ingest.matching import Matcher
+from tieline.records import ContactRecord
+from tieline.store import tables as t
+
+CHUNK = 1000
+
+
+@dataclass
+class NewPerson:
+    name: str
+    record: ContactRecord
+    keys: list[tuple[Key, str | None]] = field(default_factory=list)
+    more: list[ContactRecord] = field(
+        default_factory=list
+    )  # later records in the chunk about the same person
+
+
+class ContactWriter:
+    def __init__(self, ctx: Context, matcher: Matcher) -> None:
+        self.ctx = ctx
+        self.matcher = matcher
+        self.pending: list[NewPerson] = []
+        self.pending_keys: dict[Key, int] = {}
+        self.pending_sources: dict[str, int] = {}
+        p = t.people
+        self.by_source: dict[str, int] = {
+            sk: pid
+            for pid, sk in ctx.conn.execute(
+                select(p.c.id, p.c.source_key).where(
+                    and_(p.c.account_id == ctx.account_id, p.c.source_key.is_not(None))
+                )
+            )
+        }
+
+    def add(self, rec: ContactRecord) -> None:
+        ctx = self.ctx
+        keys = ctx.index.keys(rec.handles)
+        if rec.is_me:
+            write_me(ctx, keys)
+            return
+        if any(k in ctx.index.suppressed for k in keys):
+            ctx.counts.skip("forgotten person")
+            return
+        name = display_name(rec, keys)
+        if not name:
+            ctx.counts.skip("no name and no handle")
+            return
+        source_key = rec.source_key[:300]
+        same = next((self.pending_keys[k] for k in keys if k in self.pending_keys), None)
+        if same is None:
+            same = self.pending_sources.get(source_key)
+        if same is not None:
+            self._join(same, rec, keys)
+            return
+        stored = [pid for k in keys if (e := ctx.index.handles.get(k)) and (pid := e[1]) is not None]
+        person_id = min(stored) if stored else self.by_source.get(source_key)
+        if person_id is not None:
+            update_contact(ctx, person_id, rec, name, self.matcher)
+            return
+        new = NewPerson(name, rec)
+        self.pending.append(new)
+        self.pending_sources[source_key] = len(self.pending) - 1
+        self._join(len(self.pending) - 1, rec, keys, first=True)
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def _join(self, i: int, rec: ContactRecord, keys: list[Key], first: bool = False) -> None:
+        new = self.pending[i]
+        if not first:
+            new.more.append(rec)
+        labels = {self.ctx.index.key(h): h.label for h in rec.handles}
+        for k in keys:
+            if k not in self.pending_keys:
+                self.pending_keys[k] = i
+                new.keys.append((k, labels.get(k)))
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        ctx = self.ctx
+        rows = [_person_row(ctx, new) for new in self.pending]
+        ids = (
+            ctx.conn.execute(insert(t.people).returning(t.people.c.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
+        ctx.counts.people_created += len(ids)
+        handle_rows: list[dict[str, Any]] = []
+        handle_keys: list[tuple[Key, int]] = []
+        position_rows: list[dict[str, Any]] = []
+        for pid, new in zip(ids, self.pending, strict=True):
+            ctx.touched_people.add(pid)
+            self.by_source[new.record.source_key[:300]] = pid
+            for key, label in new.keys:
+                entry = ctx.index.handles.get(key)
+                if entry is None:
+                    handle_rows.append(
+                        {
+                            "account_id": ctx.account_id,
+                            "person_id": pid,
+                            "kind": key[0],
+                            "value": key[1],
+                            "label": (label or None) and label[:60],
+                            "display_name": new.name[:300],
+                            "batch_id": ctx.batch_id,
+                            "source_key": new.record.source_key[:300],
+                        }
+                    )
+                    handle_keys.append((key, pid))
+                elif entry[1] is None:
+                    self._attach(int(entry[0]), pid)  # type: ignore[arg-type]
+            seen: set[tuple[str, str | None, object]] = set()
+            for rec in (new.record, *new.more):
+                for pos in rec.positions:
+                    mark = (pos.organization.casefold(), (pos.title or "").casefold() or None, pos.start)
+                    if mark in seen:
+                        continue
+                    seen.add(mark)
+                    position_rows.append(
+                        {
+                            "account_id": ctx.account_id,
+                            "person_id": pid,
+                            "organization": pos.organization[:300],
+                            "title": (pos.title or None) and pos.title[:300],
+                            "start_date": pos.start,
+                            "end_date": pos.end,
+                            "batch_id": ctx.batch_id,
+                            "source_key": rec.source_key[:300],
+                        }
+                    )
+        if handle_rows:
+            hids = (
+                ctx.conn.execute(
+                    insert(t.handles).returning(t.handles.c.id, sort_by_parameter_order=True), handle_rows
+                )
+                .scalars()
+                .all()
+            )
+            for hid, (key, pid) in zip(hids, handle_keys, strict=True):
+                ctx.index.put(key, int(hid), pid)
+            ctx.counts.handles_added += len(hids)
+        if position_rows:
+            ctx.conn.execute(insert(t.positions), position_rows)
+        from tieline.ingest.contacts import write_notes_and_tags
+
+        for pid, new in zip(ids, self.pending, strict=True):
+            for rec in (new.record, *new.more):
+                if rec.notes or rec.tags:
+                    write_notes_and_tags(ctx, pid, rec)
+            self.matcher.consider(ctx, pid, new.name, new.record, [k for k, _ in new.keys])
+        self.pending.clear()
+        self.pending_keys.clear()
+        self.pending_sources.clear()
+
+    def _attach(self, hid: int, pid: int) -> None:
+        """A handle seen before only in one-way traffic now belongs to a known person; its history follows."""
+        ctx = self.ctx
+        ctx.log_change(t.handles, hid)
+        ctx.conn.execute(update(t.handles).where(t.handles.c.id == hid).values(person_id=pid))
+        ctx.conn.execute(
+            update(t.participants).where(t.participants.c.handle_id == hid).values(person_id=pid)
+        )
+        ctx.index.by_id[hid][1] = pid
+
+
+def _person_row(ctx: Context, new: NewPerson) -> dict[str, Any]:
+    rec = new.record
+    values: dict[str, Any] = {
+        "given_name": rec.given_name,
+        "family_name": rec.family_name,
+        "birthday": rec.birthday,
+        "connected_on": rec.connected_on,
+        "how_met": rec.how_met,
+        "photo_ref": rec.photo_ref,
+    }
+    for more in new.more:  # fill what the first record lacked
+        for k, v in (
+            ("given_name", more.given_name),
+            ("family_name", more.family_name),
+            ("birthday", more.birthday),
+            ("how_met", more.how_met),
+            ("photo_ref", more.photo_ref),
+        ):
+            if values[k] is None and v:
+                values[k] = v
+        if more.connected_on and (
+            values["connected_on"] is None or more.connected_on < values["connected_on"]
+        ):
+            values["connected_on"] = more.connected_on
+    return {
+        "account_id": ctx.account_id,
+        "name": new.name[:300],
+        "created_at": ctx.now,
+        "updated_at": ctx.now,
+        "batch_id": ctx.batch_id,
+        "source_key": rec.source_key[:300],
+        **values,
+    }
