@@ -159,13 +159,42 @@ class ContactWriter:
             ctx.counts.handles_added += len(hids)
         if position_rows:
             ctx.conn.execute(insert(t.positions), position_rows)
-        from tieline.ingest.contacts import write_notes_and_tags
-
+        note_rows: list[dict[str, Any]] = []
+        tag_rows: list[dict[str, Any]] = []
         for pid, new in zip(ids, self.pending, strict=True):
+            bodies: set[str] = set()
+            tags: set[str] = set()
             for rec in (new.record, *new.more):
-                if rec.notes or rec.tags:
-                    write_notes_and_tags(ctx, pid, rec)
+                for body in rec.notes:
+                    if body and body not in bodies:
+                        bodies.add(body)
+                        note_rows.append(
+                            {
+                                "account_id": ctx.account_id,
+                                "person_id": pid,
+                                "body": body,
+                                "created_at": ctx.now,
+                                "batch_id": ctx.batch_id,
+                                "source_key": rec.source_key[:300],
+                            }
+                        )
+                for tag in rec.tags:
+                    tag = tag.strip()[:100]
+                    if tag and tag not in tags:
+                        tags.add(tag)
+                        tag_rows.append(
+                            {
+                                "account_id": ctx.account_id,
+                                "person_id": pid,
+                                "tag": tag,
+                                "batch_id": ctx.batch_id,
+                            }
+                        )
             self.matcher.consider(ctx, pid, new.name, new.record, [k for k, _ in new.keys])
+        if note_rows:
+            ctx.conn.execute(insert(t.notes), note_rows)
+        if tag_rows:
+            ctx.conn.execute(insert(t.tags), tag_rows)
         self.pending.clear()
         self.pending_keys.clear()
         self.pending_sources.clear()
