@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tieline import __version__
 from tieline.cli import imports as imports_cli
 from tieline.cli import me as me_cli
+from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
 from tieline.cli.common import State, console, emit_json, err_console, state
 from tieline.errors import TielineError
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(people_cli.app, name="people")
 app.add_typer(me_cli.app, name="me")
+app.add_typer(model_cli.app, name="model")
 app.add_typer(imports_cli.imports_app, name="imports")
 app.command("import")(imports_cli.import_)
 

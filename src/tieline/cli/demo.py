@@ -2,32 +2,69 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 from rich.table import Table
 
 from tieline.cli.common import State, console, emit_json
 from tieline.demo.network import AS_OF
 from tieline.services import demo as service
 from tieline.services import people
+from tieline.services.strength import LAYER_NAMES, explain
 
 
 def run_demo(_state: State, as_json: bool) -> None:
     demo = service.build()
-    with demo.store.read() as conn:
-        rows = people.summaries(conn, demo.store.account_id)
+    rows = people.listing(demo.store, sort="strength", as_of=AS_OF)
     if as_json:
-        emit_json({"database": str(demo.folder / "demo.db"), "import": demo.result.as_json(), "people": rows})
+        emit_json(
+            {
+                "database": str(demo.folder / "demo.db"),
+                "as_of": AS_OF.isoformat(),
+                "import": demo.result.as_json(),
+                "people": rows,
+            }
+        )
         return
     r = demo.result.as_json()
-    console.print(f"[bold]tieline demo[/bold] — a made-up network as of {AS_OF.date()}")
+    console.print(f"[bold]tieline demo[/bold] — Sam Taylor's made-up network, as of {AS_OF.date()}")
     console.print(
         f"Imported {', '.join(p.name for p in demo.files)}: {r['people_created']} people, "
-        f"{r['interactions_created']} interactions ({r['skipped']} skipped)."
+        f"{r['interactions_created']} interactions, {r['skipped']} skipped, "
+        f"{r['merge_candidates']} possible duplicates to review."
     )
-    talked = sorted((p for p in rows if p["last_contact"]), key=lambda p: p["last_contact"], reverse=True)
-    table = Table("#", "name", "organisation", "last talked", title="Who you talked to, most recent first")
-    for p in talked[:25]:
-        table.add_row(str(p["id"]), p["name"], p["organization"] or "", p["last_contact"][:10])
+    known = [p for p in rows if p["strength"] is not None]
+    call = [p for p in known if (p["p_call"] or 0) >= 0.5]
+    layers = Counter(p["layer"] for p in known)
+    console.print(
+        f"\n[bold]{len(rows)}[/bold] people in your contacts; [bold]{len(call)}[/bold] would likely take your call. "
+        + ", ".join(f"{LAYER_NAMES[k]} {layers.get(k, 0)}" for k in (1, 2, 3, 4, 5))
+        + f"; {len(rows) - len(known)} with no evidence at all."
+    )
+    _table("Your inner circles", known[:15])
+    states = Counter(p["state"] for p in rows)
+    console.print("States: " + ", ".join(f"{s} {n}" for s, n in states.most_common()))
+    _table("Fading — worth a call this month", [p for p in known if p["state"] == "fading"][:8])
+    _table("New ties to nurture", [p for p in known if p["state"] == "new"][:8])
+    if known:
+        top = explain(demo.store, f"#{known[0]['id']}", AS_OF)
+        console.print(f"\nWhy {top['name']} is at the top: {top['summary']}")
+    console.print(f"\nExplore it: tieline --db {demo.folder / 'demo.db'} people list --sort strength")
+
+
+def _table(title: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = Table("#", "name", "organisation", "strength", "layer", "state", "last contact", title=title)
+    for p in rows:
+        table.add_row(
+            str(p["id"]),
+            p["name"],
+            p["organization"] or "",
+            f"{p['strength']:.2f}",
+            LAYER_NAMES.get(p["layer"] or 0, ""),
+            p["state"],
+            (p["last_contact"] or "")[:10],
+        )
     console.print(table)
-    never = len(rows) - len(talked)
-    console.print(f"{len(rows)} people in all; {never} of them you have never talked to in these exports.")
-    console.print(f"Explore it: tieline --db {demo.folder / 'demo.db'} people list")

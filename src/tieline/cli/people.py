@@ -10,6 +10,8 @@ from rich.table import Table
 from tieline.cli.common import console, emit_json, state
 from tieline.services import merge as merge_service
 from tieline.services import people as service
+from tieline.services.logbook import parse_when
+from tieline.services.strength import LAYER_NAMES
 
 app = typer.Typer(
     help="The people in your network: add, list, show, edit, merge, forget.", no_args_is_help=True
@@ -67,23 +69,36 @@ def list_(
         str | None, typer.Option("--query", "-q", help="Part of a name, handle or organisation.")
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many (all by default).")] = None,
+    sort: Annotated[str, typer.Option(help="name, strength or last (most recent contact first).")] = "name",
+    layer: Annotated[int | None, typer.Option(help="Only this Dunbar layer: 1 support … 5 beyond.")] = None,
+    only_state: Annotated[
+        str | None,
+        typer.Option(
+            "--state", help="Only ties in this state: strong, stable, fading, dormant, new, unknown."
+        ),
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Score as of this date (default now).")] = None,
     as_json: JSON = False,
 ) -> None:
-    """List people (every match; --limit to cut)."""
+    """List people with the strength of your tie (every match; --limit to cut)."""
     st = state(ctx)
-    store = st.store()
-    with store.read() as conn:
-        rows = service.summaries(conn, store.account_id, query)
+    rows = service.listing(st.store(), query, sort, layer, only_state, parse_when(as_of) if as_of else None)
     if limit is not None:
         rows = rows[:limit]
     if as_json:
         emit_json(rows)
         return
-    table = Table("#", "name", "organisation", "handles", "last contact")
+    table = Table("#", "name", "organisation", "strength", "layer", "state", "last contact")
     for r in rows:
-        handles = ", ".join(h["value"] for h in r["handles"][:2]) + (" …" if len(r["handles"]) > 2 else "")
+        strength = "?" if r["strength"] is None else f"{r['strength']:.2f}"
         table.add_row(
-            str(r["id"]), r["name"], r["organization"] or "", handles, (r["last_contact"] or "")[:10]
+            str(r["id"]),
+            r["name"],
+            r["organization"] or "",
+            strength,
+            LAYER_NAMES.get(r["layer"] or 0, ""),
+            r["state"],
+            (r["last_contact"] or "")[:10],
         )
     console.print(table)
     console.print(f"{len(rows)} people")

@@ -189,7 +189,7 @@ def _gaps(kind: str) -> tuple[float, datetime, datetime] | None:
     return {
         "close": (6.0, START, AS_OF - timedelta(days=2)),
         "family": (20.0, START, AS_OF - timedelta(days=10)),
-        "working": (30.0, START, AS_OF - timedelta(days=20)),
+        "working": (21.0, START, AS_OF - timedelta(days=4)),
         "fading": (9.0, START, AS_OF - timedelta(days=300)),
         "new": (7.0, AS_OF - timedelta(days=60), AS_OF - timedelta(days=1)),
     }.get(kind)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, insert, select, update
 
 from tieline.ingest.context import Context
-from tieline.ingest.matching import plain
+from tieline.ingest.matching import Matcher, plain
 from tieline.records import Direction, InteractionRecord, Participant
 from tieline.store import tables as t
 
@@ -26,6 +26,7 @@ class HistoryWriter:
         self.ctx = ctx
         self.pending: dict[str, InteractionRecord] = {}
         self._names: dict[str, list[int]] | None = None
+        self._matcher: Matcher | None = None
 
     def add(self, rec: InteractionRecord) -> None:
         if rec.source_key in self.pending:
@@ -175,7 +176,20 @@ class HistoryWriter:
             update(t.participants).where(t.participants.c.handle_id == hid).values(person_id=pid)
         )
         ctx.index.by_id[hid][1] = pid
+        # Someone first met in mail may be the LinkedIn connection of the same name: the user decides.
+        same = [other for other in self._named(name) if other != pid]
+        if same and len(same) <= 3:
+            if self._matcher is None:
+                self._matcher = Matcher()
+            for other in same:
+                self._matcher.queue(ctx, other, pid, "same name, one known only from messages", 0.6)
+        self._names.setdefault(plain(name), []).append(pid)  # type: ignore[union-attr]
         return pid
+
+    def _named(self, name: str) -> list[int]:
+        if self._names is None:
+            self._by_name(name)
+        return list((self._names or {}).get(plain(name), []))
 
     def _by_name(self, name: str) -> int | None:
         if self._names is None:

@@ -378,3 +378,40 @@ def _forget_changes(conn: Connection, account_id: int, pid: int) -> None:
 
 def _iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+SORTS = ("name", "strength", "last")
+
+
+def listing(
+    store: Store,
+    query: str | None = None,
+    sort: str = "name",
+    layer: int | None = None,
+    state: str | None = None,
+    as_of: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """People with their tie: strength (0-1, None when unknown), layer (1-5), state; sorted and filtered."""
+    from tieline.services.strength import network
+
+    if sort not in SORTS:
+        raise TielineError(f"sort by one of {', '.join(SORTS)}")
+    with store.read() as conn:
+        rows = summaries(conn, store.account_id, query)
+    net = network(store, as_of)
+    where = net.index()
+    for r in rows:
+        r.update(
+            net.row(where[r["id"]])
+            if r["id"] in where
+            else {"strength": None, "layer": None, "state": "unknown", "p_call": None}
+        )
+    if layer is not None:
+        rows = [r for r in rows if r["layer"] == layer]
+    if state is not None:
+        rows = [r for r in rows if r["state"] == state]
+    if sort == "strength":
+        rows.sort(key=lambda r: (r["strength"] is None, -(r["strength"] or 0.0), r["name"].lower()))
+    elif sort == "last":
+        rows.sort(key=lambda r: r["last_contact"] or "", reverse=True)
+    return rows

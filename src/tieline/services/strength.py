@@ -131,9 +131,11 @@ def load(
 def network(store: Store, as_of: datetime | None = None) -> Network:
     """Score every tie from scratch as of ``as_of`` (now by default)."""
     when = (as_of or datetime.now(UTC)).astimezone(UTC)
+    from tieline.services.model import weights
+
     with store.read() as conn:
         ids, events, facts = load(conn, store.account_id)
-    return Network(ids, score(events, len(ids), when.timestamp(), facts), when)
+    return Network(ids, score(events, len(ids), when.timestamp(), facts, weights(store)), when)
 
 
 def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, Any]:

@@ -240,3 +240,18 @@ merges = Table(
     Column("merged_at", DateTime(timezone=True), nullable=False),
     Column("undone", Boolean, nullable=False),
 )
+
+
+# The weights `tieline model fit` adopted for an account (the shipped defaults apply when there are none).
+model_weights = Table(
+    "model_weights",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("model_version", String(40), nullable=False),
+    Column("weights", JSON, nullable=False),
+    Column("fitted_at", DateTime(timezone=True), nullable=False),
+    Column("labels", Integer, nullable=False),
+    Column("heldout_auc", Float),
+    Column("heldout_auc_defaults", Float),
+)

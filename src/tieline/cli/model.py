@@ -1,0 +1,113 @@
+"""`tieline model ...`: explain a tie, refit, score and evaluate ties data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tieline.cli.common import console, emit_json, state
+from tieline.errors import TielineError
+from tieline.services import model as service
+from tieline.services.logbook import parse_when
+from tieline.services.strength import explain as explain_tie
+
+app = typer.Typer(help="The tie-strength model: explain, fit, score, evaluate.", no_args_is_help=True)
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="As of this date (default now).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The score, layer, state, and what each term contributed, in plain words."""
+    d = explain_tie(state(ctx).store(), person, parse_when(as_of) if as_of else None)
+    if as_json:
+        emit_json(d)
+        return
+    if d["strength"] is None:
+        console.print(
+            f"[bold]{d['name']}[/bold]: unknown — no evidence yet (no interactions, nothing you said)."
+        )
+        return
+    console.print(
+        f"[bold]{d['name']}[/bold]: strength {d['strength']:.2f}, layer {d['layer']} ({d['layer_name']}), "
+        f"{d['state']}; would take your call: {d['p_call']:.0%}"
+    )
+    console.print(d["summary"])
+    table = Table(
+        "term", "contribution", "why", title=f"as of {d['as_of'][:10]} (terms add up to {d['logit']:+.2f})"
+    )
+    for term in d["terms"]:
+        table.add_row(term["term"], f"{term['contribution']:+.2f}", term["words"])
+    console.print(table)
+
+
+@app.command()
+def fit(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Refit the weights on your own answers (would take my call, closeness), checked on held-out ties."""
+    report = service.fit(state(ctx).store())
+    if as_json:
+        emit_json(report.as_json())
+        return
+    data = report.as_json()
+    verdict = "adopted" if report.adopted else "kept the current weights (the refit did worse held out)"
+    console.print(
+        f"Fitted on {report.labels} answers ({report.positives} yes): {verdict}. Held-out AUC "
+        f"{data['heldout_auc']} vs {data['heldout_auc_defaults']} before."
+    )
+
+
+@app.command()
+def score(
+    interactions: Annotated[
+        Path, typer.Option("--interactions", help="ego,alter,timestamp,channel,initiator,duration_s")
+    ],
+    pairs: Annotated[
+        Path, typer.Option("--pairs", help="ego,alter,as_of rows to score (extra columns ignored)")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write ego,alter,as_of,score")],
+) -> None:
+    """Score each (ego, alter, as_of) from that ego's interactions before as_of."""
+    n = service.score_file(interactions, pairs, out)
+    console.print(f"Scored {n} rows into {out}.")
+
+
+@app.command("eval")
+def eval_(
+    interactions: Annotated[Path, typer.Option("--interactions")],
+    labels: Annotated[Path, typer.Option("--labels", help="ego,alter,as_of,label")],
+    candidates: Annotated[
+        str, typer.Option(help="contacted (had contact before as_of) or all")
+    ] = "contacted",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Per-ego AUC, pooled AUC and R-precision of the model and two baselines (recency, count)."""
+    if candidates not in ("contacted", "all"):
+        raise TielineError("--candidates is contacted or all")
+    result = service.evaluate_files(interactions, labels, "contacted" if candidates == "contacted" else "all")
+    if as_json:
+        emit_json(result)
+        return
+    table = Table(
+        "",
+        "per-ego AUC",
+        "pooled AUC",
+        "R-precision",
+        "groups",
+        title=f"{result['scored_rows']} of {result['rows']} rows ({candidates} candidates)",
+    )
+    for key, label in (("model", "tieline"), ("baseline_recency", "recency"), ("baseline_count", "count")):
+        m = result[key]
+        table.add_row(
+            label,
+            f"{m['per_ego_auc']:.3f}",
+            f"{m['pooled_auc']:.3f}",
+            f"{m['r_precision']:.3f}",
+            str(int(m["groups"])),
+        )
+    console.print(table)

@@ -1,0 +1,120 @@
+"""`tieline model ...`: refit the weights on the user's own answers; score and evaluate ties data files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import and_, insert, select
+
+from tieline.errors import TielineError
+from tieline.store import tables as t
+from tieline.store.db import Store
+from tieline.strength import defaults
+from tieline.strength.evaluate import Candidates, evaluate, score_pairs
+from tieline.strength.events import TieFacts
+from tieline.strength.fit import TieDataset, fit_dataset
+from tieline.strength.model import design
+
+MIN_LABELS = 10
+
+
+def weights(store: Store) -> dict[str, float] | None:
+    """The weights adopted for this account and model version, if `model fit` adopted any."""
+    mw = t.model_weights
+    with store.read() as conn:
+        row = conn.execute(
+            select(mw.c.weights)
+            .where(and_(mw.c.account_id == store.account_id, mw.c.model_version == defaults.MODEL_VERSION))
+            .order_by(mw.c.id.desc())
+            .limit(1)
+        ).first()
+    return dict(row.weights) if row is not None else None
+
+
+@dataclass
+class FitReport:
+    labels: int
+    positives: int
+    adopted: bool
+    heldout_auc: float
+    heldout_auc_defaults: float
+    weights: dict[str, float]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "labels": self.labels,
+            "positives": self.positives,
+            "adopted": self.adopted,
+            "heldout_auc": None if np.isnan(self.heldout_auc) else round(self.heldout_auc, 4),
+            "heldout_auc_defaults": None
+            if np.isnan(self.heldout_auc_defaults)
+            else round(self.heldout_auc_defaults, 4),
+            "weights": self.weights,
+        }
+
+
+def fit(store: Store, as_of: datetime | None = None) -> FitReport:
+    """Refit on the user's answers: "would take my call" yes/no, else closeness ≥ 4 yes, ≤ 2 no.
+
+    The answers are labels here, so they are hidden from the features while fitting; the held-out
+    check keeps the current weights unless the refit does at least as well on ties it did not see.
+    """
+    from tieline.services.strength import load
+
+    when = (as_of or datetime.now(UTC)).timestamp()
+    with store.read() as conn:
+        ids, events, facts = load(conn, store.account_id)
+    label = np.where(
+        np.isfinite(facts.would_take_call),
+        facts.would_take_call,
+        np.where(facts.closeness >= 4, 1.0, np.where(facts.closeness <= 2, 0.0, np.nan)),
+    )
+    blind = TieFacts(facts.start, facts.relationship, np.full(len(ids), np.nan), np.full(len(ids), np.nan))
+    x, _ev, known = design(events, len(ids), when, blind)
+    keep = np.isfinite(label) & known
+    n, pos = int(keep.sum()), int((label[keep] > 0.5).sum())
+    if n < MIN_LABELS or pos == 0 or pos == n:
+        raise TielineError(
+            f"need at least {MIN_LABELS} people with answers, both yes and no, and some history "
+            f"(have {n}, {pos} yes): use `people edit P --would-take-call/--would-not-take-call` or --closeness"
+        )
+    data = TieDataset(
+        x[keep], (label[keep] > 0.5).astype(np.float64), np.zeros(n, dtype=np.int64), np.array(["me"] * n)
+    )
+    result = fit_dataset(data, weights(store))
+    if result.adopted:
+        with store.write() as conn:
+            conn.execute(
+                insert(t.model_weights).values(
+                    account_id=store.account_id,
+                    model_version=defaults.MODEL_VERSION,
+                    weights=result.weights,
+                    fitted_at=datetime.now(UTC),
+                    labels=n,
+                    heldout_auc=float(result.heldout_auc_fitted),
+                    heldout_auc_defaults=float(result.heldout_auc_defaults),
+                )
+            )
+    return FitReport(
+        n, pos, result.adopted, result.heldout_auc_fitted, result.heldout_auc_defaults, result.weights
+    )
+
+
+def score_file(interactions: Path, pairs: Path, out: Path) -> int:
+    _exists(interactions, pairs)
+    return score_pairs(interactions, pairs, out)
+
+
+def evaluate_files(interactions: Path, labels: Path, candidates: Candidates = "contacted") -> dict[str, Any]:
+    _exists(interactions, labels)
+    return evaluate(interactions, labels, candidates)
+
+
+def _exists(*paths: Path) -> None:
+    for p in paths:
+        if not p.is_file():
+            raise TielineError(f"{p}: no such file")
