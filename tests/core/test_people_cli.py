@@ -20,6 +20,10 @@ def test_a_person_added_by_hand_is_listed_with_a_normalised_email(db_url: str) -
             "organization": None,
             "title": None,
             "last_contact": None,
+            "strength": None,
+            "layer": None,
+            "state": "unknown",
+            "p_call": None,
         }
     ]
 
