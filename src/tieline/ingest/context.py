@@ -39,6 +39,7 @@ class Context:
     content: bool = True
     create_people: bool = False
     touched_people: set[int] = field(default_factory=set)
+    new_handles: set[int] = field(default_factory=set)  # written by this batch: undo deletes them outright
 
     def log_change(self, table: Table, row_id: int, op: str = "update") -> None:
         """Keep the row's before-image so the batch can be undone exactly."""
@@ -72,6 +73,7 @@ class Context:
             .returning(t.handles.c.id)
         ).scalar_one()
         self.index.put(key, int(hid), person_id)
+        self.new_handles.add(int(hid))
         self.counts.handles_added += 1
         return int(hid)
 

@@ -15,6 +15,7 @@ from tieline.ingest.context import Context
 from tieline.ingest.matching import Matcher, plain
 from tieline.records import Direction, InteractionRecord, Participant
 from tieline.store import tables as t
+from tieline.store.ids import allocate
 
 CHUNK = 5000
 TWO_WAY_CHANNELS = frozenset({"call", "meeting", "in-person"})
@@ -56,13 +57,10 @@ class HistoryWriter:
         self.pending.clear()
         if not rows:
             return
-        ids = (
-            ctx.conn.execute(
-                insert(t.interactions).returning(t.interactions.c.id, sort_by_parameter_order=True), rows
-            )
-            .scalars()
-            .all()
-        )
+        ids = allocate(ctx.conn, t.interactions, len(rows))
+        for iid, row in zip(ids, rows, strict=True):
+            row["id"] = iid
+        ctx.conn.execute(insert(t.interactions), rows)
         prows = [
             {
                 "account_id": ctx.account_id,
@@ -170,7 +168,8 @@ class HistoryWriter:
         row = ctx.conn.execute(select(h.c.value, h.c.display_name).where(h.c.id == hid)).one()
         name = part.name or row.display_name or row.value
         pid = ctx.new_person(name, source_key=f"handle:{row.value}"[:300])
-        ctx.log_change(h, hid)
+        if hid not in ctx.new_handles:
+            ctx.log_change(h, hid)
         ctx.conn.execute(update(h).where(h.c.id == hid).values(person_id=pid))
         ctx.conn.execute(
             update(t.participants).where(t.participants.c.handle_id == hid).values(person_id=pid)
