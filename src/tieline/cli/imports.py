@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -44,6 +45,30 @@ def import_(
     store = st.store()
     for handle in me or ():
         me_service.add(store, handle, st.region)
+    asked = service.questions(store, list(paths), source, day_first)
+    interactive = sys.stdin.isatty() and not as_json
+    if asked["me"]:
+        if interactive and typer.confirm(
+            f"Is {asked['me']} you? (it sent most of the Sent mail)", default=True
+        ):
+            me_service.add(store, asked["me"], st.region)
+        else:
+            err_console.print(
+                f"note: who you are is not set; {asked['me']} sent most of the Sent mail. "
+                f"Re-run with --me {asked['me']} so directions and people are right.",
+                soft_wrap=True,
+            )
+    for shown in asked["ambiguous_dates"]:
+        if interactive:
+            day_first = typer.confirm(
+                f"{shown}: are dates written day first (31/12) rather than month first?", default=True
+            )
+        else:
+            err_console.print(
+                f"note: {shown}: dates could be day-first or month-first; read as day-first "
+                "(--month-first to change).",
+                soft_wrap=True,
+            )
     options = ImportOptions(
         source=source,
         region=st.region,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, select, update
@@ -51,3 +53,30 @@ def undo(store: Store, batch_id: int) -> None:
             raise TielineError(f"batch {batch_id} is already undone")
         undo_since(conn, store.account_id, batch_id)
         conn.execute(update(b).where(b.c.id == batch_id).values(status="undone"))
+
+
+def questions(store: Store, paths: list[Path], source: str | None, day_first: bool | None) -> dict[str, Any]:
+    """What the import should ask before it starts: who "me" is (from a mailbox's Sent folder) when no
+    handle of the owner is known, and the date order of chat exports whose dates could be read both ways."""
+    from tieline.services import me as me_service
+    from tieline.sources import registry
+
+    out: dict[str, Any] = {"me": None, "ambiguous_dates": []}
+    try:
+        planned = [p for path in paths for p in registry.plan([path], source)]
+    except TielineError:
+        return out  # the import itself will report the bad path
+    if not me_service.show(store):
+        counts: Counter[str] = Counter()
+        for item in planned:
+            finder = getattr(item.reader, "sent_senders", None)
+            if finder is not None:
+                counts.update(finder(item.path))
+        if counts:
+            out["me"] = counts.most_common(1)[0][0]
+    if day_first is None:
+        for item in planned:
+            order = getattr(item.reader, "date_order", None)
+            if order is not None and order(item.path) == "ambiguous":
+                out["ambiguous_dates"].append(item.shown_as)
+    return out
