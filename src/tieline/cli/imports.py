@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tieline.cli.common import console, emit_json, err_console, state
-from tieline.ingest.batch import ImportOptions, run_import
+from tieline.ingest.batch import ImportOptions
 from tieline.services import imports as service
 
 imports_app = typer.Typer(help="Import batches: list them, undo one.", no_args_is_help=True)
@@ -77,7 +77,7 @@ def import_(
         day_first=day_first,
     )
     if as_json or not console.is_terminal:
-        result = run_import(store, list(paths), options)
+        result, _rescored = service.import_paths(store, list(paths), options)
     else:
         with Progress(
             TextColumn("{task.description}"),
@@ -95,7 +95,7 @@ def import_(
                     + (f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""),
                 )
 
-            result = run_import(store, list(paths), options, on_file=on_file)
+            result, _rescored = service.import_paths(store, list(paths), options, on_file=on_file)
     if as_json:
         emit_json(result.as_json())
         return

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, select, update
 
 from tieline.errors import NotFound, TielineError
-from tieline.ingest.batch import batch_row_counts
+from tieline.ingest.batch import ImportOptions, ImportResult, batch_row_counts, run_import
 from tieline.ingest.context import utc
 from tieline.ingest.undo import undo_since
 from tieline.store import tables as t
@@ -53,6 +54,9 @@ def undo(store: Store, batch_id: int) -> None:
             raise TielineError(f"batch {batch_id} is already undone")
         undo_since(conn, store.account_id, batch_id)
         conn.execute(update(b).where(b.c.id == batch_id).values(status="undone"))
+    from tieline.services.strength import invalidate
+
+    invalidate(store)
 
 
 def questions(store: Store, paths: list[Path], source: str | None, day_first: bool | None) -> dict[str, Any]:
@@ -80,3 +84,13 @@ def questions(store: Store, paths: list[Path], source: str | None, day_first: bo
             if order is not None and order(item.path) == "ambiguous":
                 out["ambiguous_dates"].append(item.shown_as)
     return out
+
+
+def import_paths(
+    store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None = None
+) -> tuple[ImportResult, int]:
+    """Import, then rescore only the ties the import touched. Returns the result and how many ties were rescored."""
+    from tieline.services.strength import rescore, touched_by_batch
+
+    result = run_import(store, paths, options, on_file=on_file)
+    return result, rescore(store, touched_by_batch(store, result.batch))

@@ -79,6 +79,7 @@ def merge(store: Store, keep_ref: str, other_ref: str) -> int:
             update(t.people).where(t.people.c.introduced_by_id == other).values(introduced_by_id=keep)
         )
         conn.execute(delete(t.people).where(t.people.c.id == other))
+    _invalidate(store)
     return merge_id
 
 
@@ -106,7 +107,9 @@ def undo_merge(store: Store, merge_id: int | None = None) -> int:
                 conn.execute(update(table).where(table.c.id == values["id"]).values(**values))
         conn.execute(delete(ch).where(ch.c.merge_id == row["id"]))
         conn.execute(update(m).where(m.c.id == row["id"]).values(undone=True))
-        return int(row["id"])
+        undone = int(row["id"])
+    _invalidate(store)
+    return undone
 
 
 def candidates(store: Store) -> list[dict[str, Any]]:
@@ -143,3 +146,9 @@ def _log(conn: Connection, account_id: int, merge_id: int, table: Any, row: Any,
             before=to_json(dict(row)),
         )
     )
+
+
+def _invalidate(store: Store) -> None:
+    from tieline.services.strength import invalidate
+
+    invalidate(store)

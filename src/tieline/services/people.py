@@ -313,6 +313,9 @@ def edit(store: Store, ref: str, **values: Any) -> int:
                     account_id=store.account_id, person_id=pid, body=note, created_at=datetime.now(UTC)
                 )
             )
+    from tieline.services.strength import rescore
+
+    rescore(store, [pid])
     return pid
 
 

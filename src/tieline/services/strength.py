@@ -12,15 +12,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, select
+import numpy.typing as npt
+from sqlalchemy import Connection, and_, delete, func, insert, select
 
 from tieline.ingest.context import utc
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
 from tieline.store.db import Store
+from tieline.strength import defaults
 from tieline.strength.events import (
     CHANNEL_CODE,
     DIRECTION_CODE,
+    F64,
     KIND_CODE,
     RELATIONSHIP_CODE,
     EventTable,
@@ -28,6 +31,7 @@ from tieline.strength.events import (
 )
 from tieline.strength.explain import explain as explain_terms
 from tieline.strength.explain import summary as explain_summary
+from tieline.strength.layers import assign_layers
 from tieline.strength.model import Scores, score
 
 LAYER_NAMES = {1: "support", 2: "sympathy", 3: "affinity", 4: "active", 5: "beyond"}
@@ -38,20 +42,30 @@ class Network:
     """Every person's tie, scored as of one moment."""
 
     person_ids: list[int]
-    scores: Scores
+    score: F64
+    layer: npt.NDArray[np.int8]
+    state: list[str]
+    p_call: F64
     as_of: datetime
+    scores: Scores | None = None  # the full model output (terms, evidence) when scored just now
+
+    @classmethod
+    def of(cls, ids: list[int], scores: Scores, as_of: datetime) -> Network:
+        return cls(
+            ids, scores.score, scores.layer, [str(x) for x in scores.state], scores.p_call, as_of, scores
+        )
 
     def index(self) -> dict[int, int]:
         return {pid: i for i, pid in enumerate(self.person_ids)}
 
     def row(self, i: int) -> dict[str, Any]:
-        s = float(self.scores.score[i])
-        layer = int(self.scores.layer[i])
-        p = float(self.scores.p_call[i])
+        s = float(self.score[i])
+        layer = int(self.layer[i])
+        p = float(self.p_call[i])
         return {
             "strength": None if np.isnan(s) else round(s, 4),
             "layer": layer or None,
-            "state": str(self.scores.state[i]),
+            "state": self.state[i],
             "p_call": None if np.isnan(p) else round(p, 4),
         }
 
@@ -129,13 +143,134 @@ def load(
 
 
 def network(store: Store, as_of: datetime | None = None) -> Network:
-    """Score every tie from scratch as of ``as_of`` (now by default)."""
-    when = (as_of or datetime.now(UTC)).astimezone(UTC)
+    """Every tie as of ``as_of``. Without one, the cached scores of today serve when they cover everyone;
+    otherwise every tie is scored from scratch (and, for today, cached)."""
+    if as_of is not None:
+        return _score_all(store, as_of.astimezone(UTC))
+    now = datetime.now(UTC)
+    cached = _cached(store, now)
+    if cached is not None:
+        return cached
+    net = _score_all(store, now)
+    _write_cache(store, net)
+    return net
+
+
+def _score_all(store: Store, when: datetime) -> Network:
     from tieline.services.model import weights
 
     with store.read() as conn:
         ids, events, facts = load(conn, store.account_id)
-    return Network(ids, score(events, len(ids), when.timestamp(), facts, weights(store)), when)
+    return Network.of(ids, score(events, len(ids), when.timestamp(), facts, weights(store)), when)
+
+
+def _cached(store: Store, now: datetime) -> Network | None:
+    ts, p = t.tie_scores, t.people
+    with store.read() as conn:
+        people = conn.execute(
+            select(func.count()).select_from(p).where(p.c.account_id == store.account_id)
+        ).scalar_one()
+        rows = conn.execute(
+            select(ts.c.person_id, ts.c.model_version, ts.c.as_of, ts.c.score, ts.c.p_call, ts.c.state)
+            .where(ts.c.account_id == store.account_id)
+            .order_by(ts.c.person_id)
+        ).all()
+    if not rows or len(rows) != people:
+        return None
+    as_of = min(utc(r.as_of) or now for r in rows)
+    if any(r.model_version != defaults.MODEL_VERSION for r in rows) or as_of.date() != now.date():
+        return None  # scores drift with time: a day-old cache is rebuilt
+    score_a = np.array([np.nan if r.score is None else r.score for r in rows], dtype=np.float64)
+    p_call = np.array([np.nan if r.p_call is None else r.p_call for r in rows], dtype=np.float64)
+    return Network(
+        [r.person_id for r in rows], score_a, assign_layers(score_a), [r.state for r in rows], p_call, as_of
+    )
+
+
+def _write_cache(store: Store, net: Network, only: Iterable[int] | None = None) -> None:
+    ts = t.tie_scores
+    rows = [
+        {
+            "account_id": store.account_id,
+            "person_id": pid,
+            "model_version": defaults.MODEL_VERSION,
+            "as_of": net.as_of,
+            "score": None if np.isnan(net.score[i]) else float(net.score[i]),
+            "p_call": None if np.isnan(net.p_call[i]) else float(net.p_call[i]),
+            "state": net.state[i],
+        }
+        for i, pid in enumerate(net.person_ids)
+    ]
+    with store.write() as conn:
+        if only is None:
+            conn.execute(delete(ts).where(ts.c.account_id == store.account_id))
+        else:
+            ids = list(only)
+            for start in range(0, len(ids), 500):
+                conn.execute(
+                    delete(ts).where(
+                        and_(
+                            ts.c.account_id == store.account_id, ts.c.person_id.in_(ids[start : start + 500])
+                        )
+                    )
+                )
+        for start in range(0, len(rows), 5000):
+            conn.execute(insert(ts), rows[start : start + 5000])
+
+
+def rescore(store: Store, person_ids: Iterable[int]) -> int:
+    """After an import: score only the ties it touched and update their cached scores. Returns how many
+    ties were scored (0 when there is no cache of today to keep current; the next read rebuilds it)."""
+    from tieline.services.model import weights
+
+    ids = sorted(set(person_ids))
+    now = datetime.now(UTC)
+    if not ids or _cached(store, now) is None and not _cache_of_today(store, now):
+        return 0
+    with store.read() as conn:
+        found, events, facts = load(conn, store.account_id, ids)
+    if not found:
+        return 0
+    net = Network.of(found, score(events, len(found), now.timestamp(), facts, weights(store)), now)
+    _write_cache(store, net, only=found)
+    return len(found)
+
+
+def _cache_of_today(store: Store, now: datetime) -> bool:
+    ts = t.tie_scores
+    with store.read() as conn:
+        oldest = conn.execute(
+            select(func.min(ts.c.as_of)).where(ts.c.account_id == store.account_id)
+        ).scalar()
+    d = utc(oldest)
+    return d is not None and d.date() == now.date()
+
+
+def touched_by_batch(store: Store, batch_id: int) -> set[int]:
+    """The people whose tie an import may have changed: created, updated, or in its interactions."""
+    i, pa, p, ch, h = t.interactions, t.participants, t.people, t.changes, t.handles
+    with store.read() as conn:
+        out = set(
+            conn.execute(
+                select(pa.c.person_id)
+                .join(i, i.c.id == pa.c.interaction_id)
+                .where(and_(i.c.batch_id == batch_id, pa.c.person_id.is_not(None)))
+                .distinct()
+            ).scalars()
+        )
+        out |= set(conn.execute(select(p.c.id).where(p.c.batch_id == batch_id)).scalars())
+        out |= set(
+            conn.execute(
+                select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "people"))
+            ).scalars()
+        )
+        handle_ids = select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "handles"))
+        out |= {
+            pid
+            for pid in conn.execute(select(h.c.person_id).where(h.c.id.in_(handle_ids))).scalars()
+            if pid is not None
+        }
+    return out
 
 
 def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, Any]:
@@ -143,12 +278,15 @@ def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, 
     with store.read() as conn:
         pid = find_person(conn, store.account_id, ref)
         name = conn.execute(select(t.people.c.name).where(t.people.c.id == pid)).scalar_one()
-    net = network(store, as_of)
+    # Always scored just now: the explanation needs every term, which the cache does not keep.
+    net = _score_all(store, (as_of or datetime.now(UTC)).astimezone(UTC))
+    scores = net.scores
+    assert scores is not None
     i = net.index()[pid]
     row = net.row(i)
     terms = [
         {"term": term, "contribution": round(contribution, 4), "words": words}
-        for term, contribution, words in explain_terms(net.scores, i)
+        for term, contribution, words in explain_terms(scores, i)
     ]
     return {
         "id": pid,
@@ -156,7 +294,13 @@ def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, 
         "as_of": net.as_of.isoformat(),
         **row,
         "layer_name": LAYER_NAMES.get(row["layer"] or 0),
-        "logit": round(float(net.scores.logit[i]), 4),
-        "summary": explain_summary(net.scores, i),
+        "logit": round(float(scores.logit[i]), 4),
+        "summary": explain_summary(scores, i),
         "terms": terms,
     }
+
+
+def invalidate(store: Store) -> None:
+    """Forget every cached score (after a merge, an undo, a refit): the next read scores afresh."""
+    with store.write() as conn:
+        conn.execute(delete(t.tie_scores).where(t.tie_scores.c.account_id == store.account_id))

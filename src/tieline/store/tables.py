@@ -255,3 +255,20 @@ model_weights = Table(
     Column("heldout_auc", Float),
     Column("heldout_auc_defaults", Float),
 )
+
+
+# Derived data: each tie's score as of `as_of`, so reads need not rescore everything and an import
+# rescores only the ties it touched. Recomputable at any time from interactions and user input.
+tie_scores = Table(
+    "tie_scores",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("model_version", String(40), nullable=False),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+    Column("score", Float),
+    Column("p_call", Float),
+    Column("state", String(10), nullable=False),
+    UniqueConstraint("account_id", "person_id", name="uq_tie_scores_account_person"),
+)
