@@ -390,3 +390,20 @@ def test_a_forgotten_person_does_not_come_back_when_the_file_is_imported_again(
         assert result["people_created"] == 0
     names = [p["name"] for p in tieline(db_url, "people", "list", "--json").json()]
     assert names == ["Grace Hopper"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="forget suppresses handles only; a person known by name alone has none, so the row comes back "
+    "(services.people.forget would need to record the person's source keys)",
+)
+def test_a_forgotten_person_without_any_handle_does_not_come_back(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,Email Address,Company,Position,Connected On\n"
+        "Grace,Hopper,,US Navy,Rear Admiral,04 Jul 2023\n",
+        encoding="utf-8",
+    )
+    tieline(db_url, "import", str(path), "--json")
+    assert tieline(db_url, "people", "forget", "Grace Hopper", "--yes").code == 0
+    assert tieline(db_url, "import", str(path), "--json").json()["people_created"] == 0
