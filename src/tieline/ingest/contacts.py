@@ -61,7 +61,12 @@ def write_me(ctx: Context, keys: list[Key]) -> None:
     for key in keys:
         if key in ctx.index.me:
             continue
-        ctx.conn.execute(insert(t.me_handles).values(account_id=ctx.account_id, kind=key[0], value=key[1]))
+        mid = ctx.conn.execute(
+            insert(t.me_handles)
+            .values(account_id=ctx.account_id, kind=key[0], value=key[1])
+            .returning(t.me_handles.c.id)
+        ).scalar_one()
+        ctx.log_change(t.me_handles, int(mid), "insert")  # me_handles has no batch column: undo needs this
         ctx.index.me.add(key)
 
 

@@ -49,6 +49,7 @@ class ContactWriter:
                 )
             )
         }
+        self.by_source.update(merged_sources(ctx))
 
     def add(self, rec: ContactRecord) -> None:
         ctx = self.ctx
@@ -208,6 +209,41 @@ class ContactWriter:
             update(t.participants).where(t.participants.c.handle_id == hid).values(person_id=pid)
         )
         ctx.index.by_id[hid][1] = pid
+
+
+def merged_sources(ctx: Context) -> dict[str, int]:
+    """Source keys of people merged into someone else: their records now describe the one kept."""
+    m, ch = t.merges, t.changes
+    kept = {
+        merged: keep
+        for keep, merged in ctx.conn.execute(
+            select(m.c.kept_id, m.c.merged_id).where(
+                and_(m.c.account_id == ctx.account_id, m.c.undone.is_(False))
+            )
+        )
+    }
+    if not kept:
+        return {}
+    out: dict[str, int] = {}
+    for row_id, before in ctx.conn.execute(
+        select(ch.c.row_id, ch.c.before).where(
+            and_(
+                ch.c.account_id == ctx.account_id,
+                ch.c.merge_id.is_not(None),
+                ch.c.table_name == t.people.name,
+                ch.c.op == "delete",
+            )
+        )
+    ):
+        key = before.get("source_key") if isinstance(before, dict) else None
+        pid = kept.get(row_id)
+        for _ in range(len(kept)):  # A merged into B, B later into C: A's records are C's
+            if pid is None or pid not in kept:
+                break
+            pid = kept[pid]
+        if key and pid is not None:
+            out[key] = pid
+    return out
 
 
 def _person_row(ctx: Context, new: NewPerson) -> dict[str, Any]:

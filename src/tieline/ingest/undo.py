@@ -35,6 +35,8 @@ def undo_since(conn: Connection, account_id: int, batch_id: int, since: dict[str
         values = from_json(before)
         if op == "update":
             conn.execute(update(table).where(table.c.id == row_id).values(**values))
+        elif op == "insert":  # a row of a table without a batch column that the batch wrote
+            conn.execute(delete(table).where(table.c.id == row_id))
         else:
             conn.execute(insert(table).values(**values))
     conn.execute(delete(ch).where(and_(ch.c.batch_id == batch_id, ch.c.id > since.get("changes", 0))))

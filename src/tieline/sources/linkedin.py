@@ -49,6 +49,7 @@ OTHER_KINDS = (
     "endorsement_received",
     "rec_given",
     "rec_received",
+    "contacts",
 )
 
 # File names (after any `...zip__` prefix) a folder or zip is recognised by.
@@ -95,12 +96,14 @@ def kind_of(keys: list[str], filename: str = "") -> str | None:
         return "emails"
     if {"extension", "number", "type"} <= k:
         return "phones"
+    if "companies" in k and k & {"created at", "createdat"}:
+        return "contacts"  # the address book the owner uploaded: `Imported Contacts.csv` / `Contacts.csv`
     return None
 
 
 # --- sniffing --------------------------------------------------------------------------------------
 
-_CONFIDENCE = {"connections": 0.9, "invitations": 0.85, "emails": 0.55, "phones": 0.5}
+_CONFIDENCE = {"connections": 0.9, "invitations": 0.85, "contacts": 0.9, "emails": 0.55, "phones": 0.5}
 
 
 def _sniff_file(path: Path) -> float:
@@ -473,7 +476,40 @@ def _recommendations(out: bool) -> Callable[[Rows, dict[str, int], str, ReadOpti
     return recommendations
 
 
+def _address_book(rows: Rows, ix: dict[str, int], shown: str, options: ReadOptions) -> Iterator[Record]:
+    """Contacts the owner uploaded to LinkedIn (2018 `Imported Contacts.csv`, 2023 `Contacts.csv`)."""
+
+    def col(*names: str) -> int | None:
+        return next((ix[n] for n in names if n in ix), None)
+
+    i_first, i_last = col("first name", "firstname"), col("last name", "lastname")
+    i_full, i_company, i_title = col("full name", "fullname"), col("companies"), col("title")
+    i_email, i_phone = col("email address", "emails"), col("phone numbers", "phonenumbers")
+    for n, row in rows:
+        if not row or not any(row):
+            continue
+        first, last, full, company, title, emails, phones = (
+            "" if (v := cell(row, i)) in NA else v
+            for i in (i_first, i_last, i_full, i_company, i_title, i_email, i_phone)
+        )
+        handles = [Handle("email", e) for e in re.split(r"[,;\s]+", emails) if "@" in e]
+        handles += [Handle("phone", p.strip()) for p in re.split(r"[,;]", phones) if p.strip()]
+        name = _name(first, last) or full
+        if not (name or handles):
+            yield Skipped(shown, f"line {n}", "contact without a name, e-mail or phone")
+            continue
+        yield ContactRecord(
+            source_key=_key("contact", name, emails.casefold(), phones),
+            name=name or None,
+            given_name=first or None,
+            family_name=last or None,
+            handles=tuple(handles),
+            positions=(Position(company, title or None),) if company else (),
+        )
+
+
 _READERS: dict[str, Callable[[Rows, dict[str, int], str, ReadOptions], Iterator[Record]]] = {
+    "contacts": _address_book,
     "connections": _connections,
     "invitations": _invitations,
     "endorsement_given": _endorsements(out=True),
