@@ -225,7 +225,7 @@ def rescore(store: Store, person_ids: Iterable[int]) -> int:
 
     ids = sorted(set(person_ids))
     now = datetime.now(UTC)
-    if not ids or _cached(store, now) is None and not _cache_of_today(store, now):
+    if not ids or not _cache_of_today(store, now):
         return 0
     with store.read() as conn:
         found, events, facts = load(conn, store.account_id, ids)
