@@ -232,11 +232,6 @@ def test_people_show_says_which_batch_and_file_each_handle_and_position_came_fro
     assert job["from"] == {"batch": first["batch"], "source": "linkedin", "file": str(conns)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.people.detail names the batch's first path, not the file the row came from; "
-    "rows carry no file of their own (store/services change needed)",
-)
 def test_provenance_names_the_right_file_when_one_import_reads_several(db_url: str, tmp_path: Path) -> None:
     conns = _connections(
         tmp_path,
@@ -392,11 +387,6 @@ def test_a_forgotten_person_does_not_come_back_when_the_file_is_imported_again(
     assert names == ["Grace Hopper"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="forget suppresses handles only; a person known by name alone has none, so the row comes back "
-    "(services.people.forget would need to record the person's source keys)",
-)
 def test_a_forgotten_person_without_any_handle_does_not_come_back(db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "Connections.csv"
     path.write_text(

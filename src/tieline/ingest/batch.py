@@ -144,6 +144,7 @@ def _import_file(
             now,
             content=options.content,
             create_people=options.create_people,
+            file=item.shown_as[:500],
         )
         history = HistoryWriter(ctx)
         contacts = ContactWriter(ctx, Matcher())

@@ -130,6 +130,7 @@ def _write_positions(ctx: Context, person_id: int, rec: ContactRecord) -> bool:
                 end_date=p.end,
                 batch_id=ctx.batch_id,
                 source_key=rec.source_key[:300],
+                source_file=ctx.file,
             )
         )
         changed = True

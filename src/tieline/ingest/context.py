@@ -39,6 +39,7 @@ class Context:
     content: bool = True
     create_people: bool = False
     touched_people: set[int] = field(default_factory=set)
+    file: str | None = None  # the file being read, as the user named it (provenance)
     new_handles: set[int] = field(default_factory=set)  # written by this batch: undo deletes them outright
 
     def log_change(self, table: Table, row_id: int, op: str = "update") -> None:
@@ -69,6 +70,7 @@ class Context:
                 display_name=(name or None) and name[:300],
                 batch_id=self.batch_id,
                 source_key=source_key[:300],
+                source_file=self.file,
             )
             .returning(t.handles.c.id)
         ).scalar_one()

@@ -57,7 +57,10 @@ class ContactWriter:
         if rec.is_me:
             write_me(ctx, keys)
             return
-        if any(k in ctx.index.suppressed for k in keys):
+        if (
+            any(k in ctx.index.suppressed for k in keys)
+            or ("source", rec.source_key[:300]) in ctx.index.suppressed
+        ):
             ctx.counts.skip("forgotten person")
             return
         name = display_name(rec, keys)
@@ -123,6 +126,7 @@ class ContactWriter:
                             "display_name": new.name[:300],
                             "batch_id": ctx.batch_id,
                             "source_key": new.record.source_key[:300],
+                            "source_file": ctx.file,
                         }
                     )
                     handle_keys.append((key, pid))
@@ -145,6 +149,7 @@ class ContactWriter:
                             "end_date": pos.end,
                             "batch_id": ctx.batch_id,
                             "source_key": rec.source_key[:300],
+                            "source_file": ctx.file,
                         }
                     )
         if handle_rows:

@@ -196,13 +196,15 @@ def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
             )
         }
 
-        def origin(batch_id: int | None) -> dict[str, Any] | None:
+        def origin(batch_id: int | None, file: str | None) -> dict[str, Any] | None:
             b = batches.get(batch_id) if batch_id is not None else None
-            return {"batch": b.id, "source": b.source, "file": b.paths.split("\n")[0]} if b else None
+            if b is None:
+                return None
+            return {"batch": b.id, "source": b.source, "file": file or b.paths.split("\n")[0]}
 
         h = t.handles
         handles = [
-            {"kind": r.kind, "value": r.value, "label": r.label, "from": origin(r.batch_id)}
+            {"kind": r.kind, "value": r.value, "label": r.label, "from": origin(r.batch_id, r.source_file)}
             for r in conn.execute(select(h).where(h.c.person_id == pid).order_by(h.c.id))
             if not r.value.startswith("name:")
         ]
@@ -213,7 +215,7 @@ def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
                 "title": r.title,
                 "start": r.start_date.isoformat() if r.start_date else None,
                 "end": r.end_date.isoformat() if r.end_date else None,
-                "from": origin(r.batch_id),
+                "from": origin(r.batch_id, r.source_file),
             }
             for r in conn.execute(select(pos).where(pos.c.person_id == pid).order_by(pos.c.id))
         ]
@@ -341,6 +343,25 @@ def forget(store: Store, ref: str) -> tuple[int, str]:
                         account_id=store.account_id, kind=kind, value=value, created_at=now
                     )
                 )
+        source_key = conn.execute(select(t.people.c.source_key).where(t.people.c.id == pid)).scalar()
+        if (
+            source_key
+            and not conn.execute(
+                select(t.suppressions.c.id).where(
+                    and_(
+                        t.suppressions.c.account_id == store.account_id,
+                        t.suppressions.c.kind == "source",
+                        t.suppressions.c.value == source_key,
+                    )
+                )
+            ).first()
+        ):
+            # Someone known by no handle at all is kept out of later imports by the record they came from.
+            conn.execute(
+                insert(t.suppressions).values(
+                    account_id=store.account_id, kind="source", value=source_key, created_at=now
+                )
+            )
         theirs = select(pa.c.interaction_id).where(pa.c.person_id == pid)
         others = select(pa.c.interaction_id).where(
             and_(pa.c.interaction_id.in_(theirs), or_(pa.c.person_id != pid, pa.c.person_id.is_(None)))

@@ -100,6 +100,7 @@ handles = Table(
     Column("display_name", String(300)),
     _batch(),
     Column("source_key", String(300)),
+    Column("source_file", String(500)),
     UniqueConstraint("account_id", "kind", "value", name="uq_handles_account_kind_value"),
 )
 Index("ix_handles_person", handles.c.person_id)
@@ -116,6 +117,7 @@ positions = Table(
     Column("end_date", Date),
     _batch(),
     Column("source_key", String(300)),
+    Column("source_file", String(500)),
 )
 Index("ix_positions_person", positions.c.person_id)
 
