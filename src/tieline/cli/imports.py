@@ -88,13 +88,18 @@ def import_(
         ) as progress:
             task = progress.add_task("planning", total=None)
 
-            def on_file(shown: str, size: int) -> None:
-                progress.update(
-                    task,
-                    description=f"importing {Path(shown).name}"
-                    + (f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""),
-                )
+            current = {"name": ""}
 
+            def on_file(shown: str, size: int) -> None:
+                current["name"] = f"importing {Path(shown).name}" + (
+                    f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""
+                )
+                progress.update(task, description=current["name"])
+
+            def on_records(n: int) -> None:
+                progress.update(task, description=f"{current['name']} — {n:,} records")
+
+            options.progress = on_records
             result, _rescored = service.import_paths(store, list(paths), options, on_file=on_file)
     if as_json:
         emit_json(result.as_json())

@@ -43,6 +43,7 @@ class ImportOptions:
     create_people: bool = False
     day_first: bool | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    progress: Callable[[int], None] | None = None  # told the records read so far in the current file
 
 
 @dataclass
@@ -149,7 +150,11 @@ def _import_file(
         history = HistoryWriter(ctx)
         contacts = ContactWriter(ctx, Matcher())
         since_commit = 0
+        seen = 0
         for rec in _records(item, read_options):
+            seen += 1
+            if options.progress is not None and seen % 1000 == 0:
+                options.progress(seen)
             if isinstance(rec, InteractionRecord):
                 if contacts.pending:
                     contacts.flush()  # people first, so messages find their handles
