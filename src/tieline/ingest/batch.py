@@ -150,9 +150,7 @@ def _import_file(
         history = HistoryWriter(ctx)
         contacts = ContactWriter(ctx, Matcher())
         since_commit = 0
-        seen = 0
-        for rec in _records(item, read_options):
-            seen += 1
+        for seen, rec in enumerate(_records(item, read_options), start=1):
             if options.progress is not None and seen % 1000 == 0:
                 options.progress(seen)
             if isinstance(rec, InteractionRecord):
