@@ -19,6 +19,7 @@ from tieline.ingest.index import Key
 from tieline.ingest.matching import Matcher
 from tieline.records import ContactRecord
 from tieline.store import tables as t
+from tieline.store.ids import allocate
 
 CHUNK = 1000
 
@@ -101,11 +102,10 @@ class ContactWriter:
             return
         ctx = self.ctx
         rows = [_person_row(ctx, new) for new in self.pending]
-        ids = (
-            ctx.conn.execute(insert(t.people).returning(t.people.c.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-        )
+        ids = allocate(ctx.conn, t.people, len(rows))
+        for pid, row in zip(ids, rows, strict=True):
+            row["id"] = pid
+        ctx.conn.execute(insert(t.people), rows)
         ctx.counts.people_created += len(ids)
         handle_rows: list[dict[str, Any]] = []
         handle_keys: list[tuple[Key, int]] = []
@@ -153,13 +153,10 @@ class ContactWriter:
                         }
                     )
         if handle_rows:
-            hids = (
-                ctx.conn.execute(
-                    insert(t.handles).returning(t.handles.c.id, sort_by_parameter_order=True), handle_rows
-                )
-                .scalars()
-                .all()
-            )
+            hids = allocate(ctx.conn, t.handles, len(handle_rows))
+            for hid, row in zip(hids, handle_rows, strict=True):
+                row["id"] = hid
+            ctx.conn.execute(insert(t.handles), handle_rows)
             for hid, (key, pid) in zip(hids, handle_keys, strict=True):
                 ctx.index.put(key, int(hid), pid)
             ctx.counts.handles_added += len(hids)
