@@ -10,7 +10,6 @@ their duration; joins and leaves (``Subscribe``/``Unsubscribe``) and reactions a
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from typing import Any
 
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
+from tieline.sources import jsonfile
 from tieline.sources.base import head_text
 
 NAME = "facebook_messages"
@@ -57,24 +57,7 @@ def sniff(path: Path) -> float:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(str(path), None, f"file too large to read at once ({size // 2**20} MB)")
-        with path.open("r", encoding="utf-8-sig") as fh:
-            data = json.load(fh)
-    except SourceError:
-        raise
-    except json.JSONDecodeError as exc:
-        raise SourceError(str(path), f"line {exc.lineno}", f"invalid JSON ({exc.msg})") from None
-    except UnicodeDecodeError:
-        raise SourceError(str(path), None, "not UTF-8 text") from None
-    except RecursionError:
-        raise SourceError(str(path), None, "JSON nested too deeply") from None
-    except OSError as exc:
-        raise SourceError(str(path), None, f"cannot open the file ({exc.strerror or exc})") from None
-    except (MemoryError, ValueError) as exc:
-        raise SourceError(str(path), None, f"cannot read the file ({exc})") from None
+    data = jsonfile.load(path, "file too large to read at once", MAX_BYTES)
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise SourceError(str(path), None, "not a Facebook/Instagram message file (no messages list)")
     return data

@@ -13,7 +13,6 @@ split per chat (Telegram Desktop can export one chat at a time).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from tieline.records import (
     Record,
     Skipped,
 )
+from tieline.sources import jsonfile
 from tieline.sources.base import head_text
 
 NAME = "telegram"
@@ -62,28 +62,7 @@ def sniff(path: Path) -> float:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(
-                str(path),
-                None,
-                f"export too large to read at once ({size // 2**20} MB); export chats one by one",
-            )
-        with path.open("r", encoding="utf-8-sig") as fh:
-            data = json.load(fh)
-    except SourceError:
-        raise
-    except json.JSONDecodeError as exc:
-        raise SourceError(str(path), f"line {exc.lineno}", f"invalid JSON ({exc.msg})") from None
-    except UnicodeDecodeError:
-        raise SourceError(str(path), None, "not UTF-8 text") from None
-    except RecursionError:
-        raise SourceError(str(path), None, "JSON nested too deeply") from None
-    except OSError as exc:
-        raise SourceError(str(path), None, f"cannot open the file ({exc.strerror or exc})") from None
-    except (MemoryError, ValueError) as exc:
-        raise SourceError(str(path), None, f"cannot read the file ({exc})") from None
+    data = jsonfile.load(path, "export too large to read at once; export chats one by one", MAX_BYTES)
     if not isinstance(data, dict):
         raise SourceError(str(path), None, "not a Telegram export (no top-level object)")
     return data
