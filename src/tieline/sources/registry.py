@@ -22,6 +22,7 @@ from tieline.sources.base import Reader
 BUILTIN: tuple[str, ...] = (
     "linkedin",
     "vcard",
+    "jcard",
     "google_csv",
     "outlook_csv",
     "facebook_friends",
