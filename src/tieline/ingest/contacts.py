@@ -38,15 +38,7 @@ def update_contact(ctx: Context, person_id: int, rec: ContactRecord, name: str, 
             ctx.add_handle(person_id, key, raw.label, name, rec.source_key)
             changed = True
         elif entry[1] is None:
-            # A handle seen before only in one-way traffic now belongs to a known person.
-            ctx.log_change(t.handles, int(entry[0]))  # type: ignore[arg-type]
-            ctx.conn.execute(update(t.handles).where(t.handles.c.id == entry[0]).values(person_id=person_id))
-            ctx.conn.execute(
-                update(t.participants)
-                .where(t.participants.c.handle_id == entry[0])
-                .values(person_id=person_id)
-            )
-            entry[1] = person_id
+            ctx.attach(int(entry[0]), person_id)  # type: ignore[arg-type]
             changed = True
     changed |= _write_positions(ctx, person_id, rec)
     changed |= write_notes_and_tags(ctx, person_id, rec)

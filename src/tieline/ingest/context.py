@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, insert, select, update
 
 from tieline.ingest.index import HandleIndex, Key
 from tieline.store import tables as t
@@ -78,6 +78,16 @@ class Context:
         self.new_handles.add(int(hid))
         self.counts.handles_added += 1
         return int(hid)
+
+    def attach(self, handle_id: int, person_id: int) -> None:
+        """A handle seen before only in one-way traffic now belongs to a person; its history follows it."""
+        if handle_id not in self.new_handles:  # written by this batch: undo deletes it outright
+            self.log_change(t.handles, handle_id)
+        self.conn.execute(update(t.handles).where(t.handles.c.id == handle_id).values(person_id=person_id))
+        self.conn.execute(
+            update(t.participants).where(t.participants.c.handle_id == handle_id).values(person_id=person_id)
+        )
+        self.index.by_id[handle_id][1] = person_id
 
     def new_person(self, name: str, **fields: Any) -> int:
         pid = self.conn.execute(

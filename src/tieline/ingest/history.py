@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, select
 
 from tieline.ingest.context import Context
 from tieline.ingest.matching import Matcher, plain
@@ -168,13 +168,7 @@ class HistoryWriter:
         row = ctx.conn.execute(select(h.c.value, h.c.display_name).where(h.c.id == hid)).one()
         name = part.name or row.display_name or row.value
         pid = ctx.new_person(name, source_key=f"handle:{row.value}"[:300])
-        if hid not in ctx.new_handles:
-            ctx.log_change(h, hid)
-        ctx.conn.execute(update(h).where(h.c.id == hid).values(person_id=pid))
-        ctx.conn.execute(
-            update(t.participants).where(t.participants.c.handle_id == hid).values(person_id=pid)
-        )
-        ctx.index.by_id[hid][1] = pid
+        ctx.attach(hid, pid)
         # Someone first met in mail may be the LinkedIn connection of the same name: the user decides.
         same = [other for other in self._named(name) if other != pid]
         if same and len(same) <= 3:

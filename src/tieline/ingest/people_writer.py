@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, select
 
 from tieline.ingest.contacts import display_name, update_contact, write_me
 from tieline.ingest.context import Context
@@ -131,7 +131,7 @@ class ContactWriter:
                     )
                     handle_keys.append((key, pid))
                 elif entry[1] is None:
-                    self._attach(int(entry[0]), pid)  # type: ignore[arg-type]
+                    ctx.attach(int(entry[0]), pid)  # type: ignore[arg-type]
             seen: set[tuple[str, str | None, object]] = set()
             for rec in (new.record, *new.more):
                 for pos in rec.positions:
@@ -201,16 +201,6 @@ class ContactWriter:
         self.pending.clear()
         self.pending_keys.clear()
         self.pending_sources.clear()
-
-    def _attach(self, hid: int, pid: int) -> None:
-        """A handle seen before only in one-way traffic now belongs to a known person; its history follows."""
-        ctx = self.ctx
-        ctx.log_change(t.handles, hid)
-        ctx.conn.execute(update(t.handles).where(t.handles.c.id == hid).values(person_id=pid))
-        ctx.conn.execute(
-            update(t.participants).where(t.participants.c.handle_id == hid).values(person_id=pid)
-        )
-        ctx.index.by_id[hid][1] = pid
 
 
 def merged_sources(ctx: Context) -> dict[str, int]:
