@@ -51,3 +51,34 @@ def test_read_yields_only_records_or_raises_one_source_error(reader: registry.Re
                 assert isinstance(rec, ContactRecord | InteractionRecord | Skipped)
         except SourceError as exc:
             assert exc.file and exc.reason
+
+
+FIXTURE_DIRS = sorted(
+    p
+    for p in (Path(__file__).resolve().parents[1] / "fixtures").iterdir()
+    if p.is_dir() and p.name != "ingest"
+)
+
+
+def _records(folder: Path) -> list[object]:
+    out: list[object] = []
+    for item in registry.plan([folder]):
+        try:
+            out.extend(item.reader.read(item.path, ReadOptions()))
+        except SourceError:
+            pass  # the fixtures include broken files on purpose
+    return out
+
+
+@pytest.mark.parametrize("folder", FIXTURE_DIRS, ids=lambda p: p.name)
+def test_records_have_stable_keys_and_aware_utc_times(folder: Path) -> None:
+    first = _records(folder)
+    again = _records(folder)
+    keys = [getattr(r, "source_key", None) for r in first]
+    assert keys == [getattr(r, "source_key", None) for r in again]  # re-reading gives the same keys
+    for rec in first:
+        if isinstance(rec, ContactRecord | InteractionRecord):
+            assert rec.source_key
+        if isinstance(rec, InteractionRecord):
+            assert rec.when.tzinfo is not None and rec.when.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+            assert rec.group_size >= 2
