@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from pathlib import Path
 
@@ -63,10 +64,8 @@ FIXTURE_DIRS = sorted(
 def _records(folder: Path) -> list[object]:
     out: list[object] = []
     for item in registry.plan([folder]):
-        try:
+        with contextlib.suppress(SourceError):  # the fixtures include broken files on purpose
             out.extend(item.reader.read(item.path, ReadOptions()))
-        except SourceError:
-            pass  # the fixtures include broken files on purpose
     return out
 
 
