@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -78,7 +77,6 @@ def main() -> None:
     if ref:
         print(f"ratio tieline vCard import / vobject parse: {card_time / ref:.2f}")
         print(f"ratio tieline LinkedIn import / vobject parse: {link_time / ref:.2f}")
-    os.environ.get("CI")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ import numpy as np
 from tieline.strength.model import TERM_NAMES, design
 from tieline.strength.ties_data import load_log, read_pairs
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from strength_explore import pair_index  # noqa: E402
+
 DAY = 86400.0
 L = np.log1p
 
@@ -172,23 +175,8 @@ def feature_sets(d: dict[str, np.ndarray]) -> dict[str, tuple[list[str], np.ndar
     }
 
 
-def pair_index(d: dict, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    y, g = d["label"], d["g"]
-    ok = np.isfinite(y) & mask
-    P, Q, W = [], [], []
-    for k in np.unique(g[ok]):
-        r = np.flatnonzero(ok & (g == k))
-        p, q = r[y[r] > 0.5], r[y[r] < 0.5]
-        if p.size and q.size:
-            pp, qq = np.meshgrid(p, q, indexing="ij")
-            P.append(pp.ravel())
-            Q.append(qq.ravel())
-            W.append(np.full(pp.size, 1.0 / pp.size))
-    w = np.concatenate(W)
-    return np.concatenate(P), np.concatenate(Q), w / w.sum()
-
-
 def auc(v: np.ndarray, pi: tuple[np.ndarray, np.ndarray, np.ndarray]) -> float:
+    # As in strength_explore, but percentiles need a tolerance: equal ranks differ by rounding.
     P, Q, W = pi
     diff = v[P] - v[Q]
     return float(W @ ((diff > 1e-12) + 0.5 * (np.abs(diff) <= 1e-12)))

@@ -94,13 +94,7 @@ def _write_positions(ctx: Context, person_id: int, rec: ContactRecord) -> bool:
     if not rec.positions:
         return False
     pos = t.positions
-    existing = list(
-        ctx.conn.execute(
-            select(pos.c.id, pos.c.organization, pos.c.title, pos.c.start_date, pos.c.end_date).where(
-                pos.c.person_id == person_id
-            )
-        )
-    )
+    existing = _positions(ctx, person_id)
     changed = False
     for p in rec.positions:
         if _same_position(p, existing):
@@ -126,14 +120,19 @@ def _write_positions(ctx: Context, person_id: int, rec: ContactRecord) -> bool:
             )
         )
         changed = True
-        existing = list(
-            ctx.conn.execute(
-                select(pos.c.id, pos.c.organization, pos.c.title, pos.c.start_date, pos.c.end_date).where(
-                    pos.c.person_id == person_id
-                )
+        existing = _positions(ctx, person_id)  # end dates may have changed too
+    return changed
+
+
+def _positions(ctx: Context, person_id: int) -> list[Any]:
+    pos = t.positions
+    return list(
+        ctx.conn.execute(
+            select(pos.c.id, pos.c.organization, pos.c.title, pos.c.start_date, pos.c.end_date).where(
+                pos.c.person_id == person_id
             )
         )
-    return changed
+    )
 
 
 def _same_position(p: Position, existing: Sequence[Any]) -> bool:

@@ -170,28 +170,28 @@ class HistoryWriter:
         pid = ctx.new_person(name, source_key=f"handle:{row.value}"[:300])
         ctx.attach(hid, pid)
         # Someone first met in mail may be the LinkedIn connection of the same name: the user decides.
-        same = [other for other in self._named(name) if other != pid]
+        names = self._name_index()
+        same = [other for other in names.get(plain(name), []) if other != pid]
         if same and len(same) <= 3:
             if self._matcher is None:
                 self._matcher = Matcher()
             for other in same:
                 self._matcher.queue(ctx, other, pid, "same name, one known only from messages", 0.6)
-        self._names.setdefault(plain(name), []).append(pid)  # type: ignore[union-attr]
+        names.setdefault(plain(name), []).append(pid)
         return pid
 
-    def _named(self, name: str) -> list[int]:
-        if self._names is None:
-            self._by_name(name)
-        return list((self._names or {}).get(plain(name), []))
-
-    def _by_name(self, name: str) -> int | None:
+    def _name_index(self) -> dict[str, list[int]]:
+        """Everyone by folded name, loaded once per import and kept current as people are promoted."""
         if self._names is None:
             self._names = {}
             for pid, n in self.ctx.conn.execute(
                 select(t.people.c.id, t.people.c.name).where(t.people.c.account_id == self.ctx.account_id)
             ):
                 self._names.setdefault(plain(n), []).append(pid)
-        found = self._names.get(plain(name), [])
+        return self._names
+
+    def _by_name(self, name: str) -> int | None:
+        found = self._name_index().get(plain(name), [])
         return found[0] if len(found) == 1 else None
 
     def _name_handle(self, pid: int, name: str) -> tuple[int, int | None]:
