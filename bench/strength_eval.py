@@ -35,8 +35,10 @@ def main() -> None:
             for who in ("model", "baseline_recency", "baseline_count"):
                 m = r[who]
                 print(
-                    f"  {who:17s} per-ego AUC {m['per_ego_auc']:.3f}  pooled AUC {m['pooled_auc']:.3f}"
-                    f"  R-precision {m['r_precision']:.3f}  ({m['groups']:.0f} groups)"
+                    f"  {who:17s} per-ego AUC {m['per_ego_auc']:.3f}"
+                    f" (95% {m['per_ego_auc_low']:.3f}-{m['per_ego_auc_high']:.3f})"
+                    f"  pooled AUC {m['pooled_auc']:.3f}  R-precision {m['r_precision']:.3f}"
+                    f"  ({m['groups']:.0f} groups, {m['egos']:.0f} egos)"
                 )
         data[name] = dataset(log, pairs)
         print(f"  ({time.perf_counter() - start:.1f} s)")

@@ -149,6 +149,8 @@ def test_model_eval_reports_the_model_and_both_baselines(tmp_path: Path) -> None
     ).json()
     assert set(data) >= {"model", "baseline_recency", "baseline_count"}
     assert data["model"]["groups"] == 2 and data["model"]["per_ego_auc"] > 0.9
+    m = data["model"]
+    assert m["per_ego_auc_low"] <= m["per_ego_auc"] <= m["per_ego_auc_high"] and m["egos"] >= 1
 
 
 def test_model_eval_on_a_missing_file_is_a_one_line_error(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from tests.corpora import ties
 from tieline.strength import defaults
-from tieline.strength.evaluate import auc, evaluate, r_precision, score_pairs
+from tieline.strength.evaluate import auc, ego_interval, evaluate, r_precision, score_pairs
 from tieline.strength.fit import (
     FITTED_SIGNS,
     TieDataset,
@@ -18,6 +18,8 @@ from tieline.strength.fit import (
     fit_dataset,
     fit_weights,
     per_ego_auc,
+    split_egos,
+    training_mask,
 )
 from tieline.strength.model import TERM_NAMES
 
@@ -94,7 +96,8 @@ def synthetic(n_groups: int = 60, seed: int = 0, signal: str = "volume") -> TieD
             rows.append(x)
             groups.append(g)
             egos.append(f"e{g}")
-    return TieDataset(np.array(rows), np.array(ys), np.array(groups), np.array(egos))
+    alters = [f"a{i}" for i in range(len(rows))]
+    return TieDataset(np.array(rows), np.array(ys), np.array(groups), np.array(egos), np.array(alters))
 
 
 def test_fit_learns_the_term_that_carries_the_signal_and_keeps_signs() -> None:
@@ -149,7 +152,35 @@ def test_fit_on_one_users_answers_holds_out_some_of_their_ties() -> None:
         one_user.y.repeat(20),
         np.zeros(160, dtype=np.int64),
         np.array(["me"] * 160),
+        np.array([f"a{i}" for i in range(160)]),
     )
     result = fit_dataset(data)
     assert math.isfinite(result.heldout_auc_fitted) and math.isfinite(result.heldout_auc_defaults)
     assert result.adopted == (result.heldout_auc_fitted >= result.heldout_auc_defaults)
+
+
+def test_training_never_sees_a_held_out_egos_ties_from_the_other_side() -> None:
+    data = synthetic(n_groups=6)
+    alters = np.array([f"e{(int(e[1:]) + 1) % 6}" for e in data.ego])  # each ego's ties point at the next ego
+    mirrored = TieDataset(data.x, data.y, data.group, data.ego, alters)
+    keep = training_mask(mirrored, {"e2"})
+    assert not keep[mirrored.ego == "e2"].any()  # the held-out ego's own ties
+    assert not keep[mirrored.alter == "e2"].any()  # e1's ties to e2: e2's ties seen from e1
+    assert keep[(mirrored.ego != "e2") & (mirrored.alter != "e2")].all()
+    train, held = split_egos(mirrored, share=0.5, seed=1)
+    assert not set(train.alter) & set(held.ego)
+    assert not set(train.ego) & set(held.ego)
+
+
+def test_the_per_ego_auc_interval_resamples_whole_egos() -> None:
+    low, high = ego_interval([0.9, 0.7, 0.8, 0.6], ["a", "a", "b", "c"])
+    assert 0.6 <= low < 0.75 < high <= 0.8 + 1e-9  # no resample beats the best ego's own mean (0.8)
+    assert ego_interval([0.7] * 5, list("abcde")) == (0.7, 0.7)
+    # Four groups of one ego are one sample, not four: the interval is as wide as with one group each.
+    spread = [0.5, 0.9, 0.7, 0.6]
+    one_group_each = ego_interval(spread, ["a", "b", "c", "d"])
+    repeated = ego_interval([a for a in spread for _ in range(4)], [e for e in "abcd" for _ in range(4)])
+    assert repeated == pytest.approx(one_group_each)
+    wide = ego_interval(spread, ["a", "b", "c", "d"])
+    narrow = ego_interval(spread * 25, [f"e{i}" for i in range(100)])
+    assert narrow[1] - narrow[0] < (wide[1] - wide[0]) / 3

@@ -96,9 +96,11 @@ def eval_(
     table = Table(
         "",
         "per-ego AUC",
+        "95% interval",
         "pooled AUC",
         "R-precision",
         "groups",
+        "egos",
         title=f"{result['scored_rows']} of {result['rows']} rows ({candidates} candidates)",
     )
     for key, label in (("model", "tieline"), ("baseline_recency", "recency"), ("baseline_count", "count")):
@@ -106,8 +108,14 @@ def eval_(
         table.add_row(
             label,
             f"{m['per_ego_auc']:.3f}",
+            f"{m['per_ego_auc_low']:.3f}–{m['per_ego_auc_high']:.3f}",
             f"{m['pooled_auc']:.3f}",
             f"{m['r_precision']:.3f}",
             str(int(m["groups"])),
+            str(int(m["egos"])),
         )
     console.print(table)
+    console.print(
+        "The interval resamples whole egos: how far the per-ego AUC could move on another set of people.",
+        style="dim",
+    )

@@ -83,7 +83,11 @@ def fit(store: Store, as_of: datetime | None = None) -> FitReport:
             f"(have {n}, {pos} yes): use `people edit P --would-take-call/--would-not-take-call` or --closeness"
         )
     data = TieDataset(
-        x[keep], (label[keep] > 0.5).astype(np.float64), np.zeros(n, dtype=np.int64), np.array(["me"] * n)
+        x[keep],
+        (label[keep] > 0.5).astype(np.float64),
+        np.zeros(n, dtype=np.int64),
+        np.array(["me"] * n),
+        np.array([str(i) for i in range(n)]),
     )
     result = fit_dataset(data, weights(store))
     if result.adopted:

@@ -118,10 +118,36 @@ def _average_ranks(values: F64) -> F64:
     return ranks
 
 
+BOOTSTRAP_DRAWS = 1000
+
+
+def ego_interval(aucs: list[float], egos: list[str], draws: int = BOOTSTRAP_DRAWS) -> tuple[float, float]:
+    """95 % interval of the mean per-group AUC, resampling whole egos (their groups are not independent).
+
+    Deterministic (fixed seed). With a handful of egos it is wide: that width is how far the figure
+    could move on another sample of people, which is what a held-out set is.
+    """
+    if not aucs:
+        return float("nan"), float("nan")
+    names = sorted(set(egos))
+    sums = np.zeros(len(names))
+    counts = np.zeros(len(names))
+    index = {e: i for i, e in enumerate(names)}
+    for a, e in zip(aucs, egos, strict=True):
+        sums[index[e]] += a
+        counts[index[e]] += 1
+    rng = np.random.default_rng(0)
+    pick = rng.integers(0, len(names), size=(draws, len(names)))
+    means = sums[pick].sum(axis=1) / counts[pick].sum(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
 def metrics(
     pairs: list[Pair], values: F64, mask: npt.NDArray[np.bool_], egos: set[str] | None = None
 ) -> dict[str, float]:
-    """Per-ego AUC (mean over groups), pooled AUC and mean R-precision over the masked rows."""
+    """Per-ego AUC (mean over groups, with its 95 % ego-bootstrap interval), pooled AUC and mean
+    R-precision over the masked rows."""
     label = np.array([p.label for p in pairs])
     groups: dict[tuple[str, float], list[int]] = {}
     for i, p in enumerate(pairs):
@@ -129,12 +155,15 @@ def metrics(
             groups.setdefault((p.ego, p.as_of), []).append(i)
     aucs: list[float] = []
     rps: list[float] = []
-    for rows in groups.values():
+    group_egos: list[str] = []
+    for (ego, _), rows in groups.items():
         idx = np.array(rows)
         a = auc(values[idx], label[idx])
         if not np.isnan(a):
             aucs.append(a)
             rps.append(r_precision(values[idx], label[idx]))
+            group_egos.append(ego)
+    low, high = ego_interval(aucs, group_egos)
     chosen = np.array([i for rows in groups.values() for i in rows], dtype=np.int64)
     pooled = auc(values[chosen], label[chosen]) if chosen.size else float("nan")
     return {
@@ -142,6 +171,9 @@ def metrics(
         "pooled_auc": pooled,
         "r_precision": float(np.mean(rps)) if rps else float("nan"),
         "groups": float(len(aucs)),
+        "egos": float(len(set(group_egos))),
+        "per_ego_auc_low": low,
+        "per_ego_auc_high": high,
     }
 
 

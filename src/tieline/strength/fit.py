@@ -45,9 +45,10 @@ class TieDataset:
     y: F64
     group: npt.NDArray[np.int64]
     ego: npt.NDArray[np.str_]
+    alter: npt.NDArray[np.str_]
 
     def subset(self, mask: npt.NDArray[np.bool_]) -> TieDataset:
-        return TieDataset(self.x[mask], self.y[mask], self.group[mask], self.ego[mask])
+        return TieDataset(self.x[mask], self.y[mask], self.group[mask], self.ego[mask], self.alter[mask])
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,10 @@ def dataset(log: InteractionLog, pairs: list[Pair]) -> TieDataset:
     gid = np.array([groups.setdefault((p.ego, p.as_of), len(groups)) for p in pairs], dtype=np.int64)
     y = np.array([p.label for p in pairs], dtype=np.float64)
     ego = np.array([p.ego for p in pairs])
-    return TieDataset(scored.features[keep], (y[keep] > 0.5).astype(np.float64), gid[keep], ego[keep])
+    alter = np.array([p.alter for p in pairs])
+    return TieDataset(
+        scored.features[keep], (y[keep] > 0.5).astype(np.float64), gid[keep], ego[keep], alter[keep]
+    )
 
 
 def load_dataset(interactions_csv: Path, labels_csv: Path) -> TieDataset:
@@ -226,14 +230,25 @@ def fit_bias(data: TieDataset, weights: Mapping[str, float]) -> float:
     return round(b, 3)
 
 
+def training_mask(data: TieDataset, held: set[str]) -> npt.NDArray[np.bool_]:
+    """Rows a fit may learn from when the egos in ``held`` are scored: none of theirs, and none *to*
+    them either (a tie to a held-out ego is that ego's tie seen from the other side, when both
+    logged their phones: nearly the same features, the same label)."""
+    return np.array(
+        [e not in held and a not in held for e, a in zip(data.ego, data.alter, strict=True)], dtype=bool
+    )
+
+
 def split_egos(data: TieDataset, share: float = 0.3, seed: int = 0) -> tuple[TieDataset, TieDataset]:
-    """Train and held-out parts with no ego in both; with fewer than 4 egos (a user's own answers)
-    the ties themselves are split, positives and negatives alike."""
+    """Train and held-out parts with no ego in both (and no tie to a held-out ego in training);
+    with fewer than 4 egos (a user's own answers) the ties themselves are split, positives and
+    negatives alike."""
     rng = np.random.default_rng(seed)
     egos = np.unique(data.ego)
     if egos.size >= 4:
         held = set(rng.choice(egos, size=max(1, int(round(share * egos.size))), replace=False).tolist())
         mask = np.array([e in held for e in data.ego], dtype=bool)
+        return data.subset(training_mask(data, held)), data.subset(mask)
     else:
         mask = np.zeros(data.y.shape[0], dtype=bool)
         for label in (0.0, 1.0):
@@ -281,6 +296,7 @@ def cross_validate(
     """Leave-egos-out: fit on k-1 folds of every data set together, score the held-out egos.
 
     ``method`` is "logistic" (:func:`fit_weights`) or "search" (:func:`search_weights`).
+    Training leaves out the ties *to* a held-out ego as well (:func:`training_mask`).
     """
     folds: dict[str, dict[str, int]] = {}
     for name, data in datasets.items():
@@ -290,9 +306,10 @@ def cross_validate(
         folds[name] = {str(e): i % k for i, e in enumerate(egos)}
     out: dict[str, F64] = {name: np.full(data.y.shape[0], np.nan) for name, data in datasets.items()}
     for f in range(k):
-        train = [
-            data.subset(np.array([folds[name][e] != f for e in data.ego])) for name, data in datasets.items()
-        ]
+        train = []
+        for name, data in datasets.items():
+            held = {e for e, fold in folds[name].items() if fold == f}
+            train.append(data.subset(training_mask(data, held)))
         if method == "logistic":
             weights = fit_weights(train, lam=lam)
         else:  # from a neutral start (persistence only), so the defaults' own choice is not leaked
