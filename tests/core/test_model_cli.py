@@ -153,6 +153,32 @@ def test_model_eval_reports_the_model_and_both_baselines(tmp_path: Path) -> None
     assert m["per_ego_auc_low"] <= m["per_ego_auc"] <= m["per_ego_auc_high"] and m["egos"] >= 1
 
 
+def test_model_score_and_eval_say_which_rows_they_could_not_read(tmp_path: Path) -> None:
+    interactions, labels = _ties_files(tmp_path)
+    with interactions.open("a", encoding="utf-8") as fh:
+        fh.write("e1,a1,2024-01-01T10:00:00,carrier pigeon,ego,\n")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    run = tieline(
+        db,
+        "model",
+        "score",
+        "--interactions",
+        str(interactions),
+        "--pairs",
+        str(labels),
+        "--out",
+        str(tmp_path / "s.csv"),
+    )
+    assert run.code == 0
+    assert (
+        "1 interaction row(s) could not be read" in run.err and "unknown channel 'carrier pigeon'" in run.err
+    )
+    data = tieline(
+        db, "model", "eval", "--interactions", str(interactions), "--labels", str(labels), "--json"
+    ).json()
+    assert data["skipped_rows"] == 1 and data["first_skipped"].endswith("unknown channel 'carrier pigeon'")
+
+
 def test_model_eval_on_a_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
     from tests.cli import tieline_process
 

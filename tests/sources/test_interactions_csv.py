@@ -100,3 +100,31 @@ def test_reads_the_real_social_evolution_log() -> None:
     assert len(rows) == 78811
     assert {r.channel for _, r in rows} == {"call", "sms"}
     assert all(r.direction is None for _, r in rows if r.channel == "call")
+
+
+def test_other_logs_words_for_channels_directions_and_unix_times(tmp_path: Path) -> None:
+    path = tmp_path / "other_study.csv"
+    path.write_text(
+        "ego,alter,timestamp,channel,initiator,duration_s\n"
+        "p1,p2,1357516934,Phone_Call,outgoing,60\n"
+        "p1,p2,1357516934500,text message,incoming,\n"
+        "p1,p3,2013-01-07T10:00:00Z,face-to-face,,\n"
+        "p1,p3,2013-01-08 10:00:00,WhatsApp,sent,\n",
+        encoding="utf-8",
+    )
+    records = interactions(path)
+    assert [(r.channel, r.direction) for r in records] == [
+        ("call", "out"),
+        ("sms", "in"),
+        ("in-person", None),
+        ("chat", "out"),
+    ]
+    assert records[0].when == datetime(2013, 1, 7, 0, 2, 14, tzinfo=UTC)
+    assert records[1].when == datetime(2013, 1, 7, 0, 2, 14, 500000, tzinfo=UTC)  # milliseconds
+
+
+def test_read_by_ego_hands_back_the_rows_it_could_not_read() -> None:
+    skipped: list[Skipped] = []
+    rows = list(interactions_csv.read_by_ego(HERE / "bad_rows.csv", skipped))
+    assert len(rows) == 1
+    assert [s.record for s in skipped] == ["2", "3", "4", "5", "6"]

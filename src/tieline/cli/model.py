@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from tieline.cli.common import console, emit_json, state
+from tieline.cli.common import console, emit_json, err_console, state
 from tieline.errors import TielineError
 from tieline.services import model as service
 from tieline.services.logbook import parse_when
@@ -73,8 +73,9 @@ def score(
     out: Annotated[Path, typer.Option("--out", help="Where to write ego,alter,as_of,score")],
 ) -> None:
     """Score each (ego, alter, as_of) from that ego's interactions before as_of."""
-    n = service.score_file(interactions, pairs, out)
-    console.print(f"Scored {n} rows into {out}.")
+    report = service.score_file(interactions, pairs, out)
+    warn_skipped(report)
+    console.print(f"Scored {report['rows']} rows into {out}.")
 
 
 @app.command("eval")
@@ -90,6 +91,7 @@ def eval_(
     if candidates not in ("contacted", "all"):
         raise TielineError("--candidates is contacted or all")
     result = service.evaluate_files(interactions, labels, "contacted" if candidates == "contacted" else "all")
+    warn_skipped(result)
     if as_json:
         emit_json(result)
         return
@@ -119,3 +121,14 @@ def eval_(
         "The interval resamples whole egos: how far the per-ego AUC could move on another set of people.",
         style="dim",
     )
+
+
+def warn_skipped(report: dict[str, Any]) -> None:
+    """One line on stderr when interaction rows could not be read (they were left out, not guessed)."""
+    if report.get("skipped_rows"):
+        err_console.print(
+            f"note: {report['skipped_rows']} interaction row(s) could not be read and were left out; "
+            f"the first: {report['first_skipped']}",
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -14,7 +14,7 @@ from tieline.errors import TielineError
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
-from tieline.strength.evaluate import Candidates, evaluate, score_pairs
+from tieline.strength.evaluate import Candidates, evaluate, score_pairs_report
 from tieline.strength.events import TieFacts
 from tieline.strength.fit import TieDataset, fit_dataset
 from tieline.strength.model import design
@@ -111,9 +111,10 @@ def fit(store: Store, as_of: datetime | None = None) -> FitReport:
     )
 
 
-def score_file(interactions: Path, pairs: Path, out: Path) -> int:
+def score_file(interactions: Path, pairs: Path, out: Path) -> dict[str, Any]:
+    """Rows written to ``out`` and the interaction rows that could not be read."""
     _exists(interactions, pairs)
-    return score_pairs(interactions, pairs, out)
+    return score_pairs_report(interactions, pairs, out)
 
 
 def evaluate_files(interactions: Path, labels: Path, candidates: Candidates = "contacted") -> dict[str, Any]:

@@ -38,26 +38,58 @@ REQUIRED = ("ego", "alter", "timestamp", "channel")
 CHANNELS: dict[str, Channel] = {
     "call": "call",
     "phone": "call",
+    "phone call": "call",
+    "phonecall": "call",
     "voice": "call",
+    "voip": "call",
+    "video": "call",
+    "video call": "call",
     "sms": "sms",
     "text": "sms",
+    "text message": "sms",
     "mms": "sms",
     "email": "email",
+    "e-mail": "email",
     "mail": "email",
     "meeting": "meeting",
     "calendar": "meeting",
+    "event": "meeting",
     "message": "chat",
     "chat": "chat",
     "im": "chat",
+    "whatsapp": "chat",
+    "telegram": "chat",
+    "signal": "chat",
+    "messenger": "chat",
     "letter": "letter",
     "social": "social",
+    "facebook": "social",
     "in-person": "in-person",
-    "in_person": "in-person",
+    "in person": "in-person",
     "inperson": "in-person",
+    "face-to-face": "in-person",
+    "face to face": "in-person",
+    "f2f": "in-person",
+    "visit": "in-person",
+    "proximity": "in-person",
+    "bluetooth": "in-person",
     "note": "note",
 }
 
-INITIATORS: dict[str, Direction | None] = {"ego": "out", "alter": "in", "both": "both", "": None}
+INITIATORS: dict[str, Direction | None] = {
+    "ego": "out",
+    "out": "out",
+    "outgoing": "out",
+    "sent": "out",
+    "alter": "in",
+    "in": "in",
+    "incoming": "in",
+    "received": "in",
+    "both": "both",
+    "": None,
+}
+
+_EPOCH = re.compile(r"^[0-9]{9,13}(\.[0-9]*)?$")
 
 # Phone loggers write these when they do not know a call's length (int16 limits).
 _DURATION_SENTINELS = (32767, -32768)
@@ -104,11 +136,13 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
         raise SourceError(str(path), None, f"no rows for the ego {chosen!r}")
 
 
-def read_by_ego(path: Path) -> Iterator[tuple[str, InteractionRecord]]:
-    """Every readable row with its ego (rows that cannot be read are passed over)."""
+def read_by_ego(path: Path, skipped: list[Skipped] | None = None) -> Iterator[tuple[str, InteractionRecord]]:
+    """Every readable row with its ego; rows that cannot be read are passed over (into ``skipped``)."""
     for ego, record in _rows(path):
         if isinstance(record, InteractionRecord):
             yield ego, record
+        elif skipped is not None and isinstance(record, Skipped):
+            skipped.append(record)
 
 
 def alter_handle(alter: str) -> Handle:
@@ -121,8 +155,16 @@ def alter_handle(alter: str) -> Handle:
 
 
 def parse_when(text: str) -> datetime:
-    """ISO 8601 to an aware UTC datetime; no zone means UTC. Raises ValueError."""
-    when = datetime.fromisoformat(text.strip())
+    """ISO 8601 (or Unix seconds / milliseconds) to an aware UTC datetime; no zone means UTC.
+
+    Raises ValueError."""
+    text = text.strip()
+    if _EPOCH.match(text):
+        seconds = float(text)
+        if seconds > 1e11:  # 12–13 digits: milliseconds
+            seconds /= 1000.0
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    when = datetime.fromisoformat(text)
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
     return when.astimezone(UTC)
@@ -199,7 +241,7 @@ def _record(
     alter = row[i_alter].strip()
     if not alter:
         return Skipped(name, str(line), "no alter")
-    channel = CHANNELS.get(row[i_ch].strip().lower())
+    channel = CHANNELS.get(" ".join(row[i_ch].strip().lower().replace("_", " ").split()))
     if channel is None:
         return Skipped(name, str(line), f"unknown channel {row[i_ch].strip()!r}")
     try:

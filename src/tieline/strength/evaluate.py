@@ -68,8 +68,24 @@ def score_rows(
     return PairScores(out_score, out_logit, features, out_events, out_rows, out_last)
 
 
+def skipped_summary(log: InteractionLog) -> dict[str, Any]:
+    """How many interaction rows could not be read, and the first of them (file:line: reason)."""
+    first = log.skipped[0] if log.skipped else None
+    return {
+        "skipped_rows": len(log.skipped),
+        "first_skipped": f"{first.file}:{first.record}: {first.reason}" if first else None,
+    }
+
+
 def score_pairs(interactions_csv: Path, pairs_csv: Path, out_csv: Path) -> int:
-    """Write ``ego,alter,as_of,score`` for every row of ``pairs_csv`` (empty score = unknown)."""
+    """Write ``ego,alter,as_of,score`` for every row of ``pairs_csv`` (empty score = unknown).
+
+    Returns the number of rows written; see :func:`score_pairs_report` for the unreadable rows."""
+    return int(score_pairs_report(interactions_csv, pairs_csv, out_csv)["rows"])
+
+
+def score_pairs_report(interactions_csv: Path, pairs_csv: Path, out_csv: Path) -> dict[str, Any]:
+    """:func:`score_pairs`, returning the rows written and the interaction rows that could not be read."""
     log = load_log(Path(interactions_csv))
     pairs = read_pairs(Path(pairs_csv))
     result = score_rows(log, pairs)
@@ -78,7 +94,7 @@ def score_pairs(interactions_csv: Path, pairs_csv: Path, out_csv: Path) -> int:
         writer.writerow(["ego", "alter", "as_of", "score"])
         for p, value in zip(pairs, result.score, strict=True):
             writer.writerow([p.ego, p.alter, p.as_of_text, "" if np.isnan(value) else f"{value:.6f}"])
-    return len(pairs)
+    return {"rows": len(pairs), **skipped_summary(log)}
 
 
 def auc(score: F64, label: npt.NDArray[np.float64]) -> float:
@@ -204,6 +220,7 @@ def evaluate_loaded(
         "candidates": candidates,
         "rows": len(pairs),
         "scored_rows": int(mask.sum()),
+        **skipped_summary(log),
         "model": metrics(pairs, model, mask, egos),
         "baseline_recency": metrics(pairs, result.last_t, mask, egos),
         "baseline_count": metrics(pairs, np.where(result.n_rows > 0, result.n_rows, np.nan), mask, egos),

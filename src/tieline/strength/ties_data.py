@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tieline.errors import SourceError
+from tieline.records import Skipped
 from tieline.sources import interactions_csv
 from tieline.strength.events import CHANNEL_CODE, DIRECTION_CODE, F64, EventTable
 
@@ -34,6 +35,7 @@ class InteractionLog:
     duration: npt.NDArray[np.float32]
     copies: npt.NDArray[np.int64]  # how many identical rows each event was read from
     raw_count: int  # rows read before deduplication
+    skipped: tuple[Skipped, ...] = ()  # rows that could not be read (bad timestamp, unknown channel...)
 
     def events_for(self, ties: Iterable[tuple[str, str]], as_of: float) -> tuple[EventTable, int]:
         """The events before ``as_of`` of the given (ego, alter) ties, numbered in the order given."""
@@ -74,7 +76,8 @@ def load_log(path: Path) -> InteractionLog:
     channel: list[int] = []
     direction: list[int] = []
     duration: list[float] = []
-    for ego, rec in interactions_csv.read_by_ego(path):
+    skipped: list[Skipped] = []
+    for ego, rec in interactions_csv.read_by_ego(path, skipped):
         alter = rec.participants[0].handles[0].value if rec.participants else ""
         alter = alter[3:] if alter.startswith("id:") else alter
         key = (ego, alter)
@@ -101,8 +104,20 @@ def load_log(path: Path) -> InteractionLog:
     copies = np.diff(np.append(starts, p.shape[0])).astype(np.int64)
     pairs = list(pair_index)
     return InteractionLog(
-        pairs, pair_index, p[first], ta[first], ch[first], di[first], du[first], copies, raw_count=len(pair)
+        pairs,
+        pair_index,
+        p[first],
+        ta[first],
+        ch[first],
+        di[first],
+        du[first],
+        copies,
+        raw_count=len(pair),
+        skipped=tuple(skipped),
     )
+
+
+_LABEL_WORDS = {"true": 1.0, "yes": 1.0, "y": 1.0, "false": 0.0, "no": 0.0, "n": 0.0}
 
 
 @dataclass(frozen=True)
@@ -135,7 +150,9 @@ def read_pairs(path: Path) -> list[Pair]:
                     raise SourceError(name, line, f"unreadable as_of {text!r}") from None
                 label_text = (row.get("label") or "").strip()
                 try:
-                    label = float(label_text) if label_text else np.nan
+                    label = _LABEL_WORDS.get(label_text.lower(), np.nan) if label_text else np.nan
+                    if label_text and label_text.lower() not in _LABEL_WORDS:
+                        label = float(label_text)
                 except ValueError:
                     raise SourceError(name, line, f"unreadable label {label_text!r}") from None
                 ego = (row.get("ego") or "").strip()
