@@ -98,3 +98,21 @@ def test_no_content_keeps_no_snippets(store: Store, tmp_path: Path) -> None:
     run_import(store, [copy], ImportOptions(content=False))
     interactions = snapshot(store)["interactions"]
     assert interactions and all(row[9] is None for row in interactions)  # subject column
+
+
+def test_progress_reports_records_and_the_bytes_read_of_the_file(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "big.mbox"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(3500):
+            fh.write(
+                f"From a{i}@example.com Mon Jan  1 10:00:00 2024\n"
+                f"Message-ID: <p{i}@example.com>\nDate: Mon, 01 Jan 2024 10:{i % 60:02d}:00 +0000\n"
+                f"From: a{i % 50}@example.com\nTo: me@example.com\nSubject: s\n\n{'x' * 2000}\n\n"
+            )
+    calls: list[tuple[int, int]] = []
+    run_import(store, [path], ImportOptions(progress=lambda n, done: calls.append((n, done))))
+    assert [n for n, _ in calls] == [1000, 2000, 3000]
+    done = [b for _, b in calls]
+    size = path.stat().st_size
+    assert 0 < done[0] < done[1] < done[2] <= size
+    assert done[2] > size // 2  # the bar follows the reader through the file, not the end of the import

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from tieline.cli.common import console, emit_json, err_console, state
@@ -83,6 +83,7 @@ def import_(
             TextColumn("{task.description}"),
             BarColumn(),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),
             console=console,
             transient=True,
         ) as progress:
@@ -94,10 +95,11 @@ def import_(
                 current["name"] = f"importing {Path(shown).name}" + (
                     f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""
                 )
-                progress.update(task, description=current["name"])
+                # A bar with a time left when the file's size is known; a counter otherwise.
+                progress.update(task, description=current["name"], total=size or None, completed=0)
 
-            def on_records(n: int) -> None:
-                progress.update(task, description=f"{current['name']} — {n:,} records")
+            def on_records(n: int, done: int) -> None:
+                progress.update(task, description=f"{current['name']} — {n:,} records", completed=done)
 
             options.progress = on_records
             result, _rescored = service.import_paths(store, list(paths), options, on_file=on_file)

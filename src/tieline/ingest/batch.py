@@ -27,6 +27,7 @@ from tieline.ingest.people_writer import ContactWriter
 from tieline.ingest.undo import TRACKED, marks, undo_since
 from tieline.records import ContactRecord, InteractionRecord, ReadOptions, Skipped
 from tieline.sources import registry
+from tieline.sources.base import ReadMeter, metering, stop_metering
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -43,7 +44,9 @@ class ImportOptions:
     create_people: bool = False
     day_first: bool | None = None
     extra: dict[str, str] = field(default_factory=dict)
-    progress: Callable[[int], None] | None = None  # told the records read so far in the current file
+    # Told the records read so far in the current file and the bytes read of it (0 if the reader
+    # does not say), every 1,000 records.
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass
@@ -150,9 +153,10 @@ def _import_file(
         history = HistoryWriter(ctx)
         contacts = ContactWriter(ctx, Matcher())
         since_commit = 0
-        for seen, rec in enumerate(_records(item, read_options), start=1):
+        meter = ReadMeter()
+        for seen, rec in enumerate(_records(item, read_options, meter), start=1):
             if options.progress is not None and seen % 1000 == 0:
-                options.progress(seen)
+                options.progress(seen, meter.position())
             if isinstance(rec, InteractionRecord):
                 if contacts.pending:
                     contacts.flush()  # people first, so messages find their handles
@@ -192,7 +196,8 @@ def _import_file(
         conn.close()
 
 
-def _records(item: registry.Planned, options: ReadOptions) -> Iterator[object]:
+def _records(item: registry.Planned, options: ReadOptions, meter: ReadMeter) -> Iterator[object]:
+    token = metering(meter)
     try:
         yield from item.reader.read(item.path, options)
     except SourceError as exc:
@@ -200,6 +205,8 @@ def _records(item: registry.Planned, options: ReadOptions) -> Iterator[object]:
     except (UnicodeDecodeError, ValueError, KeyError, IndexError, RecursionError, OSError) as exc:
         # A reader should never let these out; if one does, the user still gets one line, not a traceback.
         raise SourceError(item.shown_as, None, f"could not be read ({type(exc).__name__}: {exc})") from None
+    finally:
+        stop_metering(token)
 
 
 def _shown(item: registry.Planned, file: str) -> str:

@@ -13,8 +13,9 @@ A reader is a module (or any object) with:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Protocol
+from typing import IO, BinaryIO, Protocol, cast
 
 from tieline.records import ReadOptions, Record
 
@@ -25,6 +26,59 @@ class Reader(Protocol):
     def sniff(self, path: Path) -> float: ...
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Record]: ...
+
+
+class ReadMeter:
+    """How far the readers have got through the bytes of the files they open with :func:`open_binary`.
+
+    The importer installs one per file it imports (:func:`metering`) and asks for :meth:`position`
+    when it reports progress; a reader only has to open its files through :func:`open_binary`.
+    """
+
+    def __init__(self) -> None:
+        self.done = 0  # bytes of the files already finished
+        self.current: IO[bytes] | None = None
+        self.current_size = 0
+
+    def opened(self, fh: IO[bytes], size: int) -> None:
+        self.done += self.current_size if self.current is not None else 0
+        self.current, self.current_size = fh, size
+
+    def position(self) -> int:
+        fh = self.current
+        if fh is None:
+            return self.done
+        if fh.closed:
+            return self.done + self.current_size
+        try:
+            return self.done + min(fh.tell(), self.current_size)
+        except (OSError, ValueError):
+            return self.done
+
+
+_meter: ContextVar[ReadMeter | None] = ContextVar("tieline_read_meter", default=None)
+
+
+def metering(meter: ReadMeter | None) -> object:
+    """Install ``meter`` for the readers run from here on (returns a token for :func:`stop_metering`)."""
+    return _meter.set(meter)
+
+
+def stop_metering(token: object) -> None:
+    _meter.reset(token)  # type: ignore[arg-type]
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """``path.open("rb")``, counted by the importer's progress meter when one is installed."""
+    fh = cast(BinaryIO, path.open("rb"))
+    meter = _meter.get()
+    if meter is not None:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        meter.opened(fh, size)
+    return fh
 
 
 def head(path: Path, size: int = 8192) -> bytes:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from tieline.errors import SourceError
+from tieline.sources.base import open_binary
 
 MAX_LINE = 1 << 20  # 1 MiB: no contact CSV has a longer physical line
 MAX_FIELD = 1 << 20
@@ -244,7 +245,7 @@ def open_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], 
     """
     shown = str(path)
     try:
-        fh: IO[bytes] = path.open("rb")
+        fh: IO[bytes] = open_binary(path)
     except OSError as exc:
         raise SourceError(shown, None, f"cannot read the file ({exc.strerror or exc})") from None
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 from tieline.errors import SourceError
 from tieline.records import ReadOptions, Record, Skipped
 from tieline.sources import mailheaders
-from tieline.sources.base import head
+from tieline.sources.base import head, open_binary
 
 NAME = "eml"
 
@@ -94,7 +94,7 @@ def _from_block(block: bytes, file: Path, options: ReadOptions, record: str) -> 
 
 def header_block(path: Path) -> bytes:
     """The raw header block of a message file (up to the first blank line), without an mbox postmark."""
-    with path.open("rb") as fh:
+    with open_binary(path) as fh:
         data = fh.read(FIRST_READ)
         blank = _BLANK.search(data)
         while blank is None and len(data) < MAX_HEADER:

@@ -22,7 +22,7 @@ from typing import BinaryIO
 from tieline.errors import SourceError
 from tieline.records import ReadOptions, Record, Skipped
 from tieline.sources import mailheaders
-from tieline.sources.base import head
+from tieline.sources.base import head, open_binary
 
 NAME = "mbox"
 
@@ -63,7 +63,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = str(path)
     index = 0
     try:
-        with path.open("rb") as fh:
+        with open_binary(path) as fh:
             for index, (postmark, block) in enumerate(iter_header_blocks(fh, file), 1):
                 try:
                     headers = mailheaders.parse_headers(block)

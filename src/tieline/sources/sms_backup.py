@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from tieline.errors import SourceError
 from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
-from tieline.sources.base import head
+from tieline.sources.base import head, open_binary
 
 NAME = "sms_backup"
 
@@ -166,7 +166,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = path.name
     index = 0
     try:
-        with path.open("rb") as fh:
+        with open_binary(path) as fh:
             stream = io.BufferedReader(_Repaired(fh), buffer_size=_CHUNK)
             events = ET.iterparse(stream, events=("start", "end"))
             root: ET.Element | None = None

@@ -20,7 +20,7 @@ from typing import IO
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
-from tieline.sources.base import head
+from tieline.sources.base import head, open_binary
 
 NAME = "vcard"
 
@@ -94,7 +94,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
 
 def _read_file(path: Path, shown: str) -> Iterator[Record]:
     try:
-        with path.open("rb") as fh:
+        with open_binary(path) as fh:
             found = False
             for item in _cards(fh, shown):
                 found = True
