@@ -10,7 +10,7 @@ import pytest
 from tests.corpora import FIXTURES, corpus
 from tieline.errors import SourceError
 from tieline.records import InteractionRecord, ReadOptions, Record, Skipped
-from tieline.sources import ics
+from tieline.sources import ics, vcalrule
 
 ICS = FIXTURES / "ics"
 AS_OF = "2026-11-25T00:00:00+00:00"
@@ -114,10 +114,104 @@ def test_outlook_windows_time_zones_and_quoted_names() -> None:
 
 
 def test_vcal_1_0_with_quoted_printable_and_declined_status() -> None:
-    (meeting,) = meetings(read(ICS / "meeting.vcs"))
-    assert meeting.subject == "Café with Grace"
-    assert people(meeting) == [("grace@example.org", False), ("alan@example.net", True)]
-    assert meeting.source_key.startswith("ics:sha1-")
+    first, *later = meetings(read(ICS / "meeting.vcs"))  # RRULE:W1 #3, three Fridays
+    assert first.subject == "Café with Grace"
+    assert people(first) == [("grace@example.org", False), ("alan@example.net", True)]
+    assert first.source_key.startswith("ics:sha1-")
+    assert [r.when.day for r in (first, *later)] == [5, 12, 19]
+    assert len({r.source_key for r in (first, *later)}) == 3
+
+
+VCS = ICS / "recurring.vcs"
+
+
+def whens(uid: str, as_of: str = AS_OF) -> list[datetime]:
+    return [r.when for r in by_uid(read(VCS, as_of=as_of), uid)]
+
+
+def test_a_vcal_weekly_rule_with_days_counts_weeks_not_meetings() -> None:
+    standups = whens("weekly-mo-th@example.com")  # W1 MO TH #10: ten weeks, Monday and Thursday
+    assert len(standups) == 20
+    assert {w.strftime("%a") for w in standups} == {"Mon", "Thu"}
+    assert standups[0] == datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
+    assert standups[-1] == datetime(2024, 3, 7, 9, 0, tzinfo=UTC)
+
+
+def test_a_vcal_daily_count_honours_its_semicolon_separated_exceptions() -> None:
+    assert [w.day for w in whens("daily-five@example.com")] == [1, 3, 5]  # D1 #5 less 2 and 4 March
+
+
+def test_a_vcal_end_date_ends_the_series() -> None:
+    fortnightly = whens("fortnightly@example.com")  # W2 TU 20241231T000000Z
+    assert [(w.month, w.day) for w in fortnightly] == [
+        (10, 1), (10, 15), (10, 29), (11, 12), (11, 26), (12, 10), (12, 24),
+    ]  # fmt: skip
+
+
+def test_vcal_monthly_and_yearly_rules() -> None:
+    paydays = whens("monthly-days@example.com")  # MD1 1 15 #12
+    assert len(paydays) == 24 and {w.day for w in paydays} == {1, 15}
+    assert paydays[-1] == datetime(2024, 12, 15, 12, 0, tzinfo=UTC)
+    retros = whens("first-last-friday@example.com")  # MP1 1+ 1- FR #3
+    assert [(w.month, w.day) for w in retros] == [(1, 5), (1, 26), (2, 2), (2, 23), (3, 1), (3, 29)]
+
+
+def test_a_vcal_forever_rule_is_bounded_by_the_as_of_date_and_the_cap() -> None:
+    lunches = whens("birthday-lunch@example.com")  # YM1 6 #0, from June 2000
+    assert [w.year for w in lunches] == list(range(2000, 2027))
+    assert [w.year for w in whens("birthday-lunch@example.com", as_of="2010-01-01T00:00:00+00:00")] == list(
+        range(2000, 2010)
+    )
+    assert len(whens("daily-forever@example.com")) == ics.MAX_OCCURRENCES  # D1 #0 since 2020
+
+
+def test_a_vcal_rule_without_count_or_end_repeats_twice_as_the_spec_says() -> None:
+    assert [w.day for w in whens("no-count@example.com")] == [1, 8]  # D7
+
+
+def test_an_unreadable_vcal_rule_still_gives_the_first_occurrence() -> None:
+    records = read(VCS)
+    assert whens("unreadable@example.com") == [datetime(2024, 9, 1, 15, 0, tzinfo=UTC)]  # RRULE:W1 FOO #5
+    assert not [r for r in records if isinstance(r, Skipped)]
+
+
+def test_vcal_occurrences_have_stable_distinct_keys() -> None:
+    first = [r.source_key for r in meetings(read(VCS))]
+    assert first == [r.source_key for r in meetings(read(VCS))]
+    assert len(first) == len(set(first)) == 20 + 3 + 7 + 24 + 6 + 27 + ics.MAX_OCCURRENCES + 2 + 1
+    assert "ics:weekly-mo-th@example.com/20240104T090000Z" in first
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("W1 MO TH #10", ["FREQ=WEEKLY;INTERVAL=1;UNTIL=20240309T235959;WKST=SU;BYDAY=MO,TH"]),
+        ("D1 #5", ["FREQ=DAILY;INTERVAL=1;UNTIL=20240109T235959"]),
+        ("W2 TU 20091231T000000Z", ["FREQ=WEEKLY;INTERVAL=2;UNTIL=20091231T000000;WKST=SU;BYDAY=TU"]),
+        ("W1 #9 20240115", ["FREQ=WEEKLY;INTERVAL=1;UNTIL=20240115T235959;WKST=SU"]),
+        ("MD1 1 15 #12", ["FREQ=MONTHLY;INTERVAL=1;UNTIL=20241231T235959;BYMONTHDAY=1,15"]),
+        ("MD1 LD 10- #0", ["FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=-1,-10"]),
+        ("MP1 1+ 2- TH #0", ["FREQ=MONTHLY;INTERVAL=1;BYDAY=1TH,-2TH"]),
+        ("MP1 #0", ["FREQ=MONTHLY;INTERVAL=1;BYDAY=1FR"]),
+        ("YM1 6 #0", ["FREQ=YEARLY;INTERVAL=1;BYMONTH=6"]),
+        ("YD1 100 #0", ["FREQ=YEARLY;INTERVAL=1;BYYEARDAY=100"]),
+        ("D1 0900 1400 #0", [
+            "FREQ=DAILY;INTERVAL=1;BYHOUR=9;BYMINUTE=0;BYSECOND=0",
+            "FREQ=DAILY;INTERVAL=1;BYHOUR=14;BYMINUTE=0;BYSECOND=0",
+        ]),
+    ],
+)  # fmt: skip
+def test_vcal_rules_translate_to_the_icalendar_rule_that_means_the_same(
+    rule: str, expected: list[str]
+) -> None:
+    assert vcalrule.is_vcal(rule)
+    assert vcalrule.to_icalendar(rule, datetime(2024, 1, 5, 10, 0), UTC) == expected
+
+
+@pytest.mark.parametrize("rule", ["Q1 #5", "W1 XX #3", "MD1 32", "W0 #3", "D1 2500", "YM1 13", "MP1 FR"])
+def test_rules_outside_the_vcal_grammar_are_refused(rule: str) -> None:
+    with pytest.raises(ValueError):
+        vcalrule.to_icalendar(rule, datetime(2024, 1, 5, 10, 0), UTC)
 
 
 def test_a_broken_event_is_skipped_and_the_rest_still_read() -> None:

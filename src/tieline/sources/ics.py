@@ -5,7 +5,8 @@ a ``mailto:`` or a parameter does no harm); each occurrence of an event with peo
 one ``meeting`` interaction. Attendees that are not people (rooms, resources, groups, Google's
 ``*.calendar.google.com`` calendars) are left out; declined attendees are kept with
 ``declined=True`` and not counted in the group size. Recurring events are expanded up to
-``as_of`` (``ReadOptions.extra["as_of"]``, default now) with at most 500 occurrences each; an
+``as_of`` (``ReadOptions.extra["as_of"]``, default now) with at most 500 occurrences each (vCal 1.0
+rules such as ``W1 MO TH #10`` are first translated by :mod:`tieline.sources.vcalrule`); an
 overridden occurrence (``RECURRENCE-ID``) replaces the generated one under the same source key,
 which is why the file is read twice (the first pass only notes the overrides and time zones).
 All-day events, free-time (``TRANSP:TRANSPARENT``) blocks and events with 30 or more people are
@@ -30,7 +31,7 @@ from dateutil.rrule import rruleset, rrulestr
 
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
-from tieline.sources import mailheaders
+from tieline.sources import mailheaders, vcalrule
 from tieline.sources.base import head_text
 
 NAME = "ics"
@@ -530,15 +531,19 @@ def _expand(
     local_start = start.astimezone(zone).replace(tzinfo=None)
     recurrence = rruleset()
     for rule in rules:
-        rule = _UNTIL_UTC.sub(lambda m: _local_until(m.group(1), zone), rule)
         try:
-            recurrence.rrule(rrulestr(rule, dtstart=local_start, ignoretz=True))  # type: ignore[arg-type]
-        except (ValueError, TypeError, IndexError, KeyError, AttributeError):
-            continue  # vCal 1.0 rules and other unreadable ones: the first occurrence still counts
+            if vcalrule.is_vcal(rule):
+                texts = vcalrule.to_icalendar(rule, local_start, zone)
+            else:
+                texts = [_UNTIL_UTC.sub(lambda m: _local_until(m.group(1), zone), rule)]
+            for text in texts:
+                recurrence.rrule(rrulestr(text, dtstart=local_start, ignoretz=True))  # type: ignore[arg-type]
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError):
+            continue  # an unreadable rule: the first occurrence still counts
     recurrence.rdate(local_start)
     for values in (rdates, event.all("EXDATE")):
         for name, params, value in values:
-            for piece in value.split(","):
+            for piece in re.split(r"[,;]", value):  # vCal 1.0 separates dates with ";"
                 local = _wall_time(name, params, piece.strip(), ctx, zone)
                 if local is None:
                     continue
