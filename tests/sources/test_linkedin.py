@@ -221,7 +221,7 @@ def test_reads_the_export_zip_without_unpacking_it(tmp_path: Path) -> None:
         r for r in from_folder if not isinstance(r, Skipped)
     ]
     (skipped,) = [r for r in from_zip if isinstance(r, Skipped)]
-    assert skipped.file == f"{archive}/Connections.csv" and skipped.record == "line 9"
+    assert skipped.file == f"{archive}:Connections.csv" and skipped.record == "line 9"
 
 
 def test_recognises_files_renamed_with_the_zip_prefix(tmp_path: Path) -> None:
@@ -300,8 +300,9 @@ def test_a_zip_member_escaping_the_archive_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("Connections.csv", (EXPORT / "Connections.csv").read_bytes())
         zf.writestr("../evil.csv", b"First Name,Last Name,Connected On\nA,B,01 Jan 2020\n")
-    with pytest.raises(SourceError, match="escapes"):
+    with pytest.raises(SourceError, match="escapes") as err:
         read(archive)
+    assert err.value.file == f"{archive}:../evil.csv"
 
 
 def test_a_zip_bomb_member_is_refused(tmp_path: Path) -> None:

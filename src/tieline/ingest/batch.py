@@ -211,12 +211,7 @@ def _records(item: registry.Planned, options: ReadOptions, meter: ReadMeter) -> 
 
 def _shown(item: registry.Planned, file: str) -> str:
     """Name the file as the user gave it, not the temporary folder a zip was unpacked into."""
-    p = str(item.path)
-    if file.startswith(p):
-        return item.shown_as + file[len(p) :]
-    if item.path.is_file():
-        return item.shown_as
-    return f"{item.shown_as}/{file}"
+    return item.name_of(file)
 
 
 def _size(path: Path) -> int:

@@ -1,4 +1,8 @@
-"""The one safe way to open a zip export: limits on members, sizes and ratio; no traversal, no links."""
+"""The one safe way to open a zip export: limits on members, sizes and ratio; no traversal, no links.
+
+A file inside an archive is named ``archive.zip:member/path.csv`` in every message (see
+:func:`member_name`), so a user can find the bad row without unpacking anything.
+"""
 
 from __future__ import annotations
 
@@ -19,34 +23,44 @@ def is_zip(path: Path) -> bool:
     return path.is_file() and zipfile.is_zipfile(path)
 
 
-def extract(path: Path, dest: Path) -> Path:
-    """Unpack ``path`` into ``dest`` after checking every member; raise SourceError on anything unsafe."""
+def member_name(archive: str, member: str) -> str:
+    """How messages name a file inside an archive: ``archive.zip:folder/file.csv``."""
+    return f"{archive}:{member.replace(chr(92), '/').removeprefix('./')}"
+
+
+def extract(path: Path, dest: Path, shown: str | None = None) -> Path:
+    """Unpack ``path`` into ``dest`` after checking every member; raise SourceError on anything unsafe.
+
+    ``shown`` is what to call the archive in messages (for a zip inside a zip, not its temporary path).
+    """
+    shown = shown or str(path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(str(path), None, f"not a readable zip archive ({exc})") from None
+        raise SourceError(shown, None, f"not a readable zip archive ({exc})") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise SourceError(str(path), None, f"archive has {len(infos)} members (limit {MAX_MEMBERS})")
+            raise SourceError(shown, None, f"archive has {len(infos)} members (limit {MAX_MEMBERS})")
         total = 0
         for info in infos:
+            member = member_name(shown, info.filename)
             name = PurePosixPath(info.filename.replace("\\", "/"))
             if name.is_absolute() or ".." in name.parts:
-                raise SourceError(str(path), info.filename, "member path escapes the archive")
+                raise SourceError(member, None, "member path escapes the archive")
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise SourceError(str(path), info.filename, "archive contains a symbolic link")
+                raise SourceError(member, None, "archive contains a symbolic link")
             if info.file_size > MAX_MEMBER_BYTES:
-                raise SourceError(str(path), info.filename, "member is too large")
+                raise SourceError(member, None, "member is too large")
             if (
                 info.compress_size
                 and info.file_size / info.compress_size > MAX_RATIO
                 and info.file_size > 1 << 20
             ):
-                raise SourceError(str(path), info.filename, "compression ratio is suspicious (zip bomb?)")
+                raise SourceError(member, None, "compression ratio is suspicious (zip bomb?)")
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
-                raise SourceError(str(path), None, "archive unpacks to more than 4 GiB")
+                raise SourceError(shown, None, "archive unpacks to more than 4 GiB")
         dest.mkdir(parents=True, exist_ok=True)
         for info in infos:
             target = dest / PurePosixPath(info.filename.replace("\\", "/"))
@@ -61,9 +75,13 @@ def extract(path: Path, dest: Path) -> Path:
                     while chunk := src.read(1 << 20):
                         written += len(chunk)
                         if written > MAX_MEMBER_BYTES:
-                            raise SourceError(str(path), info.filename, "member is larger than it claims")
+                            raise SourceError(
+                                member_name(shown, info.filename), None, "member is larger than it claims"
+                            )
                         out.write(chunk)
             except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 shutil.rmtree(dest, ignore_errors=True)
-                raise SourceError(str(path), info.filename, f"truncated or corrupt archive ({exc})") from None
+                raise SourceError(
+                    member_name(shown, info.filename), None, f"truncated or corrupt archive ({exc})"
+                ) from None
     return dest

@@ -7,7 +7,9 @@ A reader is a module (or any object) with:
   judged by content, not only by name, reading at most a few KB;
 - ``read(path, options) -> Iterator[Record]``: streams records in constant memory, never touches
   the database, raises :class:`tieline.errors.SourceError` for a file it cannot read at all and
-  yields :class:`tieline.records.Skipped` for a single bad record it can step over.
+  yields :class:`tieline.records.Skipped` for a single bad record it can step over;
+- optionally ``READS_ZIP = True``: it may be given a whole ``.zip`` (others get its unpacked files).
+  Such a reader names a file inside the archive with :func:`tieline.sources.archive.member_name`.
 """
 
 from __future__ import annotations

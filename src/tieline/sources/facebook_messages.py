@@ -91,7 +91,7 @@ def _text(msg: dict[str, Any]) -> str:
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message (or call) of the thread."""
     data = _load(path)
-    file = path.name
+    file = str(path)
     service = _service(path)
     try:
         names: dict[str, None] = {}

@@ -40,6 +40,7 @@ from tieline.sources.base import head
 from tieline.sources.csvutil import cell, parse_birthday, parse_month, parse_when
 
 NAME = "linkedin"
+READS_ZIP = True  # reads the export zip member by member, without unpacking it
 
 ME_KINDS = ("profile", "positions", "emails", "phones")
 OTHER_KINDS = (
@@ -217,8 +218,9 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Record]:
             if info.is_dir() or not info.filename.casefold().endswith(".csv"):
                 continue
             parts = PurePosixPath(info.filename.replace("\\", "/"))
+            member = archive.member_name(shown, info.filename)
             if parts.is_absolute() or ".." in parts.parts or stat.S_ISLNK(info.external_attr >> 16):
-                raise SourceError(shown, info.filename, "member path escapes the archive or is a link")
+                raise SourceError(member, None, "member path escapes the archive or is a link")
             if base_name(info.filename) in MESSAGES_NAMES:
                 has_messages = True
             if info.file_size > archive.MAX_MEMBER_BYTES or (
@@ -226,21 +228,16 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[Record]:
                 and info.file_size > 1 << 20
                 and info.file_size / info.compress_size > archive.MAX_RATIO
             ):
-                raise SourceError(
-                    shown, info.filename, "member is too large or suspiciously compressed (zip bomb?)"
-                )
-            members.append(
-                _Member(
-                    f"{shown}/{info.filename}", info.filename, _zip_opener(zf, info), archive.MAX_MEMBER_BYTES
-                )
-            )
+                raise SourceError(member, None, "member is too large or suspiciously compressed (zip bomb?)")
+            members.append(_Member(member, info.filename, _zip_opener(zf, info), archive.MAX_MEMBER_BYTES))
         yield from _read_many(members, options, None)
     if has_messages and (reader := _messages_reader()) is not None:
         with tempfile.TemporaryDirectory(prefix="tieline-linkedin-") as tmp:
-            archive.extract(path, Path(tmp))
+            archive.extract(path, Path(tmp), shown)
             for p in sorted(Path(tmp).rglob("*")):
                 if p.is_file() and base_name(p.name) in MESSAGES_NAMES:
-                    yield from _delegate(reader, p, options)
+                    member = archive.member_name(shown, p.relative_to(tmp).as_posix())
+                    yield from _delegate(reader, p, options, member)
 
 
 def _zip_opener(
@@ -256,11 +253,19 @@ def _messages_reader() -> ModuleType | None:
         return None
 
 
-def _delegate(reader: ModuleType, p: Path, options: ReadOptions) -> Iterator[Record]:
+def _delegate(
+    reader: ModuleType, p: Path, options: ReadOptions, shown: str | None = None
+) -> Iterator[Record]:
+    """The records of ``messages.csv`` from its own reader; ``shown`` names it (a zip member) in messages."""
+
+    def named(file: str) -> str:
+        return shown if shown is not None and file == str(p) else file
+
     try:
-        yield from reader.read(p, options)
+        for rec in reader.read(p, options):
+            yield Skipped(named(rec.file), rec.record, rec.reason) if isinstance(rec, Skipped) else rec
     except SourceError as exc:
-        yield Skipped(exc.file, exc.record or "", exc.reason)
+        yield Skipped(named(exc.file), exc.record or "", exc.reason)
 
 
 def _read_many(members: list[_Member], options: ReadOptions, folder: Path | None) -> Iterator[Record]:

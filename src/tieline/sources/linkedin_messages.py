@@ -109,7 +109,7 @@ def _recipients(names: str, urls: str) -> tuple[Participant, ...]:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message row; sponsored InMail and unreadable rows Skipped."""
-    file = path.name
+    file = str(path)
     row_no = 1
     try:
         with path.open("r", encoding=_encoding(path), errors="replace", newline="") as fh:

@@ -8,6 +8,7 @@ follows :mod:`tieline.sources.base`).
 from __future__ import annotations
 
 import importlib
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +51,21 @@ class Planned:
     reader: Reader
     path: Path
     shown_as: str  # what to call the file in messages (the zip member, not a temp path)
+    unpacked: bool = False  # ``path`` is an unpacked archive: the files under it are its members
+
+    def name_of(self, file: str) -> str:
+        """What to call a file a reader named (a temporary path, perhaps) in a message."""
+        root = str(self.path)
+        if file == root:
+            return self.shown_as
+        if file.startswith(root + ":"):  # a member named by a reader that reads the archive itself
+            return self.shown_as + file[len(root) :]
+        if file.startswith(root + "/") or file.startswith(root + os.sep):
+            rest = file[len(root) + 1 :].replace(os.sep, "/")
+            return archive.member_name(self.shown_as, rest) if self.unpacked else f"{self.shown_as}/{rest}"
+        if self.path.is_file() or not file:
+            return self.shown_as
+        return f"{self.shown_as}/{file}"
 
 
 def readers() -> list[Reader]:
@@ -92,28 +108,36 @@ def plan(paths: list[Path], forced: str | None = None) -> Iterator[Planned]:
 
 
 def _plan_one(
-    path: Path, candidates: list[Reader], shown: str, forced: bool, inside: bool = False
+    path: Path,
+    candidates: list[Reader],
+    shown: str,
+    forced: bool,
+    inside: bool = False,
+    unpacked: bool = False,
 ) -> Iterator[Planned]:
     if not path.exists():
         raise SourceError(str(path), None, "no such file or folder")
     if path.is_file() and archive.is_zip(path):
-        reader, conf = best(path, candidates)
+        # Only a reader made for archives may take one whole: a text reader could mistake the
+        # stored bytes of an uncompressed zip for its own format.
+        reader, conf = best(path, [c for c in candidates if getattr(c, "READS_ZIP", False)])
         if reader is not None and conf >= FOLDER_CLAIM:
             yield Planned(reader, path, shown)
             return
         tmp = Path(tempfile.mkdtemp(prefix="tieline-zip-"))
-        archive.extract(path, tmp)
-        yield from _plan_one(tmp, candidates, shown, forced, inside)
+        archive.extract(path, tmp, shown)
+        yield from _plan_one(tmp, candidates, shown, forced, inside, unpacked=True)
         return
     reader, conf = best(path, candidates)
     if path.is_dir():
         if reader is not None and conf >= FOLDER_CLAIM:
-            yield Planned(reader, path, shown)
+            yield Planned(reader, path, shown, unpacked)
             return
         for child in sorted(path.iterdir()):
             if child.name.startswith("."):
                 continue
-            yield from _plan_one(child, candidates, _join(shown, child.name), forced, inside=True)
+            name = archive.member_name(shown, child.name) if unpacked else _join(shown, child.name)
+            yield from _plan_one(child, candidates, name, forced, inside=True)
         return
     if reader is None or (conf < MIN_CONFIDENCE and not (forced and conf > 0)):
         if inside:

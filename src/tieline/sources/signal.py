@@ -65,7 +65,8 @@ def _authors(path: Path) -> tuple[int, tuple[str, ...]]:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message; lines with no author are Skipped as system lines."""
-    file = path.name
+    file = path.name  # part of the source keys: the same chat gives the same keys wherever it lies
+    shown = str(path)
     lineno = 0
     try:
         headers, authors = _authors(path)
@@ -99,14 +100,14 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
                 if current is not None:
                     current[2].append(line)
                 elif line.strip():
-                    yield Skipped(file, f"line {lineno}", "text before the first message")
+                    yield Skipped(shown, f"line {lineno}", "text before the first message")
                 continue
             if current is not None:
                 yield emit(current)
                 current = None
             author, sep, text = line[m.end() :].partition(": ")
             if not sep or not author.strip():
-                yield Skipped(file, f"line {lineno}", "system message")
+                yield Skipped(shown, f"line {lineno}", "system message")
                 continue
             try:
                 when = datetime(
@@ -119,7 +120,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
                     tzinfo=UTC,
                 )
             except ValueError:
-                yield Skipped(file, f"line {lineno}", "impossible date or time in the message header")
+                yield Skipped(shown, f"line {lineno}", "impossible date or time in the message header")
                 continue
             current = (when, author.strip(), [text])
         if current is not None:

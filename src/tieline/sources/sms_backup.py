@@ -163,7 +163,7 @@ def _snippet(text: str | None, options: ReadOptions) -> str | None:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per delivered SMS/MMS and per call; drafts and withheld numbers Skipped."""
-    file = path.name
+    file = str(path)
     index = 0
     try:
         with open_binary(path) as fh:

@@ -131,7 +131,7 @@ def _names(info: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """The owner and contacts (full export) as ContactRecords, then every chat's messages."""
     data = _load(path)
-    file = path.name
+    file = str(path)
     try:
         owner: Participant | None = None
         me = data.get("personal_information")

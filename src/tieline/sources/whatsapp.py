@@ -290,7 +290,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
 def _messages(
     path: Path, options: ReadOptions, day_first: bool, authors: tuple[str, ...]
 ) -> Iterator[Record]:
-    file = path.name
+    file = path.name  # part of the source keys: the same chat gives the same keys wherever it lies
+    shown = str(path)
     group_size = max(2, len(authors))
     people = {a: participant("whatsapp", a) for a in authors}
     current: _Message | None = None
@@ -326,19 +327,19 @@ def _messages(
                 if current is not None:
                     current.text.append(raw.rstrip("\r\n"))
                 elif line.strip():
-                    yield Skipped(file, f"line {lineno}", "text before the first message")
+                    yield Skipped(shown, f"line {lineno}", "text before the first message")
                 continue
             if current is not None:
                 yield emit(current)
                 current = None
             author, text = _split(h.rest)
             if author is None or _is_system(author, text):
-                yield Skipped(file, f"line {lineno}", "system message")
+                yield Skipped(shown, f"line {lineno}", "system message")
                 continue
             try:
                 when = _when(h, day_first)
             except ValueError:
-                yield Skipped(file, f"line {lineno}", "impossible date or time in the message header")
+                yield Skipped(shown, f"line {lineno}", "impossible date or time in the message header")
                 continue
             current = _Message(lineno, when, _author_name(author), [text.lstrip(_MARKS)])
         if current is not None:
