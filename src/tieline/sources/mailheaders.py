@@ -62,6 +62,21 @@ SKIP_LABELS = frozenset(
         "papelera", "borradores", "cestino", "bozze", "prullenbak", "concepten", "lixeira", "rascunhos",
     }
 )  # fmt: skip
+# Mail folders (Maildir, Thunderbird and Apple Mail mbox files) whose messages are not evidence of contact:
+# drafts, trash, spam, templates and unsent mail, in the names clients give them in several languages.
+SKIP_FOLDERS = frozenset(
+    {
+        "drafts", "draft", "trash", "deleted", "deleted items", "deleted messages", "spam", "junk",
+        "junk e-mail", "junk email", "junk mail", "bin", "templates", "unsent messages", "outbox",
+        "papierkorb", "entwürfe", "gelöschte elemente", "junk-e-mail", "vorlagen", "postausgang",
+        "corbeille", "brouillons", "éléments supprimés", "courrier indésirable", "indésirables",
+        "papelera", "borradores", "elementos eliminados", "correo no deseado",
+        "cestino", "bozze", "posta eliminata", "posta indesiderata",
+        "prullenbak", "concepten", "verwijderde items", "ongewenste e-mail",
+        "lixeira", "rascunhos", "itens excluídos", "lixo eletrônico",
+        "[gmail]/trash", "[gmail]/spam", "[gmail]/drafts",
+    }
+)  # fmt: skip
 SENT_LABELS = frozenset(
     {
         "sent", "sent mail", "sent items", "sent messages", "gesendet", "gesendete elemente",
