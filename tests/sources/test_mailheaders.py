@@ -204,3 +204,14 @@ def test_a_thunderbird_message_flagged_expunged_is_skipped() -> None:
     )
     kept = block.replace(b"0009", b"0001")
     assert isinstance(to_interaction(parse_headers(kept), kept, ReadOptions(), "f", "3"), InteractionRecord)
+
+
+def test_bcc_recipients_of_a_sent_message_are_participants() -> None:
+    block = (
+        b"Date: Mon, 1 Jan 2024 10:00:00 +0000\nFrom: ada@example.com\nTo: undisclosed-recipients:;\n"
+        b"Bcc: Grace Hopper <grace@example.org>, alan@example.net\n"
+    )
+    record = to_interaction(parse_headers(block), block, ReadOptions(), "f", "1")
+    assert isinstance(record, InteractionRecord)
+    assert [p.handles[0].value for p in record.participants] == ["grace@example.org", "alan@example.net"]
+    assert record.group_size == 3 and not record.bulk
