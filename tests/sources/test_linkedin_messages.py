@@ -95,3 +95,21 @@ def test_no_other_linkedin_file_is_claimed():
         if path.name.lower().endswith("messages.csv"):
             continue
         assert linkedin_messages.sniff(path) == 0.0, path.name
+
+
+def test_an_excel_resave_with_semicolons_and_windows_1252_is_read():
+    path = HERE / "messages-excel-semicolons.csv"
+    assert linkedin_messages.sniff(path) >= 0.7
+    found, skipped = read(path)
+    assert skipped == []
+    assert [(m.when, m.sender.name if m.sender else None, m.subject) for m in found] == [
+        (datetime(2023, 7, 10, 15, 47, 10, tzinfo=UTC), "René Descartes", "Café; demain?"),
+        (datetime(2023, 7, 10, 16, 2, tzinfo=UTC), "Ada Lovelace", "Volontiers – à 10h"),
+    ]
+    assert found[0].participants[0].handles[0].value == "https://www.linkedin.com/in/adalovelace"
+
+
+def test_drafts_in_the_thirteen_column_layout_are_skipped():
+    found, skipped = read(HERE / "messages-drafts.csv")
+    assert [m.subject for m in found] == ["Sent one"]
+    assert [s.reason for s in skipped] == ["draft"]

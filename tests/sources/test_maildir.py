@@ -87,3 +87,32 @@ def test_reads_neomutts_maildir_message() -> None:
     assert only.sender is not None and only.sender.handles[0].value == "rich@flatcap.org"
     assert only.participants == ()  # a note to self
     assert only.when == datetime(2018, 6, 21, 9, 1, 58, tzinfo=UTC)
+
+
+def test_an_undated_message_takes_its_delivery_time_from_the_file_name(tmp_path: Path) -> None:
+    box = tmp_path / "box"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    (box / "cur" / "1719824400.M1P1.host:2,S").write_bytes(
+        b"From: grace@example.org\nTo: ada@example.com\nMessage-ID: <undated@example.org>\n\nhi\n"
+    )
+    (found,) = [r for r in read(box) if isinstance(r, InteractionRecord)]
+    assert found.when == datetime(2024, 7, 1, 9, 0, tzinfo=UTC)
+    assert maildir.delivered_at("notmuch-01:2,") is None
+
+
+def test_localized_trash_and_junk_folders_are_skipped(tmp_path: Path) -> None:
+    box = tmp_path / "box"
+    message = b"Date: Mon, 1 Jul 2024 09:00:00 +0000\nFrom: grace@example.org\nTo: ada@example.com\n\nhi\n"
+    for folder in ("", ".Gelöschte Elemente", ".Junk-E-Mail", ".Éléments supprimés", ".INBOX.Templates"):
+        for sub in ("cur", "new", "tmp"):
+            (box / folder / sub).mkdir(parents=True, exist_ok=True)
+        (box / folder / "cur" / "1719824400.M1P1.host:2,S").write_bytes(message)
+    records = read(box)
+    assert sorted(r.reason for r in records if isinstance(r, Skipped)) == [
+        "in folder gelöschte elemente",
+        "in folder junk-e-mail",
+        "in folder templates",
+        "in folder éléments supprimés",
+    ]
+    assert len([r for r in records if isinstance(r, InteractionRecord)]) == 1

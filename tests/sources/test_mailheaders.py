@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 
 from tieline.records import InteractionRecord, ReadOptions, Skipped
@@ -136,3 +137,81 @@ def test_noreply_senders_are_recognised() -> None:
     assert mailheaders.is_noreply("freebsd-hackers+owner@FreeBSD.org")
     assert not mailheaders.is_noreply("grace@example.org")
     assert not mailheaders.is_noreply("nora@example.org")
+
+
+def test_imap_style_label_headers_and_encoded_localized_labels_are_read() -> None:
+    dated = b"Date: Mon, 1 Jan 2024 10:00:00 +0000\nFrom: a@example.com\nTo: b@example.com\n"
+    imap = dated + b"X-GM-LABELS: Inbox,Important\n"
+    assert parse_headers(imap).gmail_labels == ("Inbox", "Important")
+    getmail = dated + b"X-GMAIL-LABELS: Inbox\n"
+    assert parse_headers(getmail).gmail_labels == ("Inbox",)
+    encoded = dated + b"X-Gmail-Labels: =?UTF-8?Q?Entw=C3=BCrfe?=\n"
+    record = to_interaction(parse_headers(encoded), encoded, ReadOptions(), "f", "2")
+    assert record == Skipped("f", "2", "Gmail label Entwürfe")
+
+
+def test_gmail_categories_auto_replies_and_bulk_senders_count_as_bulk() -> None:
+    base = b"Date: Mon, 1 Jan 2024 10:00:00 +0000\nFrom: grace@example.org\nTo: ada@example.com\n"
+    for extra in (
+        b"X-Gmail-Labels: Inbox,Opened,Category Promotions\n",
+        b"X-Gmail-Labels: Category Updates\n",
+        b"X-Autoreply: yes\n",
+        b"Precedence: auto_reply\n",
+        b"Subject: Automatic reply: lunch\n",
+        b"Subject: Out of Office: back on Monday\n",
+        b"Subject: Abwesenheitsnotiz: Urlaub\n",
+        b"Feedback-ID: 1.eu-west-1.abc:AmazonSES\n",
+    ):
+        block = base + extra
+        record = to_interaction(parse_headers(block), block, ReadOptions(), "f", "1")
+        assert isinstance(record, InteractionRecord) and record.bulk, extra
+    personal = (
+        base + b"X-Gmail-Labels: Inbox,Important,Opened,Category Personal\nSubject: Re: out of office plans\n"
+    )
+    record = to_interaction(parse_headers(personal), personal, ReadOptions(), "f", "1")
+    assert isinstance(record, InteractionRecord) and not record.bulk
+
+
+def test_a_message_without_a_date_header_takes_its_delivery_time_from_received() -> None:
+    block = (
+        b"Received: from mx.example.org by mail.example.com with ESMTP id 42;\r\n"
+        b"\tTue, 2 Jan 2024 08:30:00 -0500\r\n"
+        b"Received: from client by mx.example.org; Tue, 2 Jan 2024 08:29:00 -0500\r\n"
+        b"From: a@example.com\r\nTo: b@example.com\r\n"
+    )
+    assert parse_headers(block).date == datetime(2024, 1, 2, 13, 30, tzinfo=UTC)
+    assert mailheaders.received_date(b"Received: from x by y\n") is None
+
+
+def test_encoded_words_in_mislabelled_and_unknown_charsets_still_decode() -> None:
+    gbk = "=?gb2312?B?" + base64.b64encode("镕基".encode("gbk")).decode() + "?="
+    assert mailheaders.decode_words(gbk) == "镕基"
+    assert mailheaders.decode_words("=?ks_c_5601-1987?B?x9GxuQ==?=") == "한국"
+    assert mailheaders.decode_words("=?iso-8859-8-i?Q?=F9=EC=E5=ED?=") == "שלום"
+    assert mailheaders.decode_words("=?unknown-8bit?Q?Jos=C3=A9?=") == "José"
+    assert mailheaders.decode_words("=?x-user-defined?Q?Jos=E9?=") == "José"
+    assert mailheaders.decode_words("=?iso-8859-1?Q?=93quoted=94?=") == "\u201cquoted\u201d"
+    assert mailheaders.decode_words("=?windows-1251?B?z/Do4uXy?=") == "Привет"
+    assert mailheaders.decode_words("=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=") == "こんにちは"
+    name = parse_headers(b"From: =?koi8-r?B?6dfBzg==?= <ivan@example.ru>\n").from_[0].name
+    assert name == "Иван"
+
+
+def test_a_thunderbird_message_flagged_expunged_is_skipped() -> None:
+    block = b"X-Mozilla-Status: 0009\nDate: Mon, 1 Jan 2024 10:00:00 +0000\nFrom: a@example.com\nTo: b@example.com\n"
+    assert to_interaction(parse_headers(block), block, ReadOptions(), "f", "3") == Skipped(
+        "f", "3", "deleted (Thunderbird expunged flag)"
+    )
+    kept = block.replace(b"0009", b"0001")
+    assert isinstance(to_interaction(parse_headers(kept), kept, ReadOptions(), "f", "3"), InteractionRecord)
+
+
+def test_bcc_recipients_of_a_sent_message_are_participants() -> None:
+    block = (
+        b"Date: Mon, 1 Jan 2024 10:00:00 +0000\nFrom: ada@example.com\nTo: undisclosed-recipients:;\n"
+        b"Bcc: Grace Hopper <grace@example.org>, alan@example.net\n"
+    )
+    record = to_interaction(parse_headers(block), block, ReadOptions(), "f", "1")
+    assert isinstance(record, InteractionRecord)
+    assert [p.handles[0].value for p in record.participants] == ["grace@example.org", "alan@example.net"]
+    assert record.group_size == 3 and not record.bulk

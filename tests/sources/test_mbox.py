@@ -183,3 +183,45 @@ def test_a_wrong_content_length_changes_nothing_and_a_last_body_may_hold_a_from_
     wrong = tmp_path / "wrong.mbox"
     wrong.write_bytes(head + b"Content-Length: 3\n\n" + body)
     assert len(read(wrong)) == 2  # the unquoted line splits, as in mboxo
+
+
+TB_MESSAGE = (
+    b"From - Sat Feb 03 14:00:00 2024\r\nX-Mozilla-Status: 0001\r\nDate: Sat, 3 Feb 2024 15:00:00 +0100\r\n"
+    b"From: Ada Lovelace <ada@example.com>\r\nTo: Alan Turing <alan@example.net>\r\n"
+    b"Message-ID: <%s@example.com>\r\n\r\nbody\r\n\r\n"
+)
+
+
+def test_thunderbird_trash_drafts_and_junk_files_are_skipped_whole(tmp_path: Path) -> None:
+    profile = tmp_path / "Local Folders"
+    (profile / "Inbox.sbd").mkdir(parents=True)
+    for name in ("Trash", "Drafts", "Junk", "Templates", "Unsent Messages", "Inbox.sbd/Papierkorb"):
+        (profile / name).write_bytes(TB_MESSAGE % b"t1" + TB_MESSAGE % b"t2")
+        records = read(profile / name)
+        folder = name.rsplit("/", 1)[-1].lower()
+        assert records == [
+            Skipped(str(profile / name), "message 1", f"in folder {folder}"),
+            Skipped(str(profile / name), "message 2", f"in folder {folder}"),
+        ]
+    (profile / "Archives").write_bytes(TB_MESSAGE % b"a1")
+    assert [r.source_key for r in interactions(read(profile / "Archives"))] == ["mid:a1@example.com"]
+
+
+def test_an_apple_mail_export_folder_is_read_through_its_mbox_file(tmp_path: Path) -> None:
+    from tieline.sources import registry
+
+    export = tmp_path / "Sent Messages.mbox"
+    export.mkdir()
+    (export / "mbox").write_bytes(TB_MESSAGE.replace(b"\r\n", b"\n") % b"s1")
+    (export / "Info.plist").write_text('<?xml version="1.0"?>\n<plist version="1.0"><dict/></plist>\n')
+    (export / "table_of_contents").write_bytes(b"\x00\x01binary")
+    planned = list(registry.plan([export]))
+    assert [(p.reader.NAME, p.path.name) for p in planned] == [("mbox", "mbox")]
+    assert mbox.folder_name(export / "mbox") == "Sent Messages"
+    assert mbox.sent_senders(export / "mbox") == Counter({"ada@example.com": 1})
+    trash = tmp_path / "Deleted Messages.mbox"
+    trash.mkdir()
+    (trash / "mbox").write_bytes(TB_MESSAGE % b"d1")
+    assert [r.reason for r in read(trash / "mbox") if isinstance(r, Skipped)] == [
+        "in folder deleted messages"
+    ]

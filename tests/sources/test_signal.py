@@ -33,3 +33,22 @@ def test_the_chat_miner_sample_gives_the_target_messages():
     got = sorted((m.when.replace(tzinfo=None).isoformat(), m.sender.name if m.sender else "") for m in found)
     assert got == sorted((t["timestamp"], t["author"]) for t in target)
     assert {m.subject for m in found} == {t["message"] for t in target}
+
+
+def test_an_ios_whatsapp_export_with_iso_dates_is_left_to_the_whatsapp_reader(tmp_path):
+    chat = tmp_path / "_chat.txt"
+    chat.write_text(
+        "[2021-06-01 08:00:00] Ada Lovelace: Hej!\n"
+        "[2021-06-01 08:05:00] Grace Hopper: \u200e<attached: 00000001-PHOTO-2021-06-01-08-05-00.jpg>\n",
+        encoding="utf-8",
+    )
+    assert signal.sniff(chat) == 0.0
+    assert whatsapp.sniff(chat) >= 0.5
+    renamed = tmp_path / "WhatsApp Chat - Grace Hopper.txt"
+    renamed.write_text("[2021-06-01 08:00:00] Ada Lovelace: Hej!\n", encoding="utf-8")
+    assert signal.sniff(renamed) == 0.0
+    found = [r for r in whatsapp.read(chat, ReadOptions()) if isinstance(r, InteractionRecord)]
+    assert [m.when for m in found] == [
+        datetime(2021, 6, 1, 8, 0, tzinfo=UTC),
+        datetime(2021, 6, 1, 8, 5, tzinfo=UTC),
+    ]

@@ -79,3 +79,32 @@ def test_memacs_samples_give_every_message_and_call():
     assert sum(isinstance(r, Skipped) for r in records) == 1
     assert [m.duration_s for m in calls] == [59, 22, 289, 70, 0, 0, 60]
     assert sms_backup.sniff(folder / "calls.xml") >= 0.9
+
+
+def test_reads_a_superbackup_call_log_and_its_readable_time_when_the_epoch_is_missing():
+    path = HERE / "superbackup-calls.xml"
+    assert sms_backup.sniff(path) >= 0.9
+    records = list(sms_backup.read(path, ReadOptions()))
+    found = [r for r in records if isinstance(r, InteractionRecord)]
+    assert [(m.when, m.direction, m.duration_s) for m in found] == [
+        (datetime(2021, 3, 2, 9, 15, tzinfo=UTC), "in", 312),
+        (datetime(2021, 3, 2, 10, 0, tzinfo=UTC), "out", 45),
+        (datetime(2021, 3, 3, 18, 30, 5, tzinfo=UTC), "in", 0),
+    ]
+    assert [m.participants[0].name for m in found] == ["Grace Hopper", None, "Grace Hopper"]
+    assert found[0].sender == found[0].participants[0] and found[1].sender is None
+    assert [r.reason for r in records if isinstance(r, Skipped)] == ["number withheld"]
+
+
+def test_a_sent_mms_without_an_address_attribute_does_not_list_the_owner(tmp_path):
+    path = tmp_path / "sms.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<smses count="1">\n'
+        '<mms date="1700000500000" msg_box="2" m_id="x" read="1"><parts><part ct="text/plain" text="hi" /></parts>'
+        '<addrs><addr address="+44 7700 900001" type="137" /><addr address="+44 7700 900123" type="151" />'
+        '<addr address="+44 7700 900126" type="130" /></addrs></mms>\n</smses>\n',
+        encoding="utf-8",
+    )
+    (mms,) = [r for r in sms_backup.read(path, ReadOptions()) if isinstance(r, InteractionRecord)]
+    assert [p.handles[0].value for p in mms.participants] == ["+44 7700 900123", "+44 7700 900126"]
+    assert mms.direction == "out" and mms.group_size == 3

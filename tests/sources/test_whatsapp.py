@@ -105,3 +105,71 @@ def test_every_chat_miner_variant_gives_the_target_messages(name: str):
     )
     want = sorted((t["timestamp"], t["author"]) for t in target)
     assert got == want
+
+
+LOCALES = HERE / "locales"
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "second", "senders"),
+    [
+        ("ko_KR.txt", datetime(2019, 1, 15, 15, 4), datetime(2019, 1, 16, 9, 30), ("이영희", "김철수")),
+        ("zh_CN.txt", datetime(2019, 1, 15, 15, 4), datetime(2019, 1, 16, 9, 30), ("王芳", "李伟")),
+        (
+            "ja_JP.txt",
+            datetime(2019, 1, 15, 15, 4, 5),
+            datetime(2019, 1, 16, 9, 30),
+            ("山田花子", "佐藤太郎"),
+        ),
+        (
+            "fi_FI.txt",
+            datetime(2016, 4, 15, 15, 4),
+            datetime(2016, 4, 16, 9, 30),
+            ("Matti Virtanen", "Liisa Korhonen"),
+        ),
+        ("ar_EG.txt", datetime(2016, 4, 15, 15, 4), datetime(2016, 4, 16, 9, 30), ("سارة", "عمر")),
+        (
+            "es_ES.txt",
+            datetime(2019, 1, 15, 15, 4),
+            datetime(2019, 1, 16, 9, 30),
+            ("Lucía Pérez", "Mateo Gómez"),
+        ),
+        ("year_day_month.txt", datetime(2016, 4, 15, 15, 4), datetime(2016, 4, 16, 9, 30), ("Ash", "Brock")),
+        (
+            "dashes_seconds.txt",
+            datetime(2020, 1, 15, 3, 4),
+            datetime(2020, 1, 16, 9, 30),
+            ("Ada Lovelace", "Grace Hopper"),
+        ),
+        (
+            "en_GB_ios.txt",
+            datetime(2019, 1, 15, 15, 4, 5),
+            datetime(2019, 1, 16, 9, 30),
+            ("Ada Lovelace", "Grace Hopper"),
+        ),
+    ],
+)
+def test_every_locales_date_and_time_shape_is_read(
+    name: str, first: datetime, second: datetime, senders: tuple[str, str]
+) -> None:
+    path = LOCALES / name
+    assert whatsapp.sniff(path) >= 0.9
+    records = list(whatsapp.read(path, ReadOptions()))
+    assert all(isinstance(r, InteractionRecord) for r in records), records
+    found = [r for r in records if isinstance(r, InteractionRecord)]
+    assert [m.when for m in found] == [first.replace(tzinfo=UTC), second.replace(tzinfo=UTC)]
+    assert tuple(m.sender.name for m in found if m.sender) == senders
+    assert [[p.name for p in m.participants] for m in found] == [[senders[1]], [senders[0]]]
+
+
+def test_an_ios_group_in_another_language_is_not_taken_for_a_member() -> None:
+    records = list(whatsapp.read(LOCALES / "de_DE_ios_group.txt", ReadOptions()))
+    assert [(r.record, r.reason) for r in records if isinstance(r, Skipped)] == [
+        ("line 1", "system message"),
+        ("line 2", "system message"),
+        ("line 5", "system message"),
+    ]
+    found = [r for r in records if isinstance(r, InteractionRecord)]
+    assert [m.sender.name for m in found if m.sender] == ["Ada Lovelace", "Charles Babbage"]
+    assert [p.name for p in found[0].participants] == ["Charles Babbage"]
+    assert {m.group_size for m in found} == {2}

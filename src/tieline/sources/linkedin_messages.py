@@ -23,6 +23,7 @@ from pathlib import Path
 from tieline.errors import SourceError
 from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources.base import head
+from tieline.sources.csvutil import sniff_delimiter
 
 NAME = "linkedin_messages"
 
@@ -35,6 +36,9 @@ _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S %Z",
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%d %H:%M",
     "%m/%d/%y, %I:%M %p",
     "%m/%d/%Y, %I:%M %p",
     "%m/%d/%y, %H:%M",
@@ -54,14 +58,24 @@ def _encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
-def _header(path: Path) -> list[str]:
+def _first_line(path: Path) -> str:
     text = head(path, 8192)
     if text.startswith(b"\xef\xbb\xbf"):
         text = text[3:]
-    first = text.decode("utf-8", errors="replace").splitlines()[:1]
+    lines = text.decode("utf-8", errors="replace").splitlines()[:1]
+    return lines[0] if lines else ""
+
+
+def _delimiter(path: Path) -> str:
+    # An Excel re-save in a European locale writes ";" (or tab) instead of ",".
+    return sniff_delimiter(_first_line(path))
+
+
+def _header(path: Path) -> list[str]:
+    first = _first_line(path)
     if not first:
         return []
-    return [c.strip().upper() for c in next(csv.reader(first), [])]
+    return [c.strip().upper() for c in next(csv.reader([first], delimiter=sniff_delimiter(first)), [])]
 
 
 def sniff(path: Path) -> float:
@@ -113,7 +127,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     row_no = 1
     try:
         with path.open("r", encoding=_encoding(path), errors="replace", newline="") as fh:
-            rows = csv.reader(fh)
+            rows = csv.reader(fh, delimiter=_delimiter(path))
             header = next(rows, None)
             if header is None:
                 raise SourceError(str(path), None, "empty file")

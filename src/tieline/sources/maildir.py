@@ -8,8 +8,10 @@ cur/new folders (as in notmuch's corpora) are read when their first lines look l
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tieline.errors import SourceError
@@ -20,15 +22,10 @@ from tieline.sources.eml import header_block
 
 NAME = "maildir"
 
-SKIP_FOLDERS = frozenset(
-    {
-        "drafts", "draft", "trash", "deleted", "deleted items", "deleted messages", "spam", "junk",
-        "junk e-mail", "junk email", "bin", "papierkorb", "entwürfe", "corbeille", "brouillons", "papelera",
-        "borradores", "cestino", "bozze", "[gmail]/trash", "[gmail]/spam", "[gmail]/drafts",
-    }
-)  # fmt: skip
+SKIP_FOLDERS = mailheaders.SKIP_FOLDERS
 _META = ("dovecot", "maildirfolder", "subscriptions", "courier", ".")
 _INFO = (":2,", "!2,", ";2,")
+_DELIVERED = re.compile(r"(\d{9,10})\.")
 
 
 def sniff(path: Path) -> float:
@@ -75,6 +72,17 @@ def flags_of(name: str) -> str:
     return ""
 
 
+def delivered_at(name: str) -> datetime | None:
+    """The delivery time a Maildir file name starts with (``1719824400.M1P1.host``), for undated mail."""
+    match = _DELIVERED.match(name)
+    if match is None:
+        return None
+    try:
+        return datetime.fromtimestamp(int(match.group(1)), tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def messages(root: Path) -> Iterator[Path]:
     """Every message file under root in a stable order (tmp/ and index files left out)."""
     for dirpath, dirnames, filenames in os.walk(root):
@@ -109,7 +117,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
             try:
                 block = header_block(message)
                 headers = mailheaders.parse_headers(block)
-                yield mailheaders.to_interaction(headers, block, options, file, record)
+                fallback = None if headers.date else delivered_at(message.name)
+                yield mailheaders.to_interaction(headers, block, options, file, record, fallback)
             except OSError as exc:
                 yield Skipped(file, record, f"cannot read the message ({exc.strerror})")
             except (ValueError, LookupError, UnicodeError, RecursionError) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import hashlib
 import quopri
 import re
@@ -24,10 +25,12 @@ from tieline.records import Handle, InteractionRecord, Participant, ReadOptions,
 
 _WANTED = re.compile(
     rb"\n(from|to|cc|bcc|reply-to|date|message-id|in-reply-to|references|subject|list-id|precedence"
-    rb"|x-gmail-labels|x-gm-thrid|auto-submitted|list-unsubscribe)[ \t]*:[ \t]*(.*(?:\n[ \t].*)*)",
+    rb"|x-gmail-labels|x-gm-labels|x-gm-thrid|auto-submitted|list-unsubscribe|x-autoreply|x-autorespond"
+    rb"|feedback-id|x-mozilla-status)[ \t]*:[ \t]*(.*(?:\n[ \t].*)*)",
     re.I,
 )
 _ADDRESS_FIELDS = frozenset({"from", "to", "cc", "bcc", "reply-to"})
+_RECEIVED = re.compile(rb"\nreceived[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.I)
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _ADDR_OK = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\.][^\s@<>()\[\],;:\"\\]*")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
@@ -59,6 +62,21 @@ SKIP_LABELS = frozenset(
         "papelera", "borradores", "cestino", "bozze", "prullenbak", "concepten", "lixeira", "rascunhos",
     }
 )  # fmt: skip
+# Mail folders (Maildir, Thunderbird and Apple Mail mbox files) whose messages are not evidence of contact:
+# drafts, trash, spam, templates and unsent mail, in the names clients give them in several languages.
+SKIP_FOLDERS = frozenset(
+    {
+        "drafts", "draft", "trash", "deleted", "deleted items", "deleted messages", "spam", "junk",
+        "junk e-mail", "junk email", "junk mail", "bin", "templates", "unsent messages", "outbox",
+        "papierkorb", "entwürfe", "gelöschte elemente", "junk-e-mail", "vorlagen", "postausgang",
+        "corbeille", "brouillons", "éléments supprimés", "courrier indésirable", "indésirables",
+        "papelera", "borradores", "elementos eliminados", "correo no deseado",
+        "cestino", "bozze", "posta eliminata", "posta indesiderata",
+        "prullenbak", "concepten", "verwijderde items", "ongewenste e-mail",
+        "lixeira", "rascunhos", "itens excluídos", "lixo eletrônico",
+        "[gmail]/trash", "[gmail]/spam", "[gmail]/drafts",
+    }
+)  # fmt: skip
 SENT_LABELS = frozenset(
     {
         "sent", "sent mail", "sent items", "sent messages", "gesendet", "gesendete elemente",
@@ -66,6 +84,19 @@ SENT_LABELS = frozenset(
         "verzonden", "verzonden items",
     }
 )  # fmt: skip
+# Gmail's own sorting (Takeout writes these labels in English whatever the UI language).
+BULK_LABELS = frozenset({"category promotions", "category social", "category updates", "category forums"})
+# Out-of-office replies that carry no Auto-Submitted header (older Exchange/Outlook and webmailers).
+_AUTO_REPLY_SUBJECT = re.compile(
+    r"^\s*(?:automatic reply|auto[- ]?reply|auto[- ]?response|out of (?:the )?office(?: autoreply)?"
+    r"|automatische antwort|abwesenheitsnotiz|r[ée]ponse automatique|absence du bureau"
+    r"|respuesta autom[aá]tica|fuera de la oficina|risposta automatica|automatisch antwoord"
+    r"|resposta autom[aá]tica|autosvar)\s*:",
+    re.I,
+)
+# Thunderbird keeps a message moved or deleted out of a folder until the folder is compacted,
+# flagged "expunged" (0x0008) in X-Mozilla-Status.
+_MOZILLA_EXPUNGED = 0x0008
 BULK_RECIPIENTS = 20
 _SUBJECT_MAX = 200
 
@@ -90,6 +121,9 @@ class MailHeaders:
     gm_thrid: str | None
     auto_submitted: str | None
     list_unsubscribe: str | None
+    auto_reply: bool = False  # X-Autoreply / X-Autorespond, or an out-of-office subject
+    feedback_id: str | None = None  # set by bulk senders (newsletters, notifications)
+    expunged: bool = False  # Thunderbird's "deleted, not yet compacted" flag
 
 
 def parse_headers(block: bytes) -> MailHeaders:
@@ -122,12 +156,21 @@ def parse_headers(block: bytes) -> MailHeaders:
         date = parse_date(value)
         if date is not None:
             break
+    if date is None:
+        date = received_date(block)
     subject = found.get("subject")
     if subject is not None and "=?" in subject:
         subject = decode_words(subject)
     refs = found.get("references")
-    labels = found.get("x-gmail-labels")
+    labels = found.get("x-gmail-labels") or found.get("x-gm-labels")
     get = found.get
+    precedence = get("precedence") or None
+    auto_reply = bool(
+        get("x-autoreply")
+        or get("x-autorespond")
+        or (precedence is not None and precedence.strip().lower() == "auto_reply")
+        or (subject is not None and _AUTO_REPLY_SUBJECT.match(subject))
+    )
     return MailHeaders(
         from_=participants(get("from")),
         to=participants(get("to")),
@@ -140,12 +183,32 @@ def parse_headers(block: bytes) -> MailHeaders:
         references=tuple(_MSGID.findall(refs)) if refs else (),
         subject=subject,
         list_id=found.get("list-id") or None,
-        precedence=found.get("precedence") or None,
+        precedence=precedence,
         gmail_labels=parse_labels(labels) if labels else (),
         gm_thrid=found.get("x-gm-thrid") or None,
         auto_submitted=found.get("auto-submitted") or None,
         list_unsubscribe=found.get("list-unsubscribe") or None,
+        auto_reply=auto_reply,
+        feedback_id=get("feedback-id") or None,
+        expunged=_expunged(get("x-mozilla-status")),
     )
+
+
+def received_date(block: bytes) -> datetime | None:
+    """The delivery time in the topmost ``Received`` header (after its last ``;``), for undated mail."""
+    match = _RECEIVED.search(block if block.startswith(b"\n") else b"\n" + block)
+    if match is None:
+        return None
+    value = match.group(1).decode("ascii", errors="replace").replace("\r", "").replace("\n", " ")
+    _, sep, when = value.rpartition(";")
+    return parse_date(" ".join(when.split())) if sep else None
+
+
+def _expunged(value: str | None) -> bool:
+    try:
+        return value is not None and bool(int(value.strip()[:4], 16) & _MOZILLA_EXPUNGED)
+    except ValueError:
+        return False
 
 
 # The usual spellings, so that most names need no lower().decode().
@@ -154,6 +217,7 @@ _NAMES = {
     for spelling in (
         "From", "To", "Cc", "CC", "Bcc", "Date", "Subject", "Message-ID", "Message-Id", "In-Reply-To",
         "References", "List-Id", "List-ID", "Precedence", "X-Gmail-Labels", "X-GM-THRID", "List-Unsubscribe",
+        "X-GM-LABELS", "X-Mozilla-Status", "Feedback-ID",
         "from", "to", "cc", "date", "subject",
     )
 }  # fmt: skip
@@ -190,7 +254,10 @@ def _first_id(value: str | None) -> str | None:
 
 
 def parse_labels(value: str) -> tuple[str, ...]:
-    """Gmail's comma-separated ``X-Gmail-Labels`` (labels holding a comma are quoted)."""
+    """Gmail's comma-separated ``X-Gmail-Labels`` (labels holding a comma are quoted, non-ASCII ones may
+    be RFC 2047 encoded-words)."""
+    if "=?" in value:
+        value = decode_words(value)
     if '"' not in value:
         return tuple(label.strip() for label in value.split(",") if label.strip())
     labels: list[str] = []
@@ -310,11 +377,47 @@ def decode_words(text: str) -> str:
                 raw = base64.b64decode(data + "=" * (-len(data) % 4))
             else:
                 raw = quopri.decodestring(data.replace("_", " ").encode("ascii", "replace"), header=True)
-            return raw.decode(charset, errors="replace")
-        except (LookupError, binascii.Error, ValueError):
+        except (binascii.Error, ValueError):
             return match.group(0)
+        return decode_bytes(raw, charset)
 
     return _ENCODED_WORD.sub(one, text)
+
+
+# Charsets that mail clients name but Python does not know, or whose labels understate what is sent
+# (a "gb2312" word often holds GBK characters, an "iso-8859-1" one Windows quotes).
+_CHARSET_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "euc-cn": "gb18030", "big5": "big5hkscs",
+    "ks_c_5601-1987": "cp949", "euc-kr": "cp949", "ks_c_5601": "cp949", "shift_jis": "cp932",
+    "shift-jis": "cp932", "x-sjis": "cp932", "sjis": "cp932", "windows-31j": "cp932",
+    "iso-8859-8-i": "iso-8859-8", "iso-8859-6-i": "iso-8859-6", "windows-874": "cp874",
+    "x-mac-roman": "mac-roman", "latin-9": "iso-8859-15", "iso-8859-1": "cp1252", "us-ascii": "cp1252",
+    "ascii": "cp1252", "cp-850": "cp850",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _codec(charset: str) -> str | None:
+    name = _CHARSET_ALIASES.get(charset.strip().strip('"').lower(), charset.strip().strip('"'))
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(raw: bytes, charset: str) -> str:
+    """Bytes in a named charset; an unknown or wrong label (``unknown-8bit``, ``x-user-defined``) falls back
+    to UTF-8, then Windows-1252, so a name is never left as an undecoded encoded-word."""
+    codec = _codec(charset)
+    if codec is not None and codec not in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode(codec or "cp1252", errors="replace")
 
 
 def parse_date(value: str) -> datetime | None:
@@ -405,9 +508,14 @@ def to_interaction(
     fallback_date: datetime | None = None,
 ) -> InteractionRecord | Skipped:
     """The interaction one message stands for, or why it is skipped (draft, spam, trash, no date, no one)."""
+    bulk_label = False
     for label in headers.gmail_labels:
-        if label.lower() in SKIP_LABELS:
+        lowered = label.lower()
+        if lowered in SKIP_LABELS:
             return Skipped(file, record, f"Gmail label {label}")
+        bulk_label = bulk_label or lowered in BULK_LABELS
+    if headers.expunged:
+        return Skipped(file, record, "deleted (Thunderbird expunged flag)")
     sender = headers.from_[0] if headers.from_ else None
     seen: set[str] = set()
     if sender is not None:
@@ -428,6 +536,9 @@ def to_interaction(
         or headers.list_unsubscribe
         or (headers.precedence and headers.precedence.strip().lower() in ("bulk", "list", "junk"))
         or (headers.auto_submitted and headers.auto_submitted.strip().lower() != "no")
+        or headers.auto_reply
+        or headers.feedback_id
+        or bulk_label
         or (sender is not None and is_noreply(sender.handles[0].value))
         or len(seen) >= BULK_RECIPIENTS
     )

@@ -58,13 +58,25 @@ def sniff(path: Path) -> float:
     return 0.95 if _POSTMARK.match(first) else 0.7
 
 
+def folder_name(path: Path) -> str:
+    """The mail folder an mbox file stands for: its name, or the ``Name.mbox`` folder around Apple Mail's ``mbox``."""
+    if path.name == "mbox" and path.parent.suffix.lower() == ".mbox":
+        return path.parent.stem
+    return path.stem if path.suffix.lower() in (".mbox", ".mbx") else path.name
+
+
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message (or a Skipped with the reason)."""
     file = str(path)
     index = 0
+    folder = folder_name(path).lower()
+    skip_all = f"in folder {folder}" if folder in mailheaders.SKIP_FOLDERS else None
     try:
         with open_binary(path) as fh:
             for index, (postmark, block) in enumerate(iter_header_blocks(fh, file), 1):
+                if skip_all:
+                    yield Skipped(file, f"message {index}", skip_all)
+                    continue
                 try:
                     headers = mailheaders.parse_headers(block)
                     fallback = None if headers.date else postmark_date(postmark)
@@ -197,7 +209,7 @@ def sent_senders(path: Path) -> Counter[str]:
 
     The CLI proposes the top one as "me" when the owner's handles are not known yet.
     """
-    whole_file_is_sent = path.stem.lower() in mailheaders.SENT_LABELS
+    whole_file_is_sent = folder_name(path).lower() in mailheaders.SENT_LABELS
     counts: Counter[str] = Counter()
     try:
         with path.open("rb") as fh:

@@ -32,7 +32,12 @@ def sniff(path: Path) -> float:
     try:
         if not path.is_file():
             return 0.0
-        lines = [ln for ln in head_text(path, 4096).splitlines() if ln.strip()]
+        text = head_text(path, 4096)
+        # iOS WhatsApp in ISO-date locales (sv_SE, lt_LT...) writes the same brackets; its marks and
+        # file names give it away.
+        if "\u200e" in text or path.name == "_chat.txt" or path.name.lower().startswith("whatsapp"):
+            return 0.0
+        lines = [ln for ln in text.splitlines() if ln.strip()]
         if lines and _HEADER.match(lines[0].lstrip("\ufeff")):
             return 0.85
         return 0.0

@@ -134,6 +134,19 @@ def _ms(value: str | None) -> datetime | None:
         return None
 
 
+_LOCAL_TIMES = ("%d.%m.%Y %H:%M:%S", "%d %b %Y %H:%M:%S", "%b %d, %Y %I:%M:%S %p", "%Y-%m-%d %H:%M:%S")
+
+
+def _local(value: str | None) -> datetime | None:
+    """SuperBackup's readable ``time`` (device local time, taken as UTC), for a log without ``date``."""
+    for fmt in _LOCAL_TIMES:
+        try:
+            return datetime.strptime((value or "").strip(), fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
 def _name(value: str | None) -> str | None:
     if value is None or value.strip().lower() in _NULLS:
         return None
@@ -253,10 +266,13 @@ def _mms(file: str, where: str, e: ET.Element, options: ReadOptions) -> Record:
         if addr.get("type") == "137":
             sender_number = addr.get("address")
     if not numbers:
+        # Without an address attribute the parties come from <addr>; on a sent MMS the "from" (137) is the owner.
         numbers = [
             a.get("address", "")
             for a in e.iter("addr")
-            if _name(a.get("address")) and a.get("address") != "insert-address-token"
+            if _name(a.get("address"))
+            and a.get("address") != "insert-address-token"
+            and not (direction == "out" and a.get("type") == "137")
         ]
     if not numbers:
         return Skipped(file, where, "no phone number")
@@ -294,7 +310,7 @@ def _call(file: str, where: str, e: ET.Element) -> Record:
     number = (e.get("number") or "").strip()
     if number.lower() in _NULLS or not any(ch.isdigit() for ch in number) or number.startswith("-"):
         return Skipped(file, where, "number withheld")
-    when = _ms(e.get("date"))
+    when = _ms(e.get("date")) or _local(e.get("time"))
     if when is None:
         return Skipped(file, where, "no readable date")
     raw_duration = e.get("duration", e.get("dur", "0")) or "0"

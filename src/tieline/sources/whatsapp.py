@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -35,14 +35,22 @@ SNIPPET = 140
 _MARKS = "\u200e\u200f\ufeff\u202a\u202c"
 _SPACES = str.maketrans({"\u202f": " ", "\u00a0": " ", "\u2009": " "})
 
+# Korean exports write "2019. 1. 15. 오후 3:04", Chinese and Japanese put 下午/午後 before the time,
+# Finnish "15.4.2016 klo 15.04", Arabic a trailing ص/م.
 _HEADER = re.compile(
     r"(?P<open>\[)?"
-    r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{2,4})"
+    r"(?P<a>\d{1,4})(?P<sep>[./-]) ?(?P<b>\d{1,2})(?P=sep) ?(?P<c>\d{1,4})\.?"
     r"(?:,\s*|\s+)"
+    r"(?:(?:klo|kl\.|um|om|à)\s+)?"
+    r"(?:(?P<pre>午前|午後|오전|오후|上午|下午|中午|晚上|早上|凌晨)\s?)?"
     r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
-    r"(?:\s*(?P<ampm>[aApP]\.?\s?[mM]\.?))?"
+    r"(?:\s*(?P<ampm>[aApP]\.?\s?[mM]\.?|ص|م))?"
     r"(?P<close>\]\s?|\s[-\u2013]\s)"
 )
+_AMPM_WORDS = {
+    "午前": "am", "오전": "am", "上午": "am", "早上": "am", "凌晨": "am", "ص": "am",
+    "午後": "pm", "오후": "pm", "下午": "pm", "中午": "pm", "晚上": "pm", "م": "pm",
+}  # fmt: skip
 
 _SYSTEM_IN_AUTHOR = (
     ' created group "',
@@ -59,6 +67,12 @@ _SYSTEM_TEXT = re.compile(
     re.IGNORECASE,
 )
 _SYSTEM_WHOLE = re.compile(r"end-to-end encrypted|now secured with end-to-end encryption", re.IGNORECASE)
+# The encryption notice in other languages; trusted only behind iOS's mark, where no one types.
+_SYSTEM_MARKED = re.compile(
+    r"end-to-end|ende-zu-ende|de extremo a extremo|de bout en bout|de ponta a ponta|ponta-a-ponta"
+    r"|сквозн|uçtan uca|端到端|エンドツーエンド|종단간|암호화",
+    re.IGNORECASE,
+)
 _PHONE = re.compile(r"^\+?[\d\s\-().]{6,}$")
 
 
@@ -87,9 +101,9 @@ def _header(line: str) -> _Header | None:
         return None
     a, b, c = m["a"], m["b"], m["c"]
     year_first = len(a) == 4
-    if not year_first and len(a) > 2:
+    if not year_first and (len(a) > 2 or len(c) not in (2, 4)):
         return None
-    ampm = m["ampm"]
+    ampm = _AMPM_WORDS.get(m["pre"] or m["ampm"] or "") or m["ampm"]
     return _Header(
         int(a),
         int(b),
@@ -103,10 +117,10 @@ def _header(line: str) -> _Header | None:
     )
 
 
-def _when(h: _Header, day_first: bool) -> datetime:
+def _when(h: _Header, day_first: bool, year_day_month: bool = False) -> datetime:
     """The header's time as UTC; raises ValueError for an impossible date or time."""
     if h.year_first:
-        year, month, day = h.a, h.b, h.c
+        year, month, day = (h.a, h.c, h.b) if year_day_month else (h.a, h.b, h.c)
     else:
         year = h.c
         day, month = (h.a, h.b) if day_first else (h.b, h.a)
@@ -140,7 +154,11 @@ def _is_system(author: str | None, text: str) -> bool:
         return True
     # iOS writes group events as "<group name>: \u200e<event>"; attachments also start with the mark.
     stripped = text.lstrip(_MARKS)
-    return text[:1] in _MARKS and not stripped.startswith("<") and bool(_SYSTEM_TEXT.search(stripped))
+    return (
+        text[:1] in _MARKS
+        and not stripped.startswith("<")
+        and bool(_SYSTEM_TEXT.search(stripped) or _SYSTEM_MARKED.search(stripped))
+    )
 
 
 def _author_name(author: str) -> str:
@@ -164,6 +182,20 @@ class _Scan:
     drops_day_first: int = 0
     drops_month_first: int = 0
     authors: dict[str, None] | None = None
+    max_year_b: int = 0
+    max_year_c: int = 0
+    # Per author: wrote a plain line, wrote an attachment, wrote a system line (to find iOS group names).
+    plain: set[str] = field(default_factory=set)
+    attached: set[str] = field(default_factory=set)
+    system: set[str] = field(default_factory=set)
+
+    def pseudo_authors(self) -> set[str]:
+        """Names that only ever carry marked system lines: the group itself in an iOS export, whose
+        events ("\u200eAda hat Bob hinzugefügt") are written in the phone's language."""
+        return self.system - self.plain - self.attached
+
+    def year_day_month(self) -> bool:
+        return self.max_year_b > 12 >= self.max_year_c
 
 
 def _open(path: Path) -> Iterator[str]:
@@ -183,9 +215,20 @@ def _scan(path: Path) -> _Scan:
             continue
         scan.headers += 1
         author, text = _split(h.rest)
-        if author is not None and not _is_system(author, text) and scan.authors is not None:
-            scan.authors.setdefault(_author_name(author), None)
+        if author is not None:
+            name = _author_name(author)
+            if _is_system(author, text):
+                scan.system.add(name)
+            else:
+                if scan.authors is not None:
+                    scan.authors.setdefault(name, None)
+                if text[:1] not in _MARKS:
+                    scan.plain.add(name)
+                elif text.lstrip(_MARKS).startswith("<"):
+                    scan.attached.add(name)
         if h.year_first:
+            scan.max_year_b = max(scan.max_year_b, h.b)
+            scan.max_year_c = max(scan.max_year_c, h.c)
             continue
         scan.max_a = max(scan.max_a, h.a)
         scan.max_b = max(scan.max_b, h.b)
@@ -283,12 +326,18 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     if scan.headers == 0:
         raise SourceError(str(path), 1, 'no WhatsApp message lines ("date, time - name: text") found')
     day_first = _resolve_day_first(scan, options)
-    authors = tuple(scan.authors or ())
-    yield from _messages(path, options, day_first, authors)
+    pseudo = scan.pseudo_authors()
+    authors = tuple(a for a in scan.authors or () if a not in pseudo)
+    yield from _messages(path, options, day_first, authors, pseudo, scan.year_day_month())
 
 
 def _messages(
-    path: Path, options: ReadOptions, day_first: bool, authors: tuple[str, ...]
+    path: Path,
+    options: ReadOptions,
+    day_first: bool,
+    authors: tuple[str, ...],
+    pseudo: set[str],
+    year_day_month: bool,
 ) -> Iterator[Record]:
     file = path.name  # part of the source keys: the same chat gives the same keys wherever it lies
     shown = str(path)
@@ -333,11 +382,11 @@ def _messages(
                 yield emit(current)
                 current = None
             author, text = _split(h.rest)
-            if author is None or _is_system(author, text):
+            if author is None or _is_system(author, text) or _author_name(author) in pseudo:
                 yield Skipped(shown, f"line {lineno}", "system message")
                 continue
             try:
-                when = _when(h, day_first)
+                when = _when(h, day_first, year_day_month)
             except ValueError:
                 yield Skipped(shown, f"line {lineno}", "impossible date or time in the message header")
                 continue
