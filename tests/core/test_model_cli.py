@@ -179,6 +179,30 @@ def test_model_score_and_eval_say_which_rows_they_could_not_read(tmp_path: Path)
     assert data["skipped_rows"] == 1 and data["first_skipped"].endswith("unknown channel 'carrier pigeon'")
 
 
+def test_model_eval_json_is_strict_when_a_figure_cannot_be_computed(tmp_path: Path) -> None:
+    import json
+
+    interactions, labels = _ties_files(tmp_path)
+    only_yes = tmp_path / "yes.csv"
+    only_yes.write_text("ego,alter,as_of,label\ne1,a0,2020-04-01T00:00:00,1\n", encoding="utf-8")
+    run = tieline(
+        f"sqlite:///{tmp_path / 'x.db'}",
+        "model",
+        "eval",
+        "--interactions",
+        str(interactions),
+        "--labels",
+        str(only_yes),
+        "--json",
+    )
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"not JSON: {name}")
+
+    data = json.loads(run.out, parse_constant=refuse)
+    assert data["model"]["per_ego_auc"] is None and data["model"]["groups"] == 0
+
+
 def test_model_eval_on_a_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
     from tests.cli import tieline_process
 

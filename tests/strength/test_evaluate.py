@@ -70,6 +70,26 @@ def test_score_pairs_writes_one_row_per_input_row_from_earlier_rows_only(
     assert again == grace
 
 
+def test_each_row_uses_the_events_before_its_own_as_of_exactly(small_log: Path, tmp_path: Path) -> None:
+    """A different as_of on every row: each score equals the score of a log cut at that time."""
+    cuts = ["2024-01-01T18:00:00", "2024-01-20T00:00:00", "2024-02-15T12:30:00", "2024-05-01T00:00:00"]
+    pairs = write(tmp_path / "pairs.csv", "ego,alter,as_of", [f"ada,grace,{c}" for c in cuts])
+    out = tmp_path / "scores.csv"
+    score_pairs(small_log, pairs, out)
+    with out.open(newline="") as fh:
+        together = [r["score"] for r in csv.DictReader(fh)]
+    lines = small_log.read_text(encoding="utf-8").splitlines()
+    for cut, value in zip(cuts, together, strict=True):
+        earlier = [ln for ln in lines[1:] if ln.split(",")[2] < cut]  # ISO times sort as text
+        alone = write(tmp_path / "cut.csv", lines[0], earlier or ["ada,zed,2000-01-01T00:00:00,sms,ego,"])
+        single = write(tmp_path / "one.csv", "ego,alter,as_of", [f"ada,grace,{cut}"])
+        score_pairs(alone, single, tmp_path / "one_out.csv")
+        with (tmp_path / "one_out.csv").open(newline="") as fh:
+            assert next(csv.DictReader(fh))["score"] == value
+    assert together[0] == ""  # the first meeting is at 18:00 that day: nothing strictly before it
+    assert len(set(together[1:])) == 3
+
+
 def test_auc_counts_ties_as_one_half_and_r_precision_shares_the_cut() -> None:
     label = np.array([1.0, 0.0, 1.0, 0.0])
     assert auc(np.array([4.0, 3.0, 2.0, 1.0]), label) == 0.75

@@ -35,6 +35,7 @@ class InteractionLog:
     duration: npt.NDArray[np.float32]
     copies: npt.NDArray[np.int64]  # how many identical rows each event was read from
     raw_count: int  # rows read before deduplication
+    starts: npt.NDArray[np.int64]  # the events of pair j are rows starts[j]:starts[j + 1] (sorted by time)
     skipped: tuple[Skipped, ...] = ()  # rows that could not be read (bad timestamp, unknown channel...)
 
     def events_for(self, ties: Iterable[tuple[str, str]], as_of: float) -> tuple[EventTable, int]:
@@ -42,7 +43,7 @@ class InteractionLog:
         wanted = list(ties)
         tie, keep = self._select(wanted, as_of)
         table = EventTable.from_arrays(
-            tie[keep],
+            tie,
             self.t[keep],
             channel=self.channel[keep],
             direction=self.direction[keep],
@@ -54,18 +55,30 @@ class InteractionLog:
         """Rows as logged (duplicates included) before ``as_of`` per tie: the "count" baseline."""
         wanted = list(ties)
         tie, keep = self._select(wanted, as_of)
-        return np.bincount(tie[keep], weights=self.copies[keep], minlength=len(wanted)).astype(np.float64)
+        return np.bincount(tie, weights=self.copies[keep], minlength=len(wanted)).astype(np.float64)
 
     def _select(
         self, wanted: list[tuple[str, str]], as_of: float
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-        to_tie = np.full(len(self.pairs) + 1, -1, dtype=np.int64)
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """For the events of the ``wanted`` ties before ``as_of``: their tie numbers and their rows.
+
+        The log is sorted by tie, then time, so each tie's events before ``as_of`` are one slice:
+        the cost is that of the events chosen, not of the whole log (a labels file may hold a
+        different as_of on every row)."""
+        ties: list[npt.NDArray[np.int64]] = []
+        rows: list[npt.NDArray[np.int64]] = []
         for i, key in enumerate(wanted):
             j = self.pair_index.get(key)
-            if j is not None:
-                to_tie[j] = i
-        tie = to_tie[self.pair]
-        return tie, (tie >= 0) & (self.t < as_of)
+            if j is None:
+                continue
+            lo, hi = int(self.starts[j]), int(self.starts[j + 1])
+            cut = lo + int(np.searchsorted(self.t[lo:hi], as_of, side="left"))  # strictly before
+            if cut > lo:
+                rows.append(np.arange(lo, cut, dtype=np.int64))
+                ties.append(np.full(cut - lo, i, dtype=np.int64))
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(ties), np.concatenate(rows)
 
 
 def load_log(path: Path) -> InteractionLog:
@@ -113,6 +126,7 @@ def load_log(path: Path) -> InteractionLog:
         du[first],
         copies,
         raw_count=len(pair),
+        starts=np.searchsorted(p[first], np.arange(len(pairs) + 1)).astype(np.int64),
         skipped=tuple(skipped),
     )
 
