@@ -114,3 +114,14 @@ def test_reads_outlooks_unicode_export_in_utf16(tmp_path: Path) -> None:
     (zoe,) = contacts(f)
     assert zoe.name == "Zoë Ångström"
     assert zoe.handles == (Handle("email", "zoe@example.se"), Handle("phone", "+46 70 000 00 00", "mobile"))
+
+
+def test_reads_an_excel_for_mac_save_with_carriage_return_line_ends(tmp_path: Path) -> None:
+    f = tmp_path / "contacts.csv"
+    f.write_bytes(
+        b'First Name,Last Name,E-mail Address,Notes\rAda,Lovelace,ada@example.org,"two\rlines"\r'
+        b"Grace,Hopper,grace@example.org,\r"
+    )
+    assert outlook_csv.sniff(f) >= 0.8
+    ada, grace = contacts(f)
+    assert ada.notes == ("two\rlines",) and grace.handles == (Handle("email", "grace@example.org"),)

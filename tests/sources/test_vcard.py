@@ -136,6 +136,19 @@ def test_duplicate_uids_in_one_file_get_distinct_keys(tmp_path: Path) -> None:
     assert [c.source_key for c in cards(f)] == ["vcard:uid:x", "vcard:uid:x#1"]
 
 
+def test_reads_cards_with_old_mac_line_ends_and_in_utf16(tmp_path: Path) -> None:
+    card = "BEGIN:VCARD{n}VERSION:3.0{n}N:Curie;Marie;;;{n}FN:Marie{n}  Curie{n}EMAIL:marie@radium.example{n}END:VCARD{n}"
+    mac = tmp_path / "mac.vcf"
+    mac.write_bytes(card.format(n="\r").encode())
+    utf16 = tmp_path / "unicode.vcf"
+    utf16.write_bytes(card.format(n="\r\n").encode("utf-16"))
+    for f in (mac, utf16):
+        assert vcard.sniff(f) >= 0.9
+        (marie,) = cards(f)
+        assert (marie.name, marie.given_name, marie.family_name) == ("Marie Curie", "Marie", "Curie")
+        assert marie.handles == (Handle("email", "marie@radium.example"),)
+
+
 def test_sniffs_vcards_by_content() -> None:
     assert vcard.sniff(HERE / "iphone.vcf") >= 0.9
     assert vcard.sniff(FIXTURES / "linkedin" / "Connections_2018.csv") == 0.0

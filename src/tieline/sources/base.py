@@ -100,3 +100,25 @@ def head_text(path: Path, size: int = 8192) -> str:
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16", errors="replace")
     return raw.decode("utf-8", errors="replace")
+
+
+def physical_lines(fh: IO[bytes], limit: int, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """The lines of a binary stream, ends kept, split at `\\n`, `\\r\\n` and a lone `\\r`.
+
+    Old Mac tools (Excel's "CSV (Macintosh)", Mac OS 9 address books) end lines with a bare CR,
+    which ``readline`` does not split on. A line longer than ``limit`` is yielded as soon as it is
+    seen to be (with at least ``limit + 1`` bytes), so the caller can refuse it without reading on.
+    """
+    carry = b""
+    while data := fh.read(chunk):
+        lines = (carry + data).splitlines(True)
+        carry = lines.pop()
+        if carry.endswith(b"\n"):
+            lines.append(carry)
+            carry = b""
+        yield from lines
+        if len(carry) > limit:
+            yield carry
+            return
+    if carry:
+        yield carry

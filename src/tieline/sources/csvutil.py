@@ -2,7 +2,7 @@
 
 Lines are decoded one by one: UTF-8 first, Windows-1252 when a line is not valid UTF-8 (an Excel re-save),
 so one stray byte never makes a whole export unreadable. UTF-16 files (Outlook's "Unicode" export) are
-recognised by their BOM. Lines and fields have a size limit, so a hostile file fails fast instead of hanging.
+recognised by their BOM. Lines end in LF, CRLF or a bare CR (Excel for Mac). Lines and fields have a size limit, so a hostile file fails fast instead of hanging.
 
 Dates: the half-dozen formats of one LinkedIn export (FORMATS.md §1) and address-book birthdays. Most
 carry no zone; we read them as UTC (the `... UTC` ones say so). A birthday without a year uses the year
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from tieline.errors import SourceError
-from tieline.sources.base import open_binary
+from tieline.sources.base import open_binary, physical_lines
 
 MAX_LINE = 1 << 20  # 1 MiB: no contact CSV has a longer physical line
 MAX_FIELD = 1 << 20
@@ -61,9 +61,7 @@ def text_lines(fh: IO[bytes], shown: str, max_bytes: int | None = None) -> Itera
     if first.startswith(b"\xef\xbb\xbf"):
         stream.read(3)
     total = 0
-    n = 0
-    while raw := stream.readline(MAX_LINE + 1):
-        n += 1
+    for n, raw in enumerate(physical_lines(stream, MAX_LINE), start=1):
         total += len(raw)
         if len(raw) > MAX_LINE:
             raise SourceError(shown, f"line {n}", "line is longer than 1 MB: not a contact CSV")
@@ -141,7 +139,7 @@ def head_lines(path: Path, size: int = 16384) -> list[str]:
     else:
         if b"\x00" in data:
             return []
-        text = "\n".join(decode_line(raw) for raw in data.removeprefix(b"\xef\xbb\xbf").split(b"\n"))
+        text = "\n".join(decode_line(raw) for raw in data.removeprefix(b"\xef\xbb\xbf").splitlines())
     return text.splitlines()
 
 

@@ -1,6 +1,7 @@
 """vCard 2.1, 3.0 and 4.0 as real clients write them, one file, a multi-card file or a folder of them (vdir).
 
-A tolerant byte-level parser, not vobject: it unfolds lines (space or tab), joins 2.1 quoted-printable
+A tolerant byte-level parser, not vobject: it takes any line end (CRLF, LF, an old Mac's bare CR) and
+UTF-16 files, unfolds lines (space or tab), joins 2.1 quoted-printable
 soft breaks (`=` at the end of a line) and 2.1 base64 blocks (unindented, ended by a blank line), honours
 CHARSET and ENCODING parameters, maps Apple's `itemN.` groups to their `X-ABLabel`, and decodes only the
 properties it keeps. A card without END (or cut by the next BEGIN) is reported by file and line; the other
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -20,7 +22,7 @@ from typing import IO
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
-from tieline.sources.base import head, open_binary
+from tieline.sources.base import head, open_binary, physical_lines
 
 NAME = "vcard"
 
@@ -44,6 +46,7 @@ _IM_PROPS = {
     b"X-QQ": "qq",
     b"X-TWITTER": "twitter",
 }
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _VOLATILE = (b"REV", b"PRODID", b"X-RADICALE-NAME")
 _NOT_LABELS = frozenset(
     ("internet", "pref", "voice", "x400", "msg", "quoted-printable", "base64", "b", "8bit")
@@ -56,6 +59,8 @@ _ABLABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 
 
 def _is_vcard_bytes(data: bytes) -> float:
+    if data.startswith(_UTF16_BOMS):
+        data = data.decode("utf-16", "replace").encode()
     data = data.removeprefix(b"\xef\xbb\xbf").lstrip().upper()
     if data.startswith(b"BEGIN:VCARD"):
         return 0.95
@@ -96,7 +101,7 @@ def _read_file(path: Path, shown: str) -> Iterator[Record]:
     try:
         with open_binary(path) as fh:
             found = False
-            for item in _cards(fh, shown):
+            for item in _cards(_utf8(fh, shown), shown):
                 found = True
                 yield item
     except OSError as exc:
@@ -107,13 +112,25 @@ def _read_file(path: Path, shown: str) -> Iterator[Record]:
         raise SourceError(shown, None, "no BEGIN:VCARD found: not a vCard file")
 
 
+def _utf8(fh: IO[bytes], shown: str) -> IO[bytes]:
+    """The stream itself, or for a UTF-16 file (Windows "Unicode" exports) its text re-encoded as UTF-8."""
+    if fh.read(2) not in _UTF16_BOMS:
+        fh.seek(0)
+        return fh
+    fh.seek(0)
+    data = fh.read(MAX_CARD + 1)
+    if len(data) > MAX_CARD:
+        raise SourceError(shown, None, "UTF-16 file larger than 64 MB")
+    return io.BytesIO(data.decode("utf-16", "replace").encode())
+
+
 def _logical(fh: IO[bytes], shown: str) -> Iterator[tuple[int, bytes]]:
     """(first physical line number, unfolded content line)."""
     cur: bytes | None = None
     start = 0
     qp = b64 = False
     n = 0
-    while raw := fh.readline(MAX_LINE + 1):
+    for raw in physical_lines(fh, MAX_LINE):
         n += 1
         if len(raw) > MAX_LINE:
             raise SourceError(shown, f"line {n}", "line is longer than 64 MB: not a vCard file")
