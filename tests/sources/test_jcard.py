@@ -7,7 +7,7 @@ import pytest
 
 from tests.corpora import FIXTURES, corpus
 from tieline.errors import SourceError
-from tieline.records import ContactRecord, ReadOptions
+from tieline.records import ContactRecord, ReadOptions, Skipped
 from tieline.sources import jcard
 
 
@@ -59,3 +59,18 @@ def test_the_rfc_examples_read_as_simon_perreault(rel: str) -> None:
     [card] = _cards(path)
     assert card.name == "Simon Perreault"
     assert {h.value for h in card.handles} >= {"simon.perreault@viagenie.ca", "http://nomis80.org"}
+
+
+def test_organisations_and_company_cards_are_skipped_not_read_as_people(tmp_path: Path) -> None:
+    f = tmp_path / "orgs.json"
+    f.write_text(
+        '[["vcard", [["version", {}, "text", "4.0"], ["kind", {}, "text", "org"],'
+        ' ["fn", {}, "text", "Contoso Ltd"], ["email", {}, "text", "hello@contoso.example"]]],'
+        ' ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", "Fabrikam"],'
+        ' ["org", {}, "text", ["Fabrikam", "Sales"]], ["tel", {}, "uri", "tel:+1-425-555-0199"]]],'
+        ' ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", "Nancy Davolio"],'
+        ' ["org", {}, "text", "Fabrikam"]]]]'
+    )
+    records = list(jcard.read(f, ReadOptions()))
+    assert [r.name for r in records if isinstance(r, ContactRecord)] == ["Nancy Davolio"]
+    assert [r.record for r in records if isinstance(r, Skipped)] == ["card 1", "card 2"]

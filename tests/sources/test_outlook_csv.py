@@ -7,7 +7,7 @@ import pytest
 
 from tests.corpora import FIXTURES
 from tieline.errors import SourceError
-from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record
+from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
 from tieline.sources import google_csv, linkedin, outlook_csv
 
 HERE = FIXTURES / "outlook_csv"
@@ -23,8 +23,9 @@ def contacts(path: Path, **options: object) -> list[ContactRecord]:
 
 def test_reads_a_desktop_outlook_export() -> None:
     records = read(HERE / "english.csv")
-    assert len(records) == 2  # the blank row is not a contact
-    frances, ken = records
+    assert len(records) == 3  # the blank row is not a contact
+    frances, ken, initrode = records
+    assert isinstance(initrode, Skipped) and "company" in initrode.reason  # a business, not a person
     assert isinstance(frances, ContactRecord) and isinstance(ken, ContactRecord)
     assert (frances.name, frances.given_name, frances.family_name) == ("Frances Allen", "Frances", "Allen")
     assert frances.handles == (

@@ -111,6 +111,20 @@ def test_a_card_without_end_is_skipped_by_line_and_the_others_still_read() -> No
     assert all(s.file == str(HERE / "broken.vcf") for s in records if isinstance(s, Skipped))
 
 
+def test_a_company_card_is_not_a_person_but_someone_at_a_company_is() -> None:
+    records = read(HERE / "companies.vcf")
+    andrew, nancy = cards(HERE / "companies.vcf")
+    assert (andrew.name, andrew.positions) == ("Andrew Fuller", (Position("Northwind Traders", None),))
+    assert nancy.name is None and nancy.handles == (Handle("email", "nancy@tailspin.example"),)
+    assert [s.record for s in records if isinstance(s, Skipped)] == [
+        "line 1",
+        "line 20",
+        "line 27",
+        "line 34",
+    ]
+    assert all("not a person" in s.reason for s in records if isinstance(s, Skipped))
+
+
 def test_reads_a_folder_of_vcf_files_as_a_vdir() -> None:
     assert vcard.sniff(HERE / "vdir") >= 0.6
     assert [c.name for c in cards(HERE / "vdir")] == ["Alan Turing", "Edsger Dijkstra", "Ken Thompson"]
@@ -222,7 +236,7 @@ CORPUS = {
     "lucc__khard/test/fixture/vcards/minimal.vcf": (["minimal contact"], 0),
     "lucc__khard/test/fixture/vcards/nickname.vcf": (["Michael Smith"], 0),
     "lucc__khard/test/fixture/vcards/no-nickname.vcf": (["Mike Jones"], 0),
-    "lucc__khard/test/fixture/vcards/org.vcf": (["ACME Inc."], 0),
+    "lucc__khard/test/fixture/vcards/org.vcf": ([], 1),  # KIND:org
     "lucc__khard/test/fixture/vcards/photov3.vcf": (["with photo v3"], 0),
     "lucc__khard/test/fixture/vcards/photov4.vcf": (["with photo v4"], 0),
     "lucc__khard/test/fixture/vcards/post.vcf": (["With post address"], 0),

@@ -3,7 +3,8 @@
 Legacy: `Name, Given Name, Family Name, ..., Group Membership, E-mail 1 - Type, E-mail 1 - Value, ...`.
 Current: `First Name, Middle Name, Last Name, ..., Organization Name, Labels, E-mail 1 - Label, ...`.
 The number of `N - ...` column groups depends on the account, rows may be shorter or longer than the
-header, and one cell can hold several values joined by ` ::: `.
+header, and one cell can hold several values joined by ` ::: `. A row naming only an organisation is a
+company's card, not a person, and is skipped.
 """
 
 from __future__ import annotations
@@ -121,8 +122,12 @@ def _record(
         org = cell(row, org_col)
         if org:
             positions.append(Position(org, cell(row, title_col) or None))
-    if not name:
-        name = positions[0].organization if positions else ""  # a company's own card
+    if (
+        positions
+        and not (given or middle or family)
+        and name.casefold() in ("", positions[0].organization.casefold())
+    ):
+        return Skipped(shown, f"line {n}", f"a company's card ({positions[0].organization}), not a person")
     if not name and not handles:
         return Skipped(shown, f"line {n}", "contact has no name, e-mail, phone or website")
     # `* myContacts`, `* starred`: Google's own groups, not the user's labels

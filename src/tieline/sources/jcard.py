@@ -164,6 +164,10 @@ def _record(path: Path, index: int, props: list[Prop]) -> Record:
             bday = birthday(value)
         elif prop == "UID" and value:
             uid = value
+        elif prop == "KIND" and value.casefold() in ("group", "org", "organization", "location"):
+            return Skipped(str(path), f"card {index}", f"a card of KIND:{value}, not a person")
+    if orgs and not (given or family) and (name or "").casefold() == orgs[0].casefold():
+        return Skipped(str(path), f"card {index}", f"a company's card ({orgs[0]}), not a person")
     if not name:
         name = " ".join(p for p in (given, family) if p) or None
     if not name and not handles:

@@ -3,7 +3,8 @@
 A localized Outlook writes its headers in the user's language (`Vorname`, `Nachname`, `E-Mail-Adresse`;
 `Prénom`, `Nom`, `Adresse de messagerie`), often with `;` as the delimiter and in Windows-1252.
 Columns are matched by name through a small table of synonyms; phone columns by their words.
-Birthdays follow the header's language: month first in English, day first otherwise.
+Birthdays follow the header's language: month first in English, day first otherwise. A row with a company
+but no person's name is a company's card and is skipped.
 """
 
 from __future__ import annotations
@@ -126,7 +127,9 @@ def _record(
     if web:
         handles.append(Handle("linkedin" if "linkedin.com/" in web.casefold() else "url", web))
     company, job = cell(row, fields.get("company")), cell(row, fields.get("job"))
-    name = " ".join(p for p in (given, middle, family) if p) or company
+    name = " ".join(p for p in (given, middle, family) if p)
+    if company and not name:
+        return Skipped(shown, f"line {n}", f"a company's card ({company}), not a person")
     if not name and not handles:
         return Skipped(shown, f"line {n}", "contact has no name, e-mail or phone")
     categories = cell(row, fields.get("categories"))

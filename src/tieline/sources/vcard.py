@@ -6,7 +6,9 @@ soft breaks (`=` at the end of a line) and 2.1 base64 blocks (unindented, ended 
 CHARSET and ENCODING parameters, maps Apple's `itemN.` groups to their `X-ABLabel`, and decodes only the
 properties it keeps. A card without END (or cut by the next BEGIN) is reported by file and line; the other
 cards are still read. Photos are kept as a reference (`sha1:<hex>` of the bytes, or the URL), never the
-bytes. A birthday without a year (`--0415`) uses the year 1604, Apple's convention.
+bytes. A birthday without a year (`--0415`) uses the year 1604, Apple's convention. Cards that are not a
+person are skipped: KIND group/org/location, and a company's card (Apple's `X-ABShowAs:COMPANY`, or FN
+copied from ORG) that has no given or family name.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ MAX_CARD = 64 << 20
 SUFFIXES = (".vcf", ".vcard")
 
 _WANTED = frozenset(
-    b"FN N EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND".split()
+    b"FN N EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS".split()
 )
 _IM_PROPS = {
     b"X-SKYPE": "skype",
@@ -375,6 +377,7 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
     tags: list[str] = []
     birthday: date | None = None
     photo: str | None = None
+    shown_as_company = False
     for group, name, params, value in props:
         if name == b"PHOTO":
             photo = photo or _photo(value, params)
@@ -425,9 +428,17 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             uid = uid or _unescape(text)
         elif name == b"KIND" and text.casefold() == "group":
             return Skipped(shown, f"line {begin}", "a contact group (KIND:group), not a person")
+        elif name == b"KIND" and text.casefold() in ("org", "organization", "location"):
+            return Skipped(shown, f"line {begin}", f"an organisation's card (KIND:{text}), not a person")
+        elif name == b"X-ABSHOWAS":
+            shown_as_company = text.upper() == "COMPANY"
 
     family = n_parts[0] if n_parts else ""
     given = n_parts[1] if len(n_parts) > 1 else ""
+    org = orgs[0] if orgs else ""
+    if org and not (family or given) and (shown_as_company or fn.casefold() == org.casefold()):
+        # Apple's X-ABShowAs:COMPANY, or Outlook's FN copied from ORG: a business, not a person
+        return Skipped(shown, f"line {begin}", f"a company's card ({org}), not a person")
     if not fn and n_parts:
         fn = " ".join(p for p in (n_parts[3:4] + [given] + n_parts[2:3] + [family] + n_parts[4:5]) if p)
     if not fn and not handles:
