@@ -52,7 +52,7 @@ def test_reads_a_german_outlook_export_with_semicolons_in_windows_1252() -> None
         Handle("phone", "+49 30 000000", "work"),
         Handle("phone", "+49 170 0000000", "mobile"),
     )
-    assert jurgen.birthday == date(1970, 3, 15)
+    assert jurgen.birthday == date(1970, 3, 15)  # and `E-Mail: Angezeigter Name` is no address
     assert jurgen.notes == ("Brötchen; täglich",)
     assert grete.name == "Grete Weiß" and grete.handles == (Handle("email", "grete@example.de"),)
 
@@ -126,3 +126,38 @@ def test_reads_an_excel_for_mac_save_with_carriage_return_line_ends(tmp_path: Pa
     assert outlook_csv.sniff(f) >= 0.8
     ada, grace = contacts(f)
     assert ada.notes == ("two\rlines",) and grace.handles == (Handle("email", "grace@example.org"),)
+
+
+def test_reads_outlook_com_and_keeps_only_the_persons_own_numbers() -> None:
+    nancy, janet = contacts(HERE / "outlook_com.csv")
+    assert (nancy.name, nancy.given_name, nancy.family_name) == ("Nancy Davolio", "Nancy", "Davolio")
+    # the assistant's phone, the company's switchboard and the fax are not ways to reach her
+    assert nancy.handles == (
+        Handle("email", "nancy@northwind.example"),
+        Handle("phone", "+1 206 555 9857", "work"),
+        Handle("phone", "+1 206 555 0111", "mobile"),
+    )
+    assert nancy.positions == (Position("Northwind Traders", "Sales Representative"),)
+    assert nancy.birthday == date(1968, 12, 8)
+    assert janet.handles == (Handle("email", "janet@northwind.example"),) and janet.birthday is None
+
+
+def test_reads_linkedins_old_connections_export_in_outlooks_layout(tmp_path: Path) -> None:
+    f = tmp_path / "linkedin_connections_export_microsoft_outlook.csv"
+    f.write_text(
+        '"Title","First Name","Middle Name","Last Name","Suffix","E-mail Address","Company","Job Title"\n'
+        '"","Linus","","Torvalds","","linus@kernel.example","Linux Foundation","Fellow"\n'
+    )
+    assert outlook_csv.sniff(f) >= 0.8 and linkedin.sniff(f) == 0.0 and google_csv.sniff(f) == 0.0
+    (linus,) = contacts(f)
+    assert linus.name == "Linus Torvalds" and linus.handles == (Handle("email", "linus@kernel.example"),)
+    assert linus.positions == (Position("Linux Foundation", "Fellow"),)
+
+
+def test_linkedins_copy_of_an_uploaded_address_book_is_left_to_the_linkedin_reader(tmp_path: Path) -> None:
+    f = tmp_path / "Imported Contacts.csv"
+    f.write_text(
+        "First Name,Last Name,Companies,Title,Email Address,Phone Numbers,Created At\n"
+        'Ada,Lovelace,,,ada@example.org,,"6/20/15, 12:02 AM"\n'
+    )
+    assert outlook_csv.sniff(f) == 0.0 and linkedin.sniff(f) >= 0.8

@@ -35,9 +35,25 @@ ENGLISH_MARKERS = ("first name", "last name", "e-mail address")
 _EMAIL = re.compile(
     r"^(e-mail|e-mail-adresse|email|adresse de messagerie|adresse e-mail|correo electrónico)\b"
 )
-_EMAIL_EXCLUDE = ("type", "typ", "display", "anzeige", "affich", "tipo", "weergave")
+_EMAIL_EXCLUDE = (
+    "type",
+    "typ",
+    "display",
+    "anzeige",
+    "angezeigt",
+    "affich",
+    "tipo",
+    "weergave",
+    "name",
+    "nom",
+)
 _PHONE = re.compile(r"phone|telefon|téléphone|tél\.|mobil|portable|teléfono|telefoon|handy")
-_FAX = re.compile(r"fax|télécopie")
+# Not the person's own number: a fax, their assistant's phone, their company's switchboard
+# (shared by everyone there, it would merge colleagues into one person).
+_NOT_OWN_PHONE = re.compile(
+    r"fax|télécopie|assist|ayudante|company main|telefon firma|haupttelefon firma|téléphone société"
+    r"|teléfono de la compañía|telefoon bedrijf|telefono società"
+)
 
 
 def _columns(keys: list[str]) -> tuple[dict[str, int], list[int], list[tuple[int, str]]]:
@@ -47,12 +63,13 @@ def _columns(keys: list[str]) -> tuple[dict[str, int], list[int], list[tuple[int
             if key in names and field not in fields:
                 fields[field] = i
     emails = [i for i, k in enumerate(keys) if _EMAIL.match(k) and not any(x in k for x in _EMAIL_EXCLUDE)]
-    phones = [(i, k) for i, k in enumerate(keys) if _PHONE.search(k) and not _FAX.search(k)]
+    phones = [(i, k) for i, k in enumerate(keys) if _PHONE.search(k) and not _NOT_OWN_PHONE.search(k)]
     return fields, emails, phones
 
 
 def _looks_like_outlook(keys: list[str]) -> bool:
-    if any(" - value" in k for k in keys) or "connected on" in keys:  # Google's layout, or LinkedIn's
+    # Google's layout, LinkedIn's connections, or LinkedIn's copy of an uploaded address book
+    if any(" - value" in k for k in keys) or "connected on" in keys or "companies" in keys:
         return False
     fields, emails, phones = _columns(keys)
     return "given" in fields and "family" in fields and bool(emails or phones) and len(keys) >= 3
