@@ -102,3 +102,15 @@ def test_a_ten_megabyte_field_is_a_source_error_naming_the_line(tmp_path: Path) 
     with pytest.raises(SourceError) as err:
         read(f)
     assert err.value.record is not None and err.value.record.startswith("line ")
+
+
+def test_instant_messaging_columns_become_chat_handles_and_a_nickname_is_a_name() -> None:
+    hedy, woz = contacts(HERE / "current_im.csv")
+    assert hedy.name == "Hedy Lamarr" and hedy.birthday == date(1604, 11, 9)
+    assert hedy.handles == (
+        Handle("email", "hedy@example.org", "home"),
+        Handle("chat", "skype:hedy.lamarr"),
+        Handle("chat", "gtalk:hedy@gtalk.example"),
+    )
+    assert woz.name == "Woz" and woz.given_name is None
+    assert woz.handles == (Handle("chat", "xmpp:woz@xmpp.example"), Handle("chat", "xmpp:woz@jabber.example"))

@@ -22,9 +22,11 @@ NAME = "google_csv"
 MULTI = " ::: "
 
 _GROUP = re.compile(
-    r"^(e-mail|phone|website|organization|relation|im) (\d+) - (type|label|value|name|title)$"
+    r"^(e-mail|phone|website|organization|relation|im) (\d+) - (type|label|value|name|title|service)$"
 )
-_HANDLE_KIND: dict[str, HandleKind] = {"e-mail": "email", "phone": "phone", "website": "url"}
+_HANDLE_KIND: dict[str, HandleKind] = {"e-mail": "email", "phone": "phone", "website": "url", "im": "chat"}
+# Google's names for chat services, in the words the vCard reader uses
+_SERVICES = {"google talk": "gtalk", "hangouts": "gtalk", "jabber": "xmpp", "windows live": "msn"}
 
 
 def _layout(keys: list[str]) -> str | None:
@@ -67,7 +69,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
         ix: dict[str, int] = {}
         for i, key in enumerate(keys):
             ix.setdefault(key, i)
-        # (kind, value column, label column) for every numbered e-mail/phone/website group.
+        # (kind, value column, label column) for every numbered e-mail/phone/website/IM group;
+        # an IM's "label" is its service (`Skype`), which becomes the handle's `service:` prefix.
         groups: list[tuple[HandleKind, int, int | None]] = []
         orgs: list[tuple[int | None, int | None]] = []
         for i, key in enumerate(keys):
@@ -77,6 +80,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
             what, num, part = m.groups()
             if what in _HANDLE_KIND and part == "value":
                 label_col = ix.get(f"{what} {num} - type", ix.get(f"{what} {num} - label"))
+                if what == "im":
+                    label_col = ix.get(f"im {num} - service", label_col)
                 groups.append((_HANDLE_KIND[what], i, label_col))
             elif what == "organization" and part == "name":
                 orgs.append((i, ix.get(f"organization {num} - title")))
@@ -106,7 +111,11 @@ def _record(
 ) -> Record:
     given, family = cell(row, given_col), cell(row, family_col)
     middle = cell(row, ix.get("additional name", ix.get("middle name")))
-    name = cell(row, name_col) or " ".join(p for p in (given, middle, family) if p)
+    name = (
+        cell(row, name_col)
+        or " ".join(p for p in (given, middle, family) if p)
+        or cell(row, ix.get("nickname"))
+    )
     handles: list[Handle] = []
     for kind, value_col, label_col in groups:
         values = _split(cell(row, value_col))
@@ -115,6 +124,9 @@ def _record(
             label = _label(labels[j] if j < len(labels) else (labels[0] if labels else ""))
             if kind == "url" and "linkedin.com/" in value.casefold():
                 handles.append(Handle("linkedin", value, label))
+            elif kind == "chat":
+                service = _SERVICES.get(label or "", (label or "im").replace(" ", ""))
+                handles.append(Handle("chat", f"{service}:{value}"))
             else:
                 handles.append(Handle(kind, value, label))
     positions: list[Position] = []
