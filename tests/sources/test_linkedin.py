@@ -394,3 +394,25 @@ def test_reads_an_excel_resave_from_a_european_locale_with_semicolons(tmp_path: 
     assert jurgen.name == "Jürgen Müller"
     assert jurgen.positions == (Position("Bäckerei, Müller & Söhne", "Meister"),)
     assert jurgen.connected_on == datetime(2022, 3, 3, tzinfo=UTC)
+
+
+def test_reads_connected_on_written_in_the_members_language() -> None:
+    people = by_name(read(HERE / "Connections_fr.csv"))
+    assert {name: p.connected_on for name, p in people.items()} == {
+        "Marie Curie": datetime(2019, 7, 4, tzinfo=UTC),
+        "Pierre Curie": datetime(2018, 12, 12, tzinfo=UTC),
+        "Irène Joliot-Curie": datetime(2020, 6, 3, tzinfo=UTC),
+    }
+
+
+def test_day_first_dates_of_a_european_excel_resave(tmp_path: Path) -> None:
+    f = tmp_path / "Connections.csv"
+    f.write_text(
+        "First Name;Last Name;URL;Email Address;Company;Position;Connected On\n"
+        "Jan;de Vries;https://www.linkedin.com/in/jan-de-vries;;;;25/06/2024\n"
+        "Anna;Jansen;https://www.linkedin.com/in/anna-jansen;;;;05/03/2024\n"
+    )
+    jan, anna = contacts(read(f))
+    assert jan.connected_on == datetime(2024, 6, 25, tzinfo=UTC)  # 25 cannot be a month
+    assert anna.connected_on == datetime(2024, 5, 3, tzinfo=UTC)  # month first, as LinkedIn writes it
+    assert contacts(read(f, day_first=True))[1].connected_on == datetime(2024, 3, 5, tzinfo=UTC)

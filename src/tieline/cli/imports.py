@@ -34,7 +34,9 @@ def import_(
     ] = False,
     day_first: Annotated[
         bool | None,
-        typer.Option("--day-first/--month-first", help="Date order of chat exports, when ambiguous."),
+        typer.Option(
+            "--day-first/--month-first", help="Date order of chat exports and re-saved CSVs, when ambiguous."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:

@@ -2,9 +2,11 @@
 
 Lines are decoded one by one: UTF-8 first, Windows-1252 when a line is not valid UTF-8 (an Excel re-save),
 so one stray byte never makes a whole export unreadable. UTF-16 files (Outlook's "Unicode" export) are
-recognised by their BOM. Lines end in LF, CRLF or a bare CR (Excel for Mac). Lines and fields have a size limit, so a hostile file fails fast instead of hanging.
+recognised by their BOM. Lines end in LF, CRLF or a bare CR (Excel for Mac). Lines and fields have a
+size limit, so a hostile file fails fast instead of hanging.
 
-Dates: the half-dozen formats of one LinkedIn export (FORMATS.md §1) and address-book birthdays. Most
+Dates: the half-dozen formats of one LinkedIn export (FORMATS.md §1), the same dates in the member's
+language (`04 juil. 2023`) or re-saved by a European Excel (`25/06/2024`), and address-book birthdays. Most
 carry no zone; we read them as UTC (the `... UTC` ones say so). A birthday without a year uses the year
 1604, the convention of Apple and Thunderbird for "year unknown".
 """
@@ -185,14 +187,53 @@ _FORMATS = (
     "%b %d, %Y",  # Feb 17, 1998
     "%a %b %d %H:%M:%S UTC %Y",  # Tue Jun 18 12:03:31 UTC 2024
     "%d.%m.%Y",
+    "%d/%m/%Y",  # 18/06/2024: an Excel re-save in a European locale (when the month-first reading fails)
+    "%d/%m/%y",
+    "%d.%m.%y",
 )
+_DAY_FIRST = ("%d/%m/%Y", "%d/%m/%y", "%d/%m/%Y, %H:%M", "%d/%m/%y, %H:%M")
+
+# Month names and abbreviations of the locales LinkedIn's old exports wrote `Connected On` in
+# (French, German, Spanish, Portuguese, Italian, Dutch), accents removed. `jui` is left out on purpose:
+# French juin and juillet share it.
+_LOCAL_MONTHS = {
+    name: month
+    for month, names in enumerate(
+        (
+            "jan janv janvier januar january ene enero gen gennaio janeiro januari",
+            "feb fev fevr fevrier februar february febrero febbraio fevereiro februari",
+            "mar mars marz maerz mrz march marzo marco maart mrt",
+            "apr avr avril april abr abril aprile",
+            "may mai mayo mag maggio maio mei",
+            "jun juin juni june junio junho giu giugno",
+            "jul juil juillet juli july julio julho lug luglio",
+            "aug aout august ago agosto augustus",
+            "sep sept septembre september septiembre set settembre setembro",
+            "oct octobre okt oktober october octubre out outubro ott ottobre",
+            "nov novembre november noviembre novembro",
+            "dec decembre dez dezember december dic diciembre dicembre dezembro",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
 
 
-def parse_when(text: str) -> datetime | None:
-    """A LinkedIn date or date-time cell as an aware UTC datetime, or None when it is not one."""
+def parse_when(text: str, day_first: bool = False) -> datetime | None:
+    """A LinkedIn date or date-time cell as an aware UTC datetime, or None when it is not one.
+
+    ``day_first`` reads `05/03/2024` as 5 March (a European Excel re-save); without it the month comes
+    first, as LinkedIn writes it, and day-first is only the fallback when that cannot be a date.
+    """
     text = " ".join(text.split())
     if not text or text.upper() in ("NA", "N/A"):
         return None
+    if day_first and "/" in text:
+        for fmt in _DAY_FIRST:
+            try:
+                return datetime.strptime(text, fmt).replace(tzinfo=UTC)
+            except ValueError:
+                continue
     parts = text.split(" ")
     if len(parts) == 3 and len(parts[1]) == 3:  # the common `04 Jul 2023`, without strptime's cost
         month = MONTHS.get(parts[1].lower())
@@ -206,7 +247,28 @@ def parse_when(text: str) -> datetime | None:
             return datetime.strptime(text.upper() if "%p" in fmt else text, fmt).replace(tzinfo=UTC)
         except ValueError:
             continue
-    return None
+    return _local_date(text)
+
+
+def _local_date(text: str) -> datetime | None:
+    """`04 juil. 2023`, `4. Juli 2023`, `4 de julio de 2023`, `juil. 04, 2023`: a date in another language."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    words = [w for w in re.split(r"[\s.,]+", plain.casefold()) if w and w != "de"]
+    if len(words) != 3:
+        return None
+    numbers = [w for w in words if w.isdigit()]
+    names = [w for w in words if not w.isdigit()]
+    if len(numbers) != 2 or len(names) != 1:
+        return None
+    name = names[0]
+    month = _LOCAL_MONTHS.get(name) or _LOCAL_MONTHS.get(name[:4]) or _LOCAL_MONTHS.get(name[:3])
+    day, year = (numbers[0], numbers[1]) if len(numbers[1]) == 4 else (numbers[1], numbers[0])
+    if not month or len(year) != 4:
+        return None
+    try:
+        return datetime(int(year), month, int(day), tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def parse_month(text: str) -> date | None:

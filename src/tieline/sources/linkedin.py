@@ -374,7 +374,7 @@ def _connections(rows: Rows, ix: dict[str, int], shown: str, options: ReadOption
             family_name=last or None,
             handles=tuple(handles),
             positions=positions,
-            connected_on=parse_when(connected) if connected else None,
+            connected_on=parse_when(connected, bool(options.day_first)) if connected else None,
         )
 
 
