@@ -62,6 +62,20 @@ def test_sniffs_friend_lists_only() -> None:
     assert facebook_friends.sniff(HERE) == 0.0
 
 
+def test_removed_friends_and_friend_requests_beside_the_list_are_not_friends(tmp_path: Path) -> None:
+    entry = '{"name": "Ex Friend", "timestamp": 1600000000}'
+    files = {
+        "removed_friends.json": '{"deleted_friends_v2": [' + entry + "]}",
+        "sent_friend_requests.json": '{"sent_requests_v2": [' + entry + "]}",
+        "received_friend_requests.json": '{"received_requests_v2": [' + entry + "]}",
+        "rejected_friend_requests.json": "[" + entry + "]",
+        "removed_friends_list.json": "[" + entry + "]",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        assert facebook_friends.sniff(tmp_path / name) == 0.0, name
+
+
 def test_json_nested_100000_deep_is_refused_without_recursing(tmp_path: Path) -> None:
     f = tmp_path / "friends.json"
     f.write_text('{"friends": ' + "[" * 100_000 + "]" * 100_000 + "}")

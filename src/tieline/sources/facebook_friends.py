@@ -30,6 +30,9 @@ MAX_DEPTH = 64
 LIST_KEYS = ("friends_v2", "friends")
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(rb"[\[\]{}]")
+# Files beside the friends list with the same shape that are not friends: removed or rejected friends,
+# friend requests sent and received, suggestions, people followed.
+_NOT_FRIENDS = re.compile(r"removed|deleted|reject|request|sent|received|suggest|follow|block")
 
 
 def sniff(path: Path) -> float:
@@ -41,11 +44,13 @@ def sniff(path: Path) -> float:
         return 0.0
     if text.startswith("{") and re.search(r'"(friends_v2|friends)"\s*:\s*\[', text):
         return 0.9
+    name = path.name.casefold()
     if (
         text.startswith("[")
         and '"timestamp"' in text
         and '"name"' in text
-        and "friend" in path.name.casefold()
+        and "friend" in name
+        and not _NOT_FRIENDS.search(name)
     ):
         return 0.7
     return 0.0
