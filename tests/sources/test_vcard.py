@@ -125,6 +125,15 @@ def test_a_company_card_is_not_a_person_but_someone_at_a_company_is() -> None:
     assert all("not a person" in s.reason for s in records if isinstance(s, Skipped))
 
 
+def test_a_card_known_only_by_a_nickname_is_named_by_it(tmp_path: Path) -> None:
+    f = tmp_path / "nan.vcf"
+    f.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nNICKNAME:Nana,Grandma\nTEL;TYPE=HOME:+44 20 7946 0001\nEND:VCARD\n"
+    )
+    (nana,) = cards(f)
+    assert nana.name == "Nana" and nana.handles == (Handle("phone", "+44 20 7946 0001", "home"),)
+
+
 def test_reads_a_folder_of_vcf_files_as_a_vdir() -> None:
     assert vcard.sniff(HERE / "vdir") >= 0.6
     assert [c.name for c in cards(HERE / "vdir")] == ["Alan Turing", "Edsger Dijkstra", "Ken Thompson"]

@@ -34,7 +34,7 @@ MAX_CARD = 64 << 20
 SUFFIXES = (".vcf", ".vcard")
 
 _WANTED = frozenset(
-    b"FN N EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS".split()
+    b"FN N EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS NICKNAME".split()
 )
 _IM_PROPS = {
     b"X-SKYPE": "skype",
@@ -368,7 +368,7 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             else:
                 props.append((group, name, params, value))
 
-    fn = uid = ""
+    fn = uid = nickname = ""
     n_parts: list[str] = []
     handles: list[Handle] = []
     orgs: list[str] = []
@@ -426,6 +426,8 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             birthday = birthday or _birthday(text)
         elif name == b"UID":
             uid = uid or _unescape(text)
+        elif name == b"NICKNAME":
+            nickname = nickname or _split(text, ",")[0].strip()
         elif name == b"KIND" and text.casefold() == "group":
             return Skipped(shown, f"line {begin}", "a contact group (KIND:group), not a person")
         elif name == b"KIND" and text.casefold() in ("org", "organization", "location"):
@@ -441,6 +443,7 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
         return Skipped(shown, f"line {begin}", f"a company's card ({org}), not a person")
     if not fn and n_parts:
         fn = " ".join(p for p in (n_parts[3:4] + [given] + n_parts[2:3] + [family] + n_parts[4:5]) if p)
+    fn = fn or nickname
     if not fn and not handles:
         return Skipped(shown, f"line {begin}", "card has no name, e-mail, phone or profile")
     if uid:
