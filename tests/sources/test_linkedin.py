@@ -416,3 +416,19 @@ def test_day_first_dates_of_a_european_excel_resave(tmp_path: Path) -> None:
     assert jan.connected_on == datetime(2024, 6, 25, tzinfo=UTC)  # 25 cannot be a month
     assert anna.connected_on == datetime(2024, 5, 3, tzinfo=UTC)  # month first, as LinkedIn writes it
     assert contacts(read(f, day_first=True))[1].connected_on == datetime(2024, 3, 5, tzinfo=UTC)
+
+
+def test_a_notes_preamble_whose_paragraph_spans_lines_is_stepped_over(tmp_path: Path) -> None:
+    f = tmp_path / "Connections.csv"
+    f.write_text(
+        "Notes:\n"
+        '"When exporting your connection data, you may notice that some\n'
+        'of the email addresses are missing, see the settings page."\n'
+        "\n"
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ada,Lovelace,https://www.linkedin.com/in/ada,,,,04 Jul 2023\n"
+    )
+    assert linkedin.sniff(f) >= 0.8
+    records = read(f)
+    assert [r.name for r in contacts(records)] == ["Ada Lovelace"]
+    assert not [r for r in records if isinstance(r, Skipped)]
