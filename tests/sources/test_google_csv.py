@@ -114,3 +114,12 @@ def test_instant_messaging_columns_become_chat_handles_and_a_nickname_is_a_name(
     )
     assert woz.name == "Woz" and woz.given_name is None
     assert woz.handles == (Handle("chat", "xmpp:woz@xmpp.example"), Handle("chat", "xmpp:woz@jabber.example"))
+
+
+def test_reads_the_legacy_google_csv_in_utf16_as_google_wrote_it(tmp_path: Path) -> None:
+    f = tmp_path / "google.csv"
+    f.write_bytes((HERE / "legacy.csv").read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-16"))
+    assert google_csv.sniff(f) >= 0.8
+    assert [(c.name, c.handles) for c in contacts(f)] == [
+        (c.name, c.handles) for c in contacts(HERE / "legacy.csv")
+    ]
