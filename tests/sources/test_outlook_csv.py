@@ -23,9 +23,12 @@ def contacts(path: Path, **options: object) -> list[ContactRecord]:
 
 def test_reads_a_desktop_outlook_export() -> None:
     records = read(HERE / "english.csv")
-    assert len(records) == 3  # the blank row is not a contact
-    frances, ken, initrode = records
+    assert len(records) == 4  # the blank row is not a contact
+    frances, ken, initrode, katherine = records
     assert isinstance(initrode, Skipped) and "company" in initrode.reason  # a business, not a person
+    # an Exchange contact: an X.500 name in the address column, the address in the display name
+    assert isinstance(katherine, ContactRecord)
+    assert katherine.handles == (Handle("email", "katherine@nasa.example"),)
     assert isinstance(frances, ContactRecord) and isinstance(ken, ContactRecord)
     assert (frances.name, frances.given_name, frances.family_name) == ("Frances Allen", "Frances", "Allen")
     assert frances.handles == (

@@ -47,6 +47,8 @@ _EMAIL_EXCLUDE = (
     "name",
     "nom",
 )
+_DISPLAY = ("display", "angezeigt", "anzeige", "affich", "weergave", "nombre para mostrar")
+_IN_PARENS = re.compile(r"\(([^()\s@]+@[^()\s@]+\.[^()\s@]+)\)")
 _PHONE = re.compile(r"phone|telefon|téléphone|tél\.|mobil|portable|teléfono|telefoon|handy")
 # Not the person's own number: a fax, their assistant's phone, their company's switchboard
 # (shared by everyone there, it would merge colleagues into one person).
@@ -56,22 +58,23 @@ _NOT_OWN_PHONE = re.compile(
 )
 
 
-def _columns(keys: list[str]) -> tuple[dict[str, int], list[int], list[tuple[int, str]]]:
+def _columns(keys: list[str]) -> tuple[dict[str, int], list[int], list[tuple[int, str]], list[int]]:
     fields: dict[str, int] = {}
     for i, key in enumerate(keys):
         for field, names in FIELDS.items():
             if key in names and field not in fields:
                 fields[field] = i
     emails = [i for i, k in enumerate(keys) if _EMAIL.match(k) and not any(x in k for x in _EMAIL_EXCLUDE)]
+    shown_as = [i for i, k in enumerate(keys) if _EMAIL.match(k) and any(x in k for x in _DISPLAY)]
     phones = [(i, k) for i, k in enumerate(keys) if _PHONE.search(k) and not _NOT_OWN_PHONE.search(k)]
-    return fields, emails, phones
+    return fields, emails, phones, shown_as
 
 
 def _looks_like_outlook(keys: list[str]) -> bool:
     # Google's layout, LinkedIn's connections, or LinkedIn's copy of an uploaded address book
     if any(" - value" in k for k in keys) or "connected on" in keys or "companies" in keys:
         return False
-    fields, emails, phones = _columns(keys)
+    fields, emails, phones, _ = _columns(keys)
     return "given" in fields and "family" in fields and bool(emails or phones) and len(keys) >= 3
 
 
@@ -111,14 +114,14 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
             raise SourceError(
                 shown, "line 1", "not an Outlook contacts CSV (no First Name/Last Name/E-mail header)"
             )
-        fields, emails, phones = _columns(keys)
+        fields, emails, phones, shown_as = _columns(keys)
         day_first = options.day_first
         if day_first is None:
             day_first = not any(k in ENGLISH_MARKERS for k in keys)
         for n, row in rows:
             if not any(c.strip() for c in row):
                 continue
-            yield _record(row, n, shown, fields, emails, phones, day_first)
+            yield _record(row, n, shown, fields, emails, phones, shown_as, day_first)
 
 
 def _record(
@@ -128,6 +131,7 @@ def _record(
     fields: dict[str, int],
     emails: list[int],
     phones: list[tuple[int, str]],
+    shown_as: list[int],
     day_first: bool,
 ) -> Record:
     given, middle, family = (cell(row, fields.get(f)) for f in ("given", "middle", "family"))
@@ -136,6 +140,12 @@ def _record(
         value = cell(row, i)
         if "@" in value:
             handles.append(Handle("email", value))
+    # An Exchange contact's address column holds an X.500 name (`/o=ExchangeLabs/...`); its SMTP
+    # address is only in the display name, `Ada Lovelace (ada@example.org)`.
+    for i in shown_as:
+        for address in _IN_PARENS.findall(cell(row, i)):
+            if all(address.casefold() != h.value.casefold() for h in handles):
+                handles.append(Handle("email", address))
     for i, header in phones:
         value = cell(row, i)
         if value:
