@@ -164,3 +164,41 @@ def test_linkedins_copy_of_an_uploaded_address_book_is_left_to_the_linkedin_read
         'Ada,Lovelace,,,ada@example.org,,"6/20/15, 12:02 AM"\n'
     )
     assert outlook_csv.sniff(f) == 0.0 and linkedin.sniff(f) >= 0.8
+
+
+LOCALIZED = {
+    "es": (
+        "Nombre;Segundo nombre;Apellidos;Compañía;Puesto;Teléfono del trabajo;Teléfono móvil;"
+        "Dirección de correo electrónico;Tipo de correo electrónico;"
+        "Nombre para mostrar del correo electrónico;Cumpleaños"
+    ),
+    "it": (
+        "Nome;Secondo nome;Cognome;Società;Posizione;Telefono ufficio;Cellulare;"
+        "Indirizzo posta elettronica;Tipo posta elettronica;Nome visualizzato posta elettronica;Compleanno"
+    ),
+    "nl": (
+        "Voornaam;Middelste naam;Achternaam;Bedrijf;Functie;Telefoon op werk;Mobiele telefoon;"
+        "E-mailadres;E-mailtype;Weergavenaam e-mail;Verjaardag"
+    ),
+    "pt": (
+        "Nome;Segundo Nome;Sobrenome;Empresa;Cargo;Telefone comercial;Celular;"
+        "Endereço de email;Tipo de email;Nome de exibição do email;Aniversário"
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(LOCALIZED))
+def test_reads_outlook_exports_in_other_languages(language: str, tmp_path: Path) -> None:
+    f = tmp_path / f"contacts-{language}.csv"
+    row = "Rosa;;Franklin;King's College;Investigadora;+44 20 7946 0100;+44 7700 900456;rosa@kcl.example;SMTP;Rosa Franklin (rosa@kcl.example);25/7/1920"
+    f.write_bytes((LOCALIZED[language] + "\r\n" + row + "\r\n").encode("cp1252"))
+    assert outlook_csv.sniff(f) >= 0.8 and google_csv.sniff(f) == 0.0
+    (rosa,) = contacts(f)
+    assert (rosa.given_name, rosa.family_name) == ("Rosa", "Franklin")
+    assert rosa.positions == (Position("King's College", "Investigadora"),)
+    assert rosa.handles == (
+        Handle("email", "rosa@kcl.example"),
+        Handle("phone", "+44 20 7946 0100", "work"),
+        Handle("phone", "+44 7700 900456", "mobile"),
+    )
+    assert rosa.birthday == date(1920, 7, 25)

@@ -22,18 +22,36 @@ NAME = "outlook_csv"
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "given": ("first name", "vorname", "prénom", "nombre", "voornaam", "nome"),
-    "middle": ("middle name", "weitere vornamen", "deuxième prénom", "segundo nombre", "tweede voornaam"),
-    "family": ("last name", "nachname", "nom", "apellidos", "achternaam", "cognome"),
-    "company": ("company", "firma", "société", "organisation", "compañía", "bedrijf", "società"),
-    "job": ("job title", "position", "fonction", "poste", "puesto", "functie", "posizione"),
-    "birthday": ("birthday", "geburtstag", "anniversaire", "cumpleaños", "verjaardag", "compleanno"),
+    "middle": (
+        "middle name",
+        "weitere vornamen",
+        "deuxième prénom",
+        "segundo nombre",
+        "tweede voornaam",
+        "middelste naam",
+        "secondo nome",
+        "segundo nome",
+    ),
+    "family": ("last name", "nachname", "nom", "apellidos", "achternaam", "cognome", "sobrenome"),
+    "company": ("company", "firma", "société", "organisation", "compañía", "bedrijf", "società", "empresa"),
+    "job": ("job title", "position", "fonction", "poste", "puesto", "functie", "posizione", "cargo"),
+    "birthday": (
+        "birthday",
+        "geburtstag",
+        "anniversaire",
+        "cumpleaños",
+        "verjaardag",
+        "compleanno",
+        "aniversário",
+    ),
     "categories": ("categories", "kategorien", "catégories", "categorías", "categorieën", "categorie"),
     "notes": ("notes", "notizen", "notas", "notities", "note"),
     "web": ("web page", "webseite", "page web", "página web", "webpagina", "pagina web"),
 }
 ENGLISH_MARKERS = ("first name", "last name", "e-mail address")
 _EMAIL = re.compile(
-    r"^(e-mail|e-mail-adresse|email|adresse de messagerie|adresse e-mail|correo electrónico)\b"
+    r"^(e-mail|e-mail-adresse|email|adresse de messagerie|adresse e-mail|correo electrónico"
+    r"|dirección de correo electrónico|indirizzo (di )?posta elettronica|e-mailadres|endereço de e-?mail)\b"
 )
 _EMAIL_EXCLUDE = (
     "type",
@@ -47,9 +65,11 @@ _EMAIL_EXCLUDE = (
     "name",
     "nom",
 )
-_DISPLAY = ("display", "angezeigt", "anzeige", "affich", "weergave", "nombre para mostrar")
+_DISPLAY = ("display", "angezeigt", "anzeige", "affich", "weergave", "para mostrar", "visualizzat", "exibi")
 _IN_PARENS = re.compile(r"\(([^()\s@]+@[^()\s@]+\.[^()\s@]+)\)")
-_PHONE = re.compile(r"phone|telefon|téléphone|tél\.|mobil|portable|teléfono|telefoon|handy")
+_PHONE = re.compile(
+    r"phone|telefon|téléphone|tél\.|mobil|móvil|portable|teléfono|telefoon|handy|cellular|celular"
+)
 # Not the person's own number: a fax, their assistant's phone, their company's switchboard
 # (shared by everyone there, it would merge colleagues into one person).
 _NOT_OWN_PHONE = re.compile(
@@ -91,13 +111,25 @@ def _phone_label(header: str) -> str | None:
     h = header.casefold()
     for word, label in (
         ("mobil", "mobile"),
+        ("móvil", "mobile"),
+        ("mobiele", "mobile"),
+        ("cellular", "mobile"),
+        ("celular", "mobile"),
         ("portable", "mobile"),
         ("handy", "mobile"),
         ("home", "home"),
         ("privat", "home"),
         ("domicile", "home"),
+        ("particular", "home"),
+        ("abitazione", "home"),
+        ("thuis", "home"),
+        ("residencial", "home"),
         ("business", "work"),
         ("geschäft", "work"),
+        ("trabajo", "work"),
+        ("ufficio", "work"),
+        ("werk", "work"),
+        ("comercial", "work"),
         ("bureau", "work"),
         ("travail", "work"),
     ):
