@@ -432,3 +432,28 @@ def test_a_notes_preamble_whose_paragraph_spans_lines_is_stepped_over(tmp_path: 
     records = read(f)
     assert [r.name for r in contacts(records)] == ["Ada Lovelace"]
     assert not [r for r in records if isinstance(r, Skipped)]
+
+
+def test_reads_the_uploaded_address_book_of_2018_with_sites_and_profiles() -> None:
+    records = read(HERE / "Imported Contacts.csv")
+    alan, mam = contacts(records)
+    assert (alan.name, alan.positions) == ("Alan Kay", (Position("Xerox PARC", "Researcher"),))
+    assert alan.handles == (
+        Handle("email", "alan@parc.example"),
+        Handle("phone", "+1 650 555 0101"),
+        Handle("phone", "+1 650 555 0102"),
+        Handle("url", "https://www.smalltalk.example"),
+        Handle("linkedin", "https://www.linkedin.com/in/alan-kay"),
+    )
+    assert mam.name == "mam" and mam.handles == (Handle("phone", "9873400000"),)
+    assert [s.record for s in records if isinstance(s, Skipped)] == ["line 4"]
+
+
+def test_reads_the_uploaded_address_book_of_2023_with_null_cells() -> None:
+    records = read(HERE / "Contacts.csv")
+    unnamed, adele = contacts(records)
+    assert unnamed.name is None and unnamed.handles == (Handle("email", "adele@goldberg.example"),)
+    assert adele.name == "Adele Goldberg" and adele.positions == (Position("ParcPlace", None),)
+    assert [h.value for h in adele.handles] == ["adele@parcplace.example", "adele@goldberg.example"]
+    assert adele.birthday == date(1945, 7, 7)
+    assert [s.record for s in records if isinstance(s, Skipped)] == ["line 4"]  # every cell `null`

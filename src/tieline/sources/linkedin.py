@@ -490,15 +490,19 @@ def _address_book(rows: Rows, ix: dict[str, int], shown: str, options: ReadOptio
     i_first, i_last = col("first name", "firstname"), col("last name", "lastname")
     i_full, i_company, i_title = col("full name", "fullname"), col("companies"), col("title")
     i_email, i_phone = col("email address", "emails"), col("phone numbers", "phonenumbers")
+    i_sites, i_profiles, i_born = col("sites"), col("profiles"), col("birthday")
     for n, row in rows:
         if not row or not any(row):
             continue
-        first, last, full, company, title, emails, phones = (
+        first, last, full, company, title, emails, phones, sites, born = (
             "" if (v := cell(row, i)) in NA else v
-            for i in (i_first, i_last, i_full, i_company, i_title, i_email, i_phone)
+            for i in (i_first, i_last, i_full, i_company, i_title, i_email, i_phone, i_sites, i_born)
         )
         handles = [Handle("email", e) for e in re.split(r"[,;\s]+", emails) if "@" in e]
         handles += [Handle("phone", p.strip()) for p in re.split(r"[,;]", phones) if p.strip()]
+        for url in re.split(r"[,;\s]+", f"{sites} {cell(row, i_profiles)}"):
+            if url.startswith(("http://", "https://", "www.")):
+                handles.append(Handle("linkedin" if "linkedin.com/" in url.casefold() else "url", url))
         name = _name(first, last) or full
         if not (name or handles):
             yield Skipped(shown, f"line {n}", "contact without a name, e-mail or phone")
@@ -510,6 +514,7 @@ def _address_book(rows: Rows, ix: dict[str, int], shown: str, options: ReadOptio
             family_name=last or None,
             handles=tuple(handles),
             positions=(Position(company, title or None),) if company else (),
+            birthday=parse_birthday(born) if born else None,
         )
 
 
