@@ -457,3 +457,21 @@ def test_reads_the_uploaded_address_book_of_2023_with_null_cells() -> None:
     assert [h.value for h in adele.handles] == ["adele@parcplace.example", "adele@goldberg.example"]
     assert adele.birthday == date(1945, 7, 7)
     assert [s.record for s in records if isinstance(s, Skipped)] == ["line 4"]  # every cell `null`
+
+
+def test_an_endorsement_or_recommendation_from_nobody_is_skipped_not_a_nameless_person(
+    tmp_path: Path,
+) -> None:
+    endorsements = tmp_path / "Endorsement_Received_Info.csv"
+    endorsements.write_text(
+        "Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,Endorser Public Url,"
+        "Endorsement Status\n2021/08/11 11:00:31 UTC,Python,,,,ACCEPTED\n"
+    )
+    recommendations = tmp_path / "Recommendations_Received.csv"
+    recommendations.write_text(
+        "First Name,Last Name,Company,Job Title,Text,Creation Date,Status\n"
+        ',,,,Great colleague.,"01/15/24, 09:00 PM",VISIBLE\n'
+    )
+    for f in (endorsements, recommendations):
+        (skip,) = read(f)
+        assert isinstance(skip, Skipped) and skip.record == "line 2"

@@ -431,6 +431,9 @@ def _endorsements(out: bool) -> Callable[[Rows, dict[str, int], str, ReadOptions
                 )
                 continue
             first, last, url = cell(row, i_first), cell(row, i_last), _profile_url(cell(row, i_url))
+            if not (first or last or url):
+                yield Skipped(shown, f"line {n}", f"endorsement without the {who}'s name or profile")
+                continue
             skill = cell(row, i_skill)
             person = Participant(
                 handles=(Handle("linkedin", url),) if url else (), name=_name(first, last) or None
@@ -462,6 +465,9 @@ def _recommendations(out: bool) -> Callable[[Rows, dict[str, int], str, ReadOpti
             when = parse_when(created)
             if when is None:
                 yield Skipped(shown, f"line {n}", f"recommendation without a readable date ({created!r})")
+                continue
+            if not (first or last):
+                yield Skipped(shown, f"line {n}", "recommendation without the other person's name")
                 continue
             text = cell(row, i_text)
             person = Participant(name=_name(first, last) or None)
