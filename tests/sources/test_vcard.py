@@ -125,6 +125,21 @@ def test_a_company_card_is_not_a_person_but_someone_at_a_company_is() -> None:
     assert all("not a person" in s.reason for s in records if isinstance(s, Skipped))
 
 
+def test_a_name_filed_as_family_comma_given_is_written_given_first(tmp_path: Path) -> None:
+    f = tmp_path / "outlook.vcf"
+    f.write_text(
+        "BEGIN:VCARD\nVERSION:2.1\nN:Hamilton;Margaret;Heafield;;\nFN:Hamilton, Margaret\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:2.1\nN:Doe;John;;;\nFN:Doe, Jane\nEND:VCARD\n"
+    )
+    margaret, other = cards(f)
+    assert (margaret.name, margaret.given_name, margaret.family_name) == (
+        "Margaret Heafield Hamilton",
+        "Margaret",
+        "Hamilton",
+    )
+    assert other.name == "Doe, Jane"  # FN says something N does not: kept as written
+
+
 def test_a_card_known_only_by_a_nickname_is_named_by_it(tmp_path: Path) -> None:
     f = tmp_path / "nan.vcf"
     f.write_text(
@@ -272,7 +287,7 @@ CORPUS = {
         ["John Doe"],
         0,
     ),
-    "mangstadt__ez-vcard/src/test/resources/ezvcard/issue/issue114.vcf": (["Dummy, Dummy"], 0),
+    "mangstadt__ez-vcard/src/test/resources/ezvcard/issue/issue114.vcf": (["Dummy Dummy"], 0),
     "py-vobject__vobject/test_files/radicale-1587.vcf": (["Given Family"], 0),
     "sabre-io__vobject/tests/VObject/issue153.vcf": (["Test Benutzer"], 0),
     "sabre-io__vobject/tests/VObject/issue64.vcf": ([], 1),  # a card holding only an empty photo

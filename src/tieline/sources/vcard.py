@@ -443,6 +443,10 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
         return Skipped(shown, f"line {begin}", f"a company's card ({org}), not a person")
     if not fn and n_parts:
         fn = " ".join(p for p in (n_parts[3:4] + [given] + n_parts[2:3] + [family] + n_parts[4:5]) if p)
+    elif (
+        given and family and "".join(fn.casefold().split()) == f"{family},{given}".casefold().replace(" ", "")
+    ):
+        fn = " ".join(p for p in [given] + n_parts[2:3] + [family] if p)  # Outlook's "File As": `Doe, John`
     fn = fn or nickname
     if not fn and not handles:
         return Skipped(shown, f"line {begin}", "card has no name, e-mail, phone or profile")
