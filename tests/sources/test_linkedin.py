@@ -475,3 +475,17 @@ def test_an_endorsement_or_recommendation_from_nobody_is_skipped_not_a_nameless_
     for f in (endorsements, recommendations):
         (skip,) = read(f)
         assert isinstance(skip, Skipped) and skip.record == "line 2"
+
+
+def test_reads_recommendations_mangled_by_excel(tmp_path: Path) -> None:
+    f = tmp_path / "Recommendations_Received.csv"
+    f.write_bytes(
+        "Last Name,Company,Job Title,Text,Creation Date.1,Status\r\n"
+        '"Hamilton, PMP",Apollo Guidance,Lead,"She\u2019s careful.","12/24/23, 05:28 AM",VISIBLE\r\n'.encode(
+            "cp1252"
+        )
+    )
+    (rec,) = read(f)
+    assert isinstance(rec, InteractionRecord) and rec.kind == "recommendation" and rec.direction == "in"
+    assert rec.participants[0].name == "Hamilton, PMP"
+    assert rec.when == datetime(2023, 12, 24, 5, 28, tzinfo=UTC) and rec.subject == "She\u2019s careful."
