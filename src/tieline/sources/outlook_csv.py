@@ -1,4 +1,4 @@
-"""Outlook CSV exports: desktop Outlook, Outlook.com, and localized Outlooks (German, French, ...).
+"""Outlook CSV exports: desktop Outlook, Outlook.com, and localized Outlooks (de, fr, es, it, nl, pt).
 
 A localized Outlook writes its headers in the user's language (`Vorname`, `Nachname`, `E-Mail-Adresse`;
 `Prénom`, `Nom`, `Adresse de messagerie`), often with `;` as the delimiter and in Windows-1252.
