@@ -202,3 +202,21 @@ def test_reads_outlook_exports_in_other_languages(language: str, tmp_path: Path)
         Handle("phone", "+44 7700 900456", "mobile"),
     )
     assert rosa.birthday == date(1920, 7, 25)
+
+
+def test_reads_thunderbirds_csv_with_its_own_email_and_name_columns(tmp_path: Path) -> None:
+    f = tmp_path / "thunderbird.csv"
+    f.write_text(
+        "First Name,Last Name,Display Name,Nickname,Primary Email,Secondary Email,Screen Name,"
+        "Work Phone,Home Phone,Fax Number,Pager Number,Mobile Number\n"
+        "Grace,Hopper,Grace Hopper,,grace@navy.example,amazing.grace@example.org,,,,,,+1 202 555 0100\n"
+        ",,Ops Desk,,ops@navy.example,,,,,,,\n"
+    )
+    assert outlook_csv.sniff(f) >= 0.8
+    grace, desk = contacts(f)
+    assert grace.handles == (
+        Handle("email", "grace@navy.example"),
+        Handle("email", "amazing.grace@example.org"),
+        Handle("phone", "+1 202 555 0100", "mobile"),
+    )
+    assert desk.name == "Ops Desk" and desk.given_name is None

@@ -47,11 +47,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "categories": ("categories", "kategorien", "catégories", "categorías", "categorieën", "categorie"),
     "notes": ("notes", "notizen", "notas", "notities", "note"),
     "web": ("web page", "webseite", "page web", "página web", "webpagina", "pagina web"),
+    "display": ("display name", "anzeigename", "nom à afficher"),
 }
 ENGLISH_MARKERS = ("first name", "last name", "e-mail address")
 _EMAIL = re.compile(
     r"^(e-mail|e-mail-adresse|email|adresse de messagerie|adresse e-mail|correo electrónico"
-    r"|dirección de correo electrónico|indirizzo (di )?posta elettronica|e-mailadres|endereço de e-?mail)\b"
+    r"|dirección de correo electrónico|indirizzo (di )?posta elettronica|e-mailadres|endereço de e-?mail"
+    r"|primary email|secondary email)\b"  # the last two: Thunderbird's CSV, read here too
 )
 _EMAIL_EXCLUDE = (
     "type",
@@ -125,6 +127,7 @@ def _phone_label(header: str) -> str | None:
         ("thuis", "home"),
         ("residencial", "home"),
         ("business", "work"),
+        ("work", "work"),
         ("geschäft", "work"),
         ("trabajo", "work"),
         ("ufficio", "work"),
@@ -186,8 +189,8 @@ def _record(
     if web:
         handles.append(Handle("linkedin" if "linkedin.com/" in web.casefold() else "url", web))
     company, job = cell(row, fields.get("company")), cell(row, fields.get("job"))
-    name = " ".join(p for p in (given, middle, family) if p)
-    if company and not name:
+    name = " ".join(p for p in (given, middle, family) if p) or cell(row, fields.get("display"))
+    if company and (not name or name.casefold() == company.casefold()):
         return Skipped(shown, f"line {n}", f"a company's card ({company}), not a person")
     if not name and not handles:
         return Skipped(shown, f"line {n}", "contact has no name, e-mail or phone")
