@@ -3,24 +3,25 @@
 A :class:`Cursor` walks the document's containers in order and hands each chosen value (a message,
 a contact, a small header object) to the standard library's decoder whole, so every value is the
 one ``json.load`` would give and every error carries the decoder's words and the line it found.
-Only the text of the value being decoded is held (``CHUNK`` characters at a time, at most
-``MAX_VALUE`` for one value), however large the file.
+Only the text around the value being decoded is held (read ``CHUNK`` bytes at a time; one value
+may span at most ``MAX_VALUE`` characters), however large the file.
 
 ``open_json`` turns every failure into one SourceError naming the file, as ``jsonfile.load`` does.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from tieline.errors import SourceError
 
-CHUNK = 1 << 20  # characters read at a time
+CHUNK = 1 << 20  # bytes read at a time
 MAX_VALUE = 64 << 20  # characters one decoded value may span: a message is a few KB
 # A decoder error this far before the end of the text read so far is not for want of more text:
 # only a cut literal, number or escape ends that close to it, and a cut string says "Unterminated".
@@ -42,8 +43,9 @@ class JSONError(Exception):
 class Cursor:
     """A place in a JSON text; each value at the cursor must be read with one of the methods below."""
 
-    def __init__(self, fh: TextIO, chunk: int = CHUNK, max_value: int = MAX_VALUE) -> None:
+    def __init__(self, fh: BinaryIO, chunk: int = CHUNK, max_value: int = MAX_VALUE) -> None:
         self._fh = fh
+        self._text = codecs.getincrementaldecoder("utf-8-sig")()  # strict: bad bytes raise
         self._chunk = chunk
         self._max = max_value
         self._buf = ""
@@ -56,7 +58,8 @@ class Cursor:
         """The first character of the next value or token ("" at the end of the text)."""
         while True:
             match = _SPACE.match(self._buf, self._pos)
-            self._pos = match.end() if match else self._pos
+            if match:
+                self._pos = match.end()
             if self._pos < len(self._buf):
                 return self._buf[self._pos]
             if not self._more():
@@ -163,10 +166,11 @@ class Cursor:
             self._pos = 0
         # Doubling the read keeps the cost of a value that spans many pieces linear.
         data = self._fh.read(max(self._chunk, len(self._buf)))
+        text = self._text.decode(data, final=not data)
         if not data:
             self._eof = True
             return False
-        self._buf += data
+        self._buf += text
         return True
 
     def _error(self, msg: str, pos: int) -> JSONError:
@@ -177,7 +181,7 @@ class Cursor:
 def open_json(path: Path) -> Iterator[Cursor]:
     """A cursor at the start of the file; every failure inside the block becomes one SourceError."""
     try:
-        with path.open("r", encoding="utf-8-sig") as fh:
+        with path.open("rb") as fh:
             yield Cursor(fh, CHUNK, MAX_VALUE)
     except SourceError:
         raise
