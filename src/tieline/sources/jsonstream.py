@@ -77,11 +77,12 @@ class Cursor:
                 if final or self._eof:
                     raise self._error(exc.msg, exc.pos) from None
                 if len(self._buf) - self._pos > self._max:
-                    raise self._error(f"one value longer than {self._max >> 20} MB", self._pos) from None
+                    limit = f"{self._max >> 20} MB" if self._max >= 1 << 20 else f"{self._max} characters"
+                    raise self._error(f"one value longer than {limit}", self._pos) from None
                 self._more()
                 continue
-            if end == len(self._buf) and not self._eof:
-                self._more()  # a number at the end of the text read so far may go on
+            if len(self._buf) - end < 3 and not self._eof:
+                self._more()  # a number may go on: "0." and "1e-" are the start of one
                 continue
             self._pos = end
             return obj
