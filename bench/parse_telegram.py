@@ -202,7 +202,8 @@ def main() -> None:
         rate = result["messages"] / result["seconds"]
         print(
             f"{which:9s} {result['messages']:>10,d} messages ({result['records']:,d} records) "
-            f"{result['seconds']:7.1f} s (CPU {result['cpu']:5.1f} s) {rate:>9,.0f} msgs/s  peak RSS {result['peak_mb']:6.0f} MB"
+            f"{result['seconds']:7.1f} s {rate:>9,.0f} msgs/s (CPU {result['cpu']:5.1f} s, "
+            f"{result['messages'] / result['cpu']:,.0f} msgs/CPU-s)  peak RSS {result['peak_mb']:6.0f} MB"
             f"   ({size_mb:,.0f} MB file)"
         )
 
