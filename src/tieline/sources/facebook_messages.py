@@ -116,7 +116,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
         thread_path = found.thread_path if isinstance(found.thread_path, str) else None
         thread_id = thread_path or title or ", ".join(sorted(names))
         group_size = max(2, len(people))
-        with jsonstream.open_json(path) as cursor:
+        with jsonstream.open_json(path, counted=True) as cursor:
             for key in cursor.members():
                 if key == "messages" and cursor.peek() == "[":
                     for pos in cursor.items():

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tieline.errors import SourceError
+from tieline.sources.base import open_binary
 
 CHUNK = 1 << 20  # bytes read at a time
 MAX_VALUE = 64 << 20  # characters one decoded value may span: a message is a few KB
@@ -179,10 +180,13 @@ class Cursor:
 
 
 @contextmanager
-def open_json(path: Path) -> Iterator[Cursor]:
-    """A cursor at the start of the file; every failure inside the block becomes one SourceError."""
+def open_json(path: Path, counted: bool = False) -> Iterator[Cursor]:
+    """A cursor at the start of the file; every failure inside the block becomes one SourceError.
+
+    ``counted``: the importer's progress follows this reading (the pass that yields the records).
+    """
     try:
-        with path.open("rb") as fh:
+        with open_binary(path) if counted else path.open("rb") as fh:
             yield Cursor(fh, CHUNK, MAX_VALUE)
     except SourceError:
         raise

@@ -186,7 +186,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
         # writes it); otherwise one pass per section.
         in_order = sorted(sections, key=export.keys.index) == sections
         for part in [sections] if in_order else [[s] for s in sections]:
-            with jsonstream.open_json(path) as cursor:
+            with jsonstream.open_json(path, counted=True) as cursor:
                 yield from _records(file, cursor, export, set(part), owner, options)
     except SourceError:
         raise
