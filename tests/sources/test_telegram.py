@@ -148,14 +148,12 @@ def test_an_export_above_the_old_limit_is_read_whole_in_small_pieces(tmp_path, s
 
 
 def test_the_owner_and_contacts_may_come_after_the_chats(tmp_path, small_pieces):
-    (tmp_path / "usual").mkdir()
-    (tmp_path / "late").mkdir()
-    usual, late = tmp_path / "usual" / "result.json", tmp_path / "late" / "result.json"
-    usual.write_text(json.dumps(_export(per_chat=120), indent=1), encoding="utf-8")
-    late.write_text(json.dumps(_export(per_chat=120, owner_last=True), indent=1), encoding="utf-8")
-    first = list(telegram.read(usual, ReadOptions()))
-    assert isinstance(first[0], ContactRecord) and first[0].is_me
-    assert list(telegram.read(late, ReadOptions())) == first
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(_export(per_chat=120), indent=1), encoding="utf-8")
+    usual = list(telegram.read(path, ReadOptions()))
+    assert isinstance(usual[0], ContactRecord) and usual[0].is_me
+    path.write_text(json.dumps(_export(per_chat=120, owner_last=True), indent=1), encoding="utf-8")
+    assert list(telegram.read(path, ReadOptions())) == usual
 
 
 def test_a_cut_export_fails_before_any_record_with_the_file_and_line(tmp_path, small_pieces):
