@@ -111,3 +111,21 @@ def test_a_file_nobody_can_read_alone_exits_non_zero_with_one_line(tmp_path: Pat
     run = tieline_process(f"sqlite:///{tmp_path / 'x.db'}", "import", str(bad))
     assert run.code != 0
     assert "photo.png" in run.err and "Traceback" not in run.err
+
+
+@pytest.mark.parametrize(
+    "fixture", ["telegram/full_account_result.json", "facebook_messages/inbox/gracehopper_10/message_1.json"]
+)
+def test_a_cut_chat_export_writes_nothing_and_the_whole_one_imports(fixture: str, tmp_path: Path) -> None:
+    whole = FIXTURES / fixture
+    text = whole.read_text(encoding="utf-8")
+    cut = tmp_path / whole.name
+    cut.write_text(text[: len(text) * 3 // 4], encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    data = tieline(db, "import", str(cut), "--json").json()
+    assert (data["people_created"], data["handles_added"], data["interactions_created"]) == (0, 0, 0)
+    assert [(e["file"], e["record"][:5], e["reason"][:12]) for e in data["errors"]] == [
+        (str(cut), "line ", "invalid JSON")
+    ]
+    assert tieline(db, "people", "list", "--json").json() == []
+    assert tieline(db, "import", str(whole), "--json").json()["interactions_created"] > 0

@@ -116,3 +116,25 @@ def test_progress_reports_records_and_the_bytes_read_of_the_file(store: Store, t
     size = path.stat().st_size
     assert 0 < done[0] < done[1] < done[2] <= size
     assert done[2] > size // 2  # the bar follows the reader through the file, not the end of the import
+
+
+def test_progress_follows_the_pass_of_a_telegram_export_that_yields_the_records(
+    store: Store, tmp_path: Path
+) -> None:
+    import json
+
+    messages = [
+        {"id": i, "type": "message", "date_unixtime": str(1673778600 + i), "from": "Grace Hopper"}
+        | {"from_id": "user4242", "text": "x" * 1000}
+        for i in range(1, 3501)
+    ]
+    path = tmp_path / "result.json"
+    path.write_text(
+        json.dumps({"name": "Grace Hopper", "type": "personal_chat", "id": 4242, "messages": messages})
+    )
+    calls: list[tuple[int, int]] = []
+    run_import(store, [path], ImportOptions(progress=lambda n, done: calls.append((n, done))))
+    assert [n for n, _ in calls] == [1000, 2000, 3000]
+    done = [b for _, b in calls]
+    # The first pass (a check of the whole file) is not counted: the bar does not run past the end.
+    assert 0 < done[0] < done[1] < done[2] <= path.stat().st_size

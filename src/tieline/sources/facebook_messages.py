@@ -5,6 +5,10 @@ each string is repaired with ``s.encode("latin-1").decode("utf-8")`` when that r
 A thread's ``participants`` include the owner; each message names its sender and the others as
 participants, and ingest decides the direction from "me". ``Call`` messages become calls with
 their duration; joins and leaves (``Subscribe``/``Unsubscribe``) and reactions are not contact.
+
+The file is read in two streaming passes (``jsonstream``), so its size does not matter: the first
+checks the whole document and gathers the names and the thread's title and path (Meta writes them
+after the messages), the second yields the messages.
 """
 
 from __future__ import annotations
@@ -12,19 +16,19 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
-from tieline.sources import jsonfile
+from tieline.sources import jsonstream
 from tieline.sources.base import head_text
 
 NAME = "facebook_messages"
 
 SNIPPET = 140
-MAX_BYTES = 200 * 1024 * 1024
 # Reactions and poll events arrive as messages from the reacting person.
 _REACTION = re.compile(
     r"(?:^|\s)(?:reacted .* to your message|liked a message|to your message\s*$)", re.IGNORECASE
@@ -56,13 +60,6 @@ def sniff(path: Path) -> float:
         return 0.0
 
 
-def _load(path: Path) -> dict[str, Any]:
-    data = jsonfile.load(path, "file too large to read at once", MAX_BYTES)
-    if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
-        raise SourceError(str(path), None, "not a Facebook/Instagram message file (no messages list)")
-    return data
-
-
 def _service(path: Path) -> str:
     return "instagram" if any("instagram" in part.lower() for part in path.parts) else "facebook"
 
@@ -88,30 +85,71 @@ def _text(msg: dict[str, Any]) -> str:
     return ""
 
 
+@dataclass
+class _Thread:
+    """What the first pass learns: everything but the messages themselves."""
+
+    participants: Any = None
+    title: Any = None
+    thread_path: Any = None
+    listed: bool = False  # "messages" is a list
+    senders: dict[str, None] = field(default_factory=dict)  # repaired names, in order of first message
+
+
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message (or call) of the thread."""
-    data = _load(path)
     file = str(path)
     service = _service(path)
     try:
+        with jsonstream.open_json(path) as cursor:
+            found = _scan(cursor)
+        if found is None or not found.listed:
+            raise SourceError(str(path), None, "not a Facebook/Instagram message file (no messages list)")
         names: dict[str, None] = {}
-        for p in data.get("participants") or ():
+        for p in found.participants or ():
             if isinstance(p, dict) and isinstance(p.get("name"), str) and p["name"]:
                 names.setdefault(fix_text(p["name"]), None)
-        for m in data["messages"]:
-            if isinstance(m, dict) and isinstance(m.get("sender_name"), str) and m["sender_name"]:
-                names.setdefault(fix_text(m["sender_name"]), None)
+        for name in found.senders:
+            names.setdefault(name, None)
         people = {n: Participant(handles=(Handle("chat", f"{service}:{n}"),), name=n) for n in names}
-        title = fix_text(data["title"]) if isinstance(data.get("title"), str) else None
-        thread_path = data.get("thread_path") if isinstance(data.get("thread_path"), str) else None
+        title = fix_text(found.title) if isinstance(found.title, str) else None
+        thread_path = found.thread_path if isinstance(found.thread_path, str) else None
         thread_id = thread_path or title or ", ".join(sorted(names))
         group_size = max(2, len(people))
-        for pos, msg in enumerate(data["messages"], start=1):
-            yield _message(file, pos, msg, people, service, thread_id, group_size, options)
+        with jsonstream.open_json(path, counted=True) as cursor:
+            for key in cursor.members():
+                if key == "messages" and cursor.peek() == "[":
+                    for pos in cursor.items():
+                        msg = cursor.value()
+                        yield _message(file, pos + 1, msg, people, service, thread_id, group_size, options)
     except SourceError:
         raise
     except Exception as exc:  # noqa: BLE001 - never let a raw exception escape
         raise SourceError(str(path), None, f"cannot read the file ({exc})") from None
+
+
+def _scan(cursor: jsonstream.Cursor) -> _Thread | None:
+    """The first pass: checks the whole document and keeps all but the messages."""
+    if cursor.peek() != "{":
+        cursor.skip()
+        cursor.finish()
+        return None
+    found = _Thread()
+    for key in cursor.members():
+        if key == "participants":
+            found.participants = cursor.value()
+        elif key == "title":
+            found.title = cursor.value()
+        elif key == "thread_path":
+            found.thread_path = cursor.value()
+        elif key == "messages":
+            found.listed = cursor.peek() == "["
+            for _ in cursor.items() if found.listed else ():
+                m = cursor.value()
+                if isinstance(m, dict) and isinstance(m.get("sender_name"), str) and m["sender_name"]:
+                    found.senders.setdefault(fix_text(m["sender_name"]), None)
+    cursor.finish()
+    return found
 
 
 def _message(
