@@ -37,6 +37,7 @@ BUILTIN: tuple[str, ...] = (
     "facebook_messages",
     "signal",
     "sms_backup",
+    "phonelog_csv",
     "interactions_csv",
 )
 
