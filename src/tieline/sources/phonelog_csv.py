@@ -17,6 +17,7 @@ drafts, unsent texts and withheld numbers skipped with a reason.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import unicodedata
@@ -133,6 +134,17 @@ _KIND = {
     "tipo",
 }
 _BODY = {"body", "message", "text", "content", "message text", "msg", "sms", "nachricht", "texte", "mensaje"}
+# Headers of mail, LinkedIn and address-book exports that a phone log never has.
+_FOREIGN = {
+    "subject",
+    "conversation id",
+    "sender profile url",
+    "profile url",
+    "url",
+    "email",
+    "email address",
+}
+_PHONE = re.compile(r"^\+?[0-9][0-9 ().~/+-]{3,}[0-9]$")
 _UNITS = {"s", "sec", "secs", "seconds", "ms", "millis", "milliseconds", "hh mm ss", "mm ss", "min"}
 
 
@@ -206,16 +218,30 @@ def layout(keys: list[str]) -> Layout | None:
 
 
 def sniff(path: Path) -> float:
-    """Confident when the header names a phone number, a time, and a duration or a call/SMS type."""
+    """Confident when the header names a phone number, a time, and a duration or a call/SMS type,
+    and the first rows hold phone numbers where the header says they are."""
     try:
         if not path.is_file():
             return 0.0
-        found = layout(csvutil.sniff_header(path))
+        lines = csvutil.head_lines(path, 8192)
+        parsed = csvutil.parse_header(lines[:1]) if lines else None
+        if parsed is None:
+            return 0.0
+        _, keys, delimiter = parsed
+        found = layout(keys)
+        if found is None or (found.duration is None and not found.kinds):
+            return 0.0
+        if any(_norm(k) in _FOREIGN for k in keys):
+            return 0.0
+        data = [r for r in csv.reader(lines[1:12], delimiter=delimiter) if any(c.strip() for c in r)]
+        columns = [i for i in (found.number, found.sender, found.recipient) if i is not None]
+        phones = [csvutil.cell(r, i) for r in data for i in columns]
+        if any(_PHONE.match(p) for p in phones):
+            return 0.85
+        # No data yet (or none readable): a header with a plain number column still says enough.
+        return 0.6 if found.number is not None and not any(phones) else 0.0
     except Exception:  # noqa: BLE001 - sniff must never raise
         return 0.0
-    if found is None or (found.duration is None and not found.kinds):
-        return 0.0
-    return 0.85
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
