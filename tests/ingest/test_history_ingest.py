@@ -316,3 +316,27 @@ def test_undo_of_an_interrupted_batch_and_its_resumption_leaves_nothing(store: S
     result = run_import(store, [path], ImportOptions(create_people=True))
     imports.undo(store, result.batch)
     assert snapshot(store) == empty
+
+
+# --- phone logs ----------------------------------------------------------------------------------------
+
+
+def test_a_csv_call_log_is_attributed_to_the_person_with_that_number_and_reimporting_changes_nothing(
+    db_url: str,
+) -> None:
+    log = FIXTURES / "phonelog_csv" / "calllog-android.csv"
+    assert tieline(db_url, "people", "add", "Grace Hopper", "--phone", "+447700900123").code == 0
+    first = tieline(db_url, "import", str(log), "--json").json()
+    assert first["interactions_created"] == 5
+    grace = tieline(db_url, "people", "show", "Grace Hopper", "--json").json()
+    assert [(i["channel"], i["direction"], i["duration_s"]) for i in grace["interactions"]] == [
+        ("call", "in", 0),  # rejected: no talk time
+        ("call", "out", 30),
+        ("call", "in", 125),
+    ]
+    again = tieline(db_url, "import", str(log), "--json").json()
+    assert again["interactions_created"] == 0 and again["people_created"] == 0
+    assert (
+        tieline(db_url, "people", "show", "Grace Hopper", "--json").json()["interactions"]
+        == grace["interactions"]
+    )
