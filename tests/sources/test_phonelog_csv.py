@@ -203,3 +203,42 @@ def test_contact_and_generic_csv_headers_are_not_claimed(header: str, tmp_path: 
     path = tmp_path / "x.csv"
     path.write_text(header + "\n", encoding="utf-8")
     assert phonelog_csv.sniff(path) == 0.0
+
+
+# --- date order: decided for the whole file ------------------------------------------------------------
+
+
+def _log(tmp_path: Path, *dates: str) -> Path:
+    path = tmp_path / "log.csv"
+    rows = "".join(f"{d},+44 7700 900123,1,60\n" for d in dates)
+    path.write_text("Date,Number,Type,Duration\n" + rows, encoding="utf-8")
+    return path
+
+
+def _whens(path: Path, options: ReadOptions | None = None) -> list[datetime]:
+    return [
+        r.when for r in phonelog_csv.read(path, options or ReadOptions()) if isinstance(r, InteractionRecord)
+    ]
+
+
+def test_a_later_date_with_a_day_over_twelve_decides_the_order_of_the_whole_file(tmp_path: Path):
+    path = _log(tmp_path, "05/03/2024 10:00", "20/03/2024 10:00")
+    assert phonelog_csv.date_order(path) == "day-first"
+    assert _whens(path, ReadOptions(day_first=False))[0] == datetime(2024, 3, 5, 10, tzinfo=UTC)
+    path = _log(tmp_path, "05/03/2024 10:00", "03/20/2024 10:00")
+    assert phonelog_csv.date_order(path) == "month-first"
+    assert _whens(path)[0] == datetime(2024, 5, 3, 10, tzinfo=UTC)
+
+
+def test_a_file_that_reads_both_ways_is_ambiguous_and_follows_the_users_answer(tmp_path: Path):
+    path = _log(tmp_path, "05/03/2024 10:00", "06/03/2024 10:00")
+    assert phonelog_csv.date_order(path) == "ambiguous"
+    assert _whens(path, ReadOptions(day_first=False))[0] == datetime(2024, 5, 3, 10, tzinfo=UTC)
+    assert _whens(path, ReadOptions(day_first=True))[0] == datetime(2024, 3, 5, 10, tzinfo=UTC)
+    assert _whens(path)[0] == datetime(2024, 3, 5, 10, tzinfo=UTC)  # unanswered: day first
+
+
+def test_am_pm_times_read_month_first_and_nothing_is_asked(tmp_path: Path):
+    path = _log(tmp_path, "05/03/2024 10:00 AM")
+    assert phonelog_csv.date_order(path) == "month-first"
+    assert _whens(path)[0] == datetime(2024, 5, 3, 10, tzinfo=UTC)

@@ -298,14 +298,17 @@ def parse_birthday(text: str) -> date | None:
     return when.date() if when else None
 
 
-def open_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], IO[bytes]]:
+def open_table(
+    path: Path, metered: bool = True
+) -> tuple[list[str], Iterator[tuple[int, list[str]]], IO[bytes]]:
     """Header keys and the remaining rows of a plain CSV file (first record = header).
 
     The caller closes the returned file. Raises SourceError for an empty or unreadable file.
+    ``metered=False`` keeps a reader's first pass over a file out of the import's progress.
     """
     shown = str(path)
     try:
-        fh: IO[bytes] = open_binary(path)
+        fh: IO[bytes] = open_binary(path) if metered else path.open("rb")
     except OSError as exc:
         raise SourceError(shown, None, f"cannot read the file ({exc.strerror or exc})") from None
     try:

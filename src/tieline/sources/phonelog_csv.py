@@ -7,8 +7,9 @@ name, the time (one column, or a date column and a time column), the duration (s
 numeric codes). A row with a message body, or whose type or kind says SMS, is a text; otherwise a call.
 
 Times carry no zone in these logs (they are the phone's local time) and are taken as UTC; a time with a
-zone is converted. An ambiguous `05/03/2024` is read day first unless the time has AM/PM or the user
-says otherwise (``--month-first``).
+zone is converted. Whether `05/03/2024` is 5 March or 3 May is decided for the whole file by
+:func:`date_order`: a date with a part over 12 in any row, else AM/PM times (month first), else the
+user's answer (``--day-first/--month-first``, asked before the import), else day first.
 
 Records are what :mod:`tieline.sources.sms_backup` makes of the same facts: the other party as a phone
 handle with the contact's name, missed and rejected calls incoming with no talk time, blocked calls,
@@ -22,9 +23,10 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from tieline.errors import SourceError
 from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
@@ -34,6 +36,7 @@ from tieline.sources.phonelog_values import (
     Status,
     at_clock,
     channel_hint,
+    date_order_of,
     parse_duration,
     parse_time,
     status,
@@ -247,6 +250,9 @@ def sniff(path: Path) -> float:
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per call and per delivered text; rows that say nothing usable are Skipped."""
     shown = str(path)
+    order, proven = _scan_order(path)
+    if proven or (order != "ambiguous" and options.day_first is None):
+        options = replace(options, day_first=order == "day-first")
     keys, rows, fh = csvutil.open_table(path)
     with fh:
         found = layout(keys)
@@ -255,6 +261,39 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
         for n, row in rows:
             if any(c.strip() for c in row):
                 yield _record(shown, f"line {n}", row, found, options)
+
+
+def date_order(path: Path) -> Literal["day-first", "month-first", "ambiguous"]:
+    """Whether the file's dates put the day or the month first; "ambiguous" when nothing in it tells.
+
+    A part over 12 in any row decides; otherwise a file whose times carry AM/PM (the US shape) is
+    month first. Dates that cannot be misread (ISO, dotted, Unix times) say "month-first": nothing to ask.
+    """
+    return _scan_order(path)[0]
+
+
+def _scan_order(path: Path) -> tuple[Literal["day-first", "month-first", "ambiguous"], bool]:
+    """The file's date order and whether a date in it proves it (rather than AM/PM hinting at it)."""
+    seen: set[str | None] = set()
+    try:
+        keys, rows, fh = csvutil.open_table(path, metered=False)
+        with fh:
+            lay = layout(keys)
+            if lay is None:
+                return "month-first", False
+            for _n, row in rows:
+                seen.add(date_order_of(csvutil.cell(row, lay.when) or csvutil.cell(row, lay.clock)))
+                if "day-first" in seen or "month-first" in seen:
+                    break
+    except SourceError:
+        return "month-first", False  # the import itself reports it
+    if "day-first" in seen:
+        return "day-first", True
+    if "month-first" in seen:
+        return "month-first", True
+    if "us" in seen or "ambiguous" not in seen:
+        return "month-first", False
+    return "ambiguous", False
 
 
 def _name(value: str) -> str | None:

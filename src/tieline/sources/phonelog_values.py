@@ -71,6 +71,18 @@ def parse_time(text: str, day_first: bool | None = None) -> tuple[datetime, bool
     return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)), timed
 
 
+def date_order_of(text: str) -> Literal["day-first", "month-first", "ambiguous", "us", None]:
+    """What one time cell says about the date order: a part over 12 decides; `us` when only AM/PM hints."""
+    m = _NUMERIC.match(" ".join(text.split()))
+    if m is None or len(m.group(1)) == 4 or m.group(2) == ".":
+        return None
+    if int(m.group(1)) > 12:
+        return "day-first"
+    if int(m.group(3)) > 12:
+        return "month-first"
+    return "us" if m.group(8) else "ambiguous"
+
+
 def _numeric(text: str, day_first: bool | None) -> tuple[datetime, bool] | None:
     m = _NUMERIC.match(text)
     if m is None:
