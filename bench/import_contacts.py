@@ -1,4 +1,4 @@
-"""Full import of 30,000 LinkedIn connections and 30,000 vCards, against vobject's parse alone; then re-imports.
+"""Full import of 30,000 LinkedIn connections and 30,000 vCards, vobject's parse alone, re-imports.
 
     python bench/gen_contacts.py            # writes the files to $TMPDIR/tieline-bench
     python bench/import_contacts.py

@@ -3,7 +3,8 @@
 A re-import mostly finds nothing new, so its cost is in looking. The chunk's people, jobs, notes and
 tags are read with one query each; every record is compared with them in memory, in file order, so
 a second record about the same person sees what the first one added; and only what changed is
-written, one statement per table. Before-images for undo are read whole, once per changed row, before it is written.
+written, one statement per table. Before-images for undo are read whole, once per changed row,
+just before it is written.
 """
 
 from __future__ import annotations
