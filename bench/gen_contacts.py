@@ -1,9 +1,11 @@
 """Generate a realistic 30,000-row LinkedIn Connections.csv and a 30,000-card vCard 3.0 file.
 
 Names come from a small pool, so many people share a name, but every profile URL differs (the
-identity-resolution trap: a shared name alone must never merge two people).
+identity-resolution trap: a shared name alone must never merge two people). Beside them it writes
+`Connections-updated.csv` and `contacts-updated.vcf`: the same people a year later, one in ten with a
+new company, title and work e-mail (what a re-import of a newer export sees).
 
-    python bench/gen_contacts.py [--rows 30000] [--out DIR (default: $TMPDIR/tieline-bench)]
+    python bench/gen_contacts.py [--rows 30000] [--changed 0.1] [--out DIR (default: $TMPDIR/tieline-bench)]
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import random
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 GIVEN = [
     "Ada",
@@ -88,7 +91,7 @@ PREAMBLE = (
 )
 
 
-def people(rows: int, seed: int = 7) -> list[dict[str, str]]:
+def people(rows: int, seed: int = 7) -> list[dict[str, Any]]:
     rnd = random.Random(seed)
     start = date(2012, 1, 1)
     out = []
@@ -110,7 +113,22 @@ def people(rows: int, seed: int = 7) -> list[dict[str, str]]:
     return out
 
 
-def write_connections(path: Path, rows: list[dict[str, str]]) -> None:
+def updated(rows: list[dict[str, Any]], share: float, seed: int = 13) -> list[dict[str, Any]]:
+    """The same people later: a share of them moved to a new company, with a new title and work address."""
+    rnd = random.Random(seed)
+    out = []
+    for i, p in enumerate(rows):
+        p = dict(p)
+        if rnd.random() < share:
+            company = rnd.choice([c for c in COMPANIES if c and c != p["company"]])
+            slug = p["url"].rsplit("/", 1)[1]
+            p.update(company=company, title=rnd.choice(TITLES[:5]), email=f"{slug}@{i % 97}.newjob.example")
+            p["moved"] = True
+        out.append(p)
+    return out
+
+
+def write_connections(path: Path, rows: list[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(PREAMBLE)
         w = csv.writer(fh, lineterminator="\n")
@@ -147,7 +165,7 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def write_vcards(path: Path, rows: list[dict[str, str]], seed: int = 11) -> None:
+def write_vcards(path: Path, rows: list[dict[str, Any]], seed: int = 11) -> None:
     rnd = random.Random(seed)
     photo = base64.b64encode(bytes(rnd.randrange(256) for _ in range(600))).decode()
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -169,6 +187,8 @@ def write_vcards(path: Path, rows: list[dict[str, str]], seed: int = 11) -> None
             lines.append(f"X-SOCIALPROFILE;type=linkedin:{p['url']}")
             on = p["on"]
             assert isinstance(on, date)
+            if p.get("moved"):
+                lines.append(f"EMAIL;type=WORK:{p['email']}")
             if i % 3 == 0:
                 lines.append(f"BDAY;value=date:{on.replace(year=1980).isoformat()}")
             if i % 5 == 0:
@@ -183,13 +203,20 @@ def write_vcards(path: Path, rows: list[dict[str, str]], seed: int = 11) -> None
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=30_000)
+    ap.add_argument("--changed", type=float, default=0.1, help="share of people with a new job later")
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "tieline-bench")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rows = people(args.rows)
     write_connections(args.out / "Connections.csv", rows)
     write_vcards(args.out / "contacts.vcf", rows)
-    for name in ("Connections.csv", "contacts.vcf"):
+    later = updated(rows, args.changed)
+    write_connections(args.out / "Connections-updated.csv", later)
+    write_vcards(args.out / "contacts-updated.vcf", later)
+    print(
+        f"{sum(1 for p in later if p.get('moved'))} of {len(later)} people changed jobs in the updated files"
+    )
+    for name in ("Connections.csv", "contacts.vcf", "Connections-updated.csv", "contacts-updated.vcf"):
         f = args.out / name
         print(f"{f}  {f.stat().st_size / 1e6:.1f} MB")
 

@@ -158,7 +158,7 @@ def _import_file(
             if options.progress is not None and seen % 1000 == 0:
                 options.progress(seen, meter.position())
             if isinstance(rec, InteractionRecord):
-                if contacts.pending:
+                if contacts.waiting:
                     contacts.flush()  # people first, so messages find their handles
                 before = len(history.pending)
                 history.add(rec)

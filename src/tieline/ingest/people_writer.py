@@ -1,9 +1,10 @@
 """Writing ContactRecords in bulk: new people are gathered and inserted a thousand at a time.
 
-A record whose handle (or source key) is already stored updates that person, one by one (see
-:mod:`tieline.ingest.contacts`). Every other record becomes a new person — unless a record earlier
-in the same chunk shares a handle with it, in which case the two are the same person. A shared
-name never joins anyone here; the matcher only queues likely pairs for the user.
+A record whose handle (or source key) is already stored updates that person; such records are
+queued and compared and written a chunk at a time too (see :mod:`tieline.ingest.updates`). Every
+other record becomes a new person — unless a record earlier in the same chunk shares a handle with
+it, in which case the two are the same person. A shared name never joins anyone here; the matcher
+only queues likely pairs for the user.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Any
 
 from sqlalchemy import and_, insert, select
 
-from tieline.ingest.contacts import display_name, update_contact, write_me
+from tieline.ingest.contacts import display_name, write_me
 from tieline.ingest.context import Context
 from tieline.ingest.index import Key
 from tieline.ingest.matching import Matcher
+from tieline.ingest.updates import Updates
 from tieline.records import ContactRecord
 from tieline.store import tables as t
 from tieline.store.ids import allocate
@@ -41,6 +43,7 @@ class ContactWriter:
         self.pending: list[NewPerson] = []
         self.pending_keys: dict[Key, int] = {}
         self.pending_sources: dict[str, int] = {}
+        self.updates = Updates(ctx, matcher)
         p = t.people
         self.by_source: dict[str, int] = {
             sk: pid
@@ -75,10 +78,12 @@ class ContactWriter:
         if same is not None:
             self._join(same, rec, keys)
             return
-        stored = [pid for k in keys if (e := ctx.index.handles.get(k)) and (pid := e[1]) is not None]
+        stored = [pid for k in keys if (pid := self.updates.owner(k)) is not None]
         person_id = min(stored) if stored else self.by_source.get(source_key)
         if person_id is not None:
-            update_contact(ctx, person_id, rec, name, self.matcher)
+            self.updates.add(person_id, rec, name, keys)
+            if len(self.updates.queued) >= CHUNK:
+                self.updates.flush()
             return
         new = NewPerson(name, rec)
         self.pending.append(new)
@@ -97,7 +102,14 @@ class ContactWriter:
                 self.pending_keys[k] = i
                 new.keys.append((k, labels.get(k)))
 
+    @property
+    def waiting(self) -> bool:
+        """Whether records are held that are not written yet."""
+        return bool(self.pending or self.updates.queued)
+
     def flush(self) -> None:
+        # Updates first: they came before the newest of the pending people, and the matcher may look.
+        self.updates.flush()
         if not self.pending:
             return
         ctx = self.ctx
