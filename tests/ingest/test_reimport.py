@@ -147,3 +147,24 @@ def test_a_later_record_in_the_same_file_finds_the_person_an_earlier_one_just_ga
         assert snapshot(store) == before
     finally:
         store.dispose()
+
+
+def test_a_long_handle_label_on_a_stored_person_is_cut_like_a_new_persons(
+    db_url: str, store: Store, tmp_path: Path
+) -> None:
+    db = db_url
+    first = tmp_path / "a.vcf"
+    first.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.com\r\nEND:VCARD\r\n"
+    )
+    second = tmp_path / "b.vcf"
+    long_label = "the address she used for the analytical engine correspondence, 1843 onwards"
+    second.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.com\r\n"
+        f"item1.EMAIL:ada@engines.example\r\nitem1.X-ABLabel:{long_label}\r\nEND:VCARD\r\n"
+    )
+    assert tieline(db, "import", str(first)).code == 0
+    run = tieline(db, "import", str(second))
+    assert run.code == 0, run.err
+    added = _rows(store, t.handles, t.handles.c.value == "ada@engines.example")
+    assert len(added) == 1 and added[0].label is not None and 0 < len(added[0].label) <= 60

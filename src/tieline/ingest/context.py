@@ -66,7 +66,7 @@ class Context:
                 person_id=person_id,
                 kind=key[0],
                 value=key[1],
-                label=label,
+                label=(label or None) and label[:60],
                 display_name=(name or None) and name[:300],
                 batch_id=self.batch_id,
                 source_key=source_key[:300],

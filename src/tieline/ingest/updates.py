@@ -229,7 +229,7 @@ class Chunk:
                 "person_id": person_id,
                 "kind": key[0],
                 "value": key[1],
-                "label": label,
+                "label": (label or None) and label[:60],
                 "display_name": (name or None) and name[:300],
                 "batch_id": ctx.batch_id,
                 "source_key": source_key[:300],
