@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.cli import tieline
+from tests.cli import tieline, tieline_process
 from tests.corpora import FIXTURES
 from tests.ingest.snapshot import snapshot
 from tieline.ingest.batch import ImportOptions, run_import
@@ -84,12 +84,32 @@ def test_import_json_summary_has_the_documented_keys(db_url: str) -> None:
     assert all({"file", "record", "reason"} <= set(e) for e in data["errors"])
 
 
-def test_a_missing_file_is_reported_and_nothing_else_breaks(db_url: str, tmp_path: Path) -> None:
-    run = tieline(db_url, "import", str(tmp_path / "nope.csv"), "--json")
-    data = run.json()
-    assert data["errors"] == [
-        {"file": str(tmp_path / "nope.csv"), "record": None, "reason": "no such file or folder"}
-    ]
+def test_a_missing_file_is_one_error_and_writes_nothing(db_url: str, tmp_path: Path) -> None:
+    run = tieline_process(db_url, "import", str(tmp_path / "nope.csv"), "--json")
+    assert run.code == 1 and run.out == ""
+    assert run.err.strip() == f"error: {tmp_path / 'nope.csv'}: no such file or folder"
+    assert tieline(db_url, "imports", "list", "--json").json() == []
+
+
+def test_a_file_nobody_can_read_is_one_error_and_writes_nothing(db_url: str, tmp_path: Path) -> None:
+    events = tmp_path / "Events.csv"
+    events.write_text('Event Name,Event Time,Status,External Url\nMeetup,"May 07, 2022 08:00 AM",APPROVED,\n')
+    run = tieline_process(db_url, "import", str(events), str(tmp_path / "nope.csv"))
+    assert run.code == 1
+    assert (
+        run.err.strip()
+        == f"error: {events}: not a format tieline knows (use --source KIND to force one) (and 1 more)"
+    )
+    assert tieline(db_url, "imports", "list", "--json").json() == []
+
+
+def test_files_that_can_be_read_are_imported_beside_one_that_cannot(db_url: str, tmp_path: Path) -> None:
+    chat = tmp_path / "chat.txt"
+    shutil.copy(WHATSAPP, chat)
+    data = tieline(db_url, "import", str(chat), str(tmp_path / "nope.csv"), "--json").json()
+    assert data["interactions_created"] > 0
+    missing = {"file": str(tmp_path / "nope.csv"), "record": None, "reason": "no such file or folder"}
+    assert missing in data["errors"]
 
 
 def test_no_content_keeps_no_snippets(store: Store, tmp_path: Path) -> None:

@@ -85,6 +85,11 @@ def run_import(
             planned.extend(registry.plan([path], options.source))
         except SourceError as exc:
             errors.append({"file": exc.file, "record": exc.record, "reason": exc.reason})
+    if not planned and errors:
+        # Nothing here can be read at all: one clear error and nothing written, not an empty batch.
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise SourceError(str(first["file"]), first["record"], f"{first['reason']}{more}")
     kinds = sorted({p.reader.NAME for p in planned})
     source = ",".join(kinds) or (options.source or "none")
     counts = Counts()
