@@ -168,3 +168,17 @@ def test_a_long_handle_label_on_a_stored_person_is_cut_like_a_new_persons(
     assert run.code == 0, run.err
     added = _rows(store, t.handles, t.handles.c.value == "ada@engines.example")
     assert len(added) == 1 and added[0].label is not None and 0 < len(added[0].label) <= 60
+
+
+def test_a_card_repeated_with_a_real_name_names_the_person_on_the_first_import(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The same UID in two files, one without FN: a second import must not rename anyone."""
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:same-card\r\nEMAIL:ada@example.com\r\n{fn}END:VCARD\r\n"
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "cards" / "a.vcf").write_text(card.format(fn=""), encoding="utf-8")
+    (tmp_path / "cards" / "b.vcf").write_text(card.format(fn="FN:Ada Lovelace\r\n"), encoding="utf-8")
+    assert tieline(db_url, "import", str(tmp_path / "cards"), "--json").json()["people_created"] == 1
+    assert [p["name"] for p in tieline(db_url, "people", "list", "--json").json()] == ["Ada Lovelace"]
+    again = tieline(db_url, "import", str(tmp_path / "cards"), "--json").json()
+    assert (again["people_created"], again["people_updated"]) == (0, 0)

@@ -76,6 +76,10 @@ class ContactWriter:
         if same is None:
             same = self.pending_sources.get(source_key)
         if same is not None:
+            pending = self.pending[same]
+            # As for a stored person: a name that was only a handle gives way to a real one.
+            if "@" in pending.name and "@" not in name:
+                pending.name = name
             self._join(same, rec, keys)
             return
         stored = [pid for k in keys if (pid := self.updates.owner(k)) is not None]
