@@ -4,6 +4,7 @@ everything written for the good files beside it."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -77,8 +78,6 @@ def test_bad_input_is_reported_by_file_and_the_good_file_still_lands(case: str, 
     db = f"sqlite:///{tmp_path / 'x.db'}"
     run = tieline_process(db, "import", str(bad), str(GOOD), "--json")
     assert "Traceback" not in run.err + run.out
-    import json
-
     data = json.loads(run.out)
     assert data["interactions_created"] > 0  # the good file landed
     named = [e for e in data["errors"] if e["file"] and name in e["file"]]
@@ -129,3 +128,30 @@ def test_a_cut_chat_export_writes_nothing_and_the_whole_one_imports(fixture: str
     ]
     assert tieline(db, "people", "list", "--json").json() == []
     assert tieline(db, "import", str(whole), "--json").json()["interactions_created"] > 0
+
+
+@pytest.mark.parametrize("what", ["an empty folder", "a folder of stray files"])
+def test_a_path_with_nothing_readable_exits_non_zero_with_one_line_and_writes_no_batch(
+    what: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "export"
+    path.mkdir()
+    if what == "a folder of stray files":
+        (path / "README.txt").write_text("hello\n", encoding="utf-8")
+        _png(path / "photo.png")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    run = tieline_process(db, "import", str(path))
+    assert run.code == 1
+    assert run.err.strip().splitlines() == [f"error: {path}: nothing here that tieline can read"]
+    assert run.out == ""
+    assert tieline(db, "imports", "list", "--json").json() == []
+
+
+def test_a_forced_reader_that_cannot_read_the_file_exits_non_zero(tmp_path: Path) -> None:
+    bad = tmp_path / "photo.png"
+    _png(bad)
+    run = tieline_process(f"sqlite:///{tmp_path / 'x.db'}", "import", "--source", "vcard", str(bad), "--json")
+    assert run.code == 1
+    data = json.loads(run.out)
+    assert (data["files"], data["failed_files"]) == (1, 1)
+    assert [e["file"] for e in data["errors"]] == [str(bad)]

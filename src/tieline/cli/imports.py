@@ -107,6 +107,8 @@ def import_(
             result, _rescored = service.import_paths(store, list(paths), options, on_file=on_file)
     if as_json:
         emit_json(result.as_json())
+        if not result.imported:
+            raise typer.Exit(1)
         return
     data = result.as_json()
     table = Table("", "count", title=f"batch {data['batch']} ({data['source']})")
@@ -128,7 +130,7 @@ def import_(
         err_console.print(f"  [yellow]{where}[/yellow]: {e['reason']}", soft_wrap=True)
     if data["merge_candidates"]:
         console.print(f"{data['merge_candidates']} possible duplicates: see `tieline people duplicates`.")
-    if data["files"] == 0 and data["errors"]:
+    if not result.imported:  # no file could be imported at all
         raise typer.Exit(1)
 
 

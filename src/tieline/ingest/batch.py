@@ -56,6 +56,12 @@ class ImportResult:
     counts: Counts
     errors: list[dict[str, str | None]]
     files: int
+    failed: int = 0  # files planned that could not be imported at all
+
+    @property
+    def imported(self) -> int:
+        """How many files landed (each whole: a file that failed half-way wrote nothing)."""
+        return self.files - self.failed
 
     def as_json(self) -> dict[str, Any]:
         c = self.counts
@@ -71,6 +77,7 @@ class ImportResult:
             "merge_candidates": c.merge_candidates,
             "skip_reasons": c.skip_reasons,
             "files": self.files,
+            "failed_files": self.failed,  # of the files planned
             "errors": self.errors,
         }
 
@@ -82,9 +89,13 @@ def run_import(
     planned: list[registry.Planned] = []
     for path in paths:
         try:
-            planned.extend(registry.plan([path], options.source))
+            found = list(registry.plan([path], options.source))
         except SourceError as exc:
             errors.append({"file": exc.file, "record": exc.record, "reason": exc.reason})
+            continue
+        if not found:
+            errors.append({"file": str(path), "record": None, "reason": "nothing here that tieline can read"})
+        planned.extend(found)
     if not planned and errors:
         # Nothing here can be read at all: one clear error and nothing written, not an empty batch.
         first = errors[0]
@@ -108,6 +119,7 @@ def run_import(
                 .returning(t.batches.c.id)
             ).scalar_one()
         )
+    failed = 0
     read_options = ReadOptions(
         default_region=options.region,
         day_first=options.day_first,
@@ -121,11 +133,12 @@ def run_import(
             _import_file(store, batch_id, item, read_options, options, counts, errors, now)
         except SourceError as exc:
             errors.append({"file": exc.file, "record": exc.record, "reason": exc.reason})
+            failed += 1
         except KeyboardInterrupt:
             _finish(store, batch_id, "interrupted", counts, errors)
             raise
     _finish(store, batch_id, "done", counts, errors)
-    return ImportResult(batch_id, source, counts, errors, len(planned))
+    return ImportResult(batch_id, source, counts, errors, len(planned), failed)
 
 
 def _import_file(
