@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 
+from tests.cli import tieline_process
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -55,3 +56,14 @@ def test_accounts_do_not_see_each_others_people(db_url: str) -> None:
         assert len(people.summaries(conn, bob.account_id)) == 1
     alice.dispose()
     bob.dispose()
+
+
+def test_a_database_where_no_folder_can_be_made_is_one_line_naming_the_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    run = tieline_process(f"sqlite:///{blocker / 'sub' / 'x.db'}", "people", "list")
+    assert run.code == 1
+    assert "Traceback" not in run.err
+    assert run.err.strip().splitlines() == [
+        f"error: cannot create the folder {blocker / 'sub'} for the database: Not a directory"
+    ]

@@ -93,7 +93,13 @@ def _engine(url: str) -> Engine:
         if url.startswith("sqlite"):
             path = url.split("///", 1)[1] if "///" in url else ""
             if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    folder = Path(path).parent
+                    raise TielineError(
+                        f"cannot create the folder {folder} for the database: {exc.strerror}"
+                    ) from None
             engine = create_engine(url, poolclass=NullPool if not path else None)
             _sqlite_setup(engine)
             return engine
