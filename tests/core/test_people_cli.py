@@ -165,3 +165,16 @@ def test_an_unreachable_database_is_a_one_line_error() -> None:
     assert run.code != 0
     assert run.err.startswith("error: cannot open the database") and len(run.err.strip().splitlines()) == 1
     assert "Traceback" not in run.err
+
+
+def test_a_state_or_layer_that_does_not_exist_is_a_one_line_error_not_an_empty_list(tmp_path: object) -> None:
+    db = f"sqlite:///{tmp_path}/x.db"
+    tieline(db, "people", "add", "Ada Lovelace")
+    run = tieline_process(db, "people", "list", "--state", "fadng")
+    assert run.code == 1
+    assert run.err.strip() == (
+        "error: no state 'fadng': one of strong, stable, fading, dormant, new, unknown"
+    )
+    run = tieline_process(db, "people", "list", "--layer", "6")
+    assert run.code == 1 and run.err.strip().startswith("error: no layer 6: 1 support")
+    assert tieline(db, "people", "list", "--state", "unknown", "--json").json()[0]["name"] == "Ada Lovelace"

@@ -418,8 +418,14 @@ def listing(
     """People with their tie: strength (0-1, None when unknown), layer (1-5), state; sorted and filtered."""
     from tieline.services.strength import network
 
+    from tieline.strength.layers import STATES
+
     if sort not in SORTS:
         raise TielineError(f"sort by one of {', '.join(SORTS)}")
+    if state is not None and state not in STATES:
+        raise TielineError(f"no state {state!r}: one of {', '.join(STATES)}")
+    if layer is not None and not 1 <= layer <= 5:
+        raise TielineError(f"no layer {layer}: 1 support, 2 sympathy, 3 affinity, 4 active, 5 beyond")
     with store.read() as conn:
         rows = summaries(conn, store.account_id, query)
     net = network(store, as_of)
