@@ -417,7 +417,6 @@ def listing(
 ) -> list[dict[str, Any]]:
     """People with their tie: strength (0-1, None when unknown), layer (1-5), state; sorted and filtered."""
     from tieline.services.strength import network
-
     from tieline.strength.layers import STATES
 
     if sort not in SORTS:
