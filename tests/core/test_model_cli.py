@@ -218,6 +218,26 @@ def test_model_eval_on_a_missing_file_is_a_one_line_error(tmp_path: Path) -> Non
     assert run.code == 1 and run.err.startswith("error:") and len(run.err.strip().splitlines()) == 1
 
 
+def test_model_score_into_a_folder_that_does_not_exist_is_a_one_line_error(tmp_path: Path) -> None:
+    from tests.cli import tieline_process
+
+    interactions, labels = _ties_files(tmp_path)
+    out = tmp_path / "no-such-folder" / "s.csv"
+    run = tieline_process(
+        f"sqlite:///{tmp_path / 'x.db'}",
+        "model",
+        "score",
+        "--interactions",
+        str(interactions),
+        "--pairs",
+        str(labels),
+        "--out",
+        str(out),
+    )
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.err.strip() == f"error: {out}: No such file or directory"
+
+
 def test_the_demo_imports_the_sample_network_and_scores_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -114,7 +114,10 @@ def fit(store: Store, as_of: datetime | None = None) -> FitReport:
 def score_file(interactions: Path, pairs: Path, out: Path) -> dict[str, Any]:
     """Rows written to ``out`` and the interaction rows that could not be read."""
     _exists(interactions, pairs)
-    return score_pairs_report(interactions, pairs, out)
+    try:
+        return score_pairs_report(interactions, pairs, out)
+    except OSError as exc:  # e.g. --out in a folder that does not exist
+        raise TielineError(f"{exc.filename or out}: {exc.strerror or exc}") from None
 
 
 def evaluate_files(interactions: Path, labels: Path, candidates: Candidates = "contacted") -> dict[str, Any]:
