@@ -51,7 +51,9 @@ def root(
         typer.Option("--region", envvar="TIELINE_REGION", help="Default phone region, e.g. GB, US."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
@@ -65,7 +67,7 @@ def log_(
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     what: Annotated[str, typer.Argument(help="What happened, in a few words.")],
     channel: Annotated[
-        str, typer.Option(help="in-person, meeting, call, email, sms, chat, letter, social")
+        str, typer.Option(help="in-person, meeting, call, email, sms, chat, letter, social, note")
     ] = "in-person",
     kind: Annotated[
         str, typer.Option(help="conversation, favor-given, favor-received, tidbit, intro")
@@ -73,7 +75,7 @@ def log_(
     when: Annotated[
         str | None, typer.Option(help="When (default now), e.g. 2024-05-31 or 2024-05-31T14:00.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Record a conversation, a favour given or received, a tidbit passed on, or an introduction."""
     iid = logbook.log(state(ctx).store(), person, what, channel=channel, kind=kind, when=when)
@@ -86,7 +88,7 @@ def log_(
 @app.command()
 def demo(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """The main job on bundled sample data: import a sample network and show what tieline sees."""
     from tieline.cli.demo import run_demo

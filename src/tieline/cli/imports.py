@@ -135,7 +135,10 @@ def import_(
 
 
 @imports_app.command("list")
-def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
     """Every import batch, with what it wrote."""
     rows = service.listing(state(ctx).store())
     if as_json:
@@ -156,7 +159,10 @@ def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] =
 
 
 @imports_app.command()
-def undo(ctx: typer.Context, batch: int) -> None:
+def undo(
+    ctx: typer.Context,
+    batch: Annotated[int, typer.Argument(help="The batch number, as `imports list` shows it.")],
+) -> None:
     """Undo an import: the database is as it was before that batch."""
     service.undo(state(ctx).store(), batch)
     console.print(f"Batch {batch} undone.")

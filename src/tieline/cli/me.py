@@ -24,7 +24,10 @@ def add(
 
 
 @app.command()
-def show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
     """List your own handles."""
     rows = service.show(state(ctx).store())
     if as_json:

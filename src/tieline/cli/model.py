@@ -22,7 +22,7 @@ def explain(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="As of this date (default now).")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """The score, layer, state, and what each term contributed, in plain words."""
     d = explain_tie(state(ctx).store(), person, parse_when(as_of) if as_of else None)
@@ -48,7 +48,10 @@ def explain(
 
 
 @app.command()
-def fit(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def fit(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
     """Refit the weights on your own answers (would take my call, closeness), checked on held-out ties."""
     report = service.fit(state(ctx).store())
     if as_json:
@@ -80,12 +83,14 @@ def score(
 
 @app.command("eval")
 def eval_(
-    interactions: Annotated[Path, typer.Option("--interactions")],
+    interactions: Annotated[
+        Path, typer.Option("--interactions", help="ego,alter,timestamp,channel,initiator,duration_s")
+    ],
     labels: Annotated[Path, typer.Option("--labels", help="ego,alter,as_of,label")],
     candidates: Annotated[
         str, typer.Option(help="contacted (had contact before as_of) or all")
     ] = "contacted",
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Per-ego AUC, pooled AUC and R-precision of the model and two baselines (recency, count)."""
     if candidates not in ("contacted", "all"):

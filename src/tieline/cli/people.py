@@ -23,7 +23,7 @@ JSON = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 @app.command()
 def add(
     ctx: typer.Context,
-    name: str,
+    name: Annotated[str, typer.Argument(help="Their name as you would write it.")],
     email: Annotated[
         list[str] | None, typer.Option("--email", "-e", help="An e-mail address (repeatable).")
     ] = None,
@@ -162,7 +162,7 @@ def show(
 @app.command()
 def edit(
     ctx: typer.Context,
-    person: str,
+    person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     name: Annotated[str | None, typer.Option(help="A new name.")] = None,
     closeness: Annotated[int | None, typer.Option(help="How close you feel, 1-5.")] = None,
     call: Annotated[
@@ -172,8 +172,8 @@ def edit(
     relationship: Annotated[
         str | None, typer.Option(help="family, partner, friend, colleague, mentor, ...")
     ] = None,
-    how_met: Annotated[str | None, typer.Option("--how-met")] = None,
-    why_connected: Annotated[str | None, typer.Option("--why-connected")] = None,
+    how_met: Annotated[str | None, typer.Option("--how-met", help="How you met.")] = None,
+    why_connected: Annotated[str | None, typer.Option("--why-connected", help="Why you connected.")] = None,
     introduced_by: Annotated[str | None, typer.Option("--introduced-by", help="Who introduced you.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag (repeatable).")] = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
@@ -199,7 +199,11 @@ def edit(
 
 
 @app.command()
-def merge(ctx: typer.Context, keep: str, other: str) -> None:
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(help="The person to keep (#id, handle or name).")],
+    other: Annotated[str, typer.Argument(help="The person merged into KEEP and removed.")],
+) -> None:
     """Merge OTHER into KEEP (undo with `people unmerge`)."""
     st = state(ctx)
     mid = merge_service.merge(st.store(), keep, other)
@@ -207,7 +211,10 @@ def merge(ctx: typer.Context, keep: str, other: str) -> None:
 
 
 @app.command()
-def unmerge(ctx: typer.Context, merge_id: Annotated[int | None, typer.Argument()] = None) -> None:
+def unmerge(
+    ctx: typer.Context,
+    merge_id: Annotated[int | None, typer.Argument(help="The merge number (default: the latest).")] = None,
+) -> None:
     """Take back a merge (the latest one by default)."""
     st = state(ctx)
     mid = merge_service.undo_merge(st.store(), merge_id)
@@ -233,7 +240,7 @@ def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
 @app.command()
 def forget(
     ctx: typer.Context,
-    person: str,
+    person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
 ) -> None:
     """Delete a person and everything about them; later imports will not bring them back."""
