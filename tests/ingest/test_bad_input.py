@@ -155,3 +155,14 @@ def test_a_forced_reader_that_cannot_read_the_file_exits_non_zero(tmp_path: Path
     data = json.loads(run.out)
     assert (data["files"], data["failed_files"]) == (1, 1)
     assert [e["file"] for e in data["errors"]] == [str(bad)]
+
+
+def test_an_empty_file_and_a_truncated_zip_say_what_is_wrong_with_them(tmp_path: Path) -> None:
+    empty, cut = tmp_path / "contacts.vcf", tmp_path / "Basic_LinkedInDataExport.zip"
+    _empty(empty)
+    _truncated_zip(cut)
+    data = tieline(f"sqlite:///{tmp_path / 'x.db'}", "import", str(empty), str(cut), "--json").json()
+    assert [(e["file"], e["reason"]) for e in data["errors"]] == [
+        (str(empty), "empty file"),
+        (str(cut), "truncated or corrupt zip archive (no central directory)"),
+    ]

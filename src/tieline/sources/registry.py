@@ -146,8 +146,22 @@ def _plan_one(
         if forced and candidates:
             yield Planned(candidates[0], path, shown)
             return
-        raise SourceError(shown, None, "not a format tieline knows (use --source KIND to force one)")
+        raise SourceError(shown, None, _why_unknown(path))
     yield Planned(reader, path, shown)
+
+
+def _why_unknown(path: Path) -> str:
+    """Why no reader took a file, in the words a user can act on."""
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(4)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not start:
+        return "empty file"
+    if start == b"PK\x03\x04":
+        return "truncated or corrupt zip archive (no central directory)"
+    return "not a format tieline knows (use --source KIND to force one)"
 
 
 def _join(shown: str, name: str) -> str:
