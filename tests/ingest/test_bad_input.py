@@ -161,8 +161,10 @@ def test_an_empty_file_and_a_truncated_zip_say_what_is_wrong_with_them(tmp_path:
     empty, cut = tmp_path / "contacts.vcf", tmp_path / "Basic_LinkedInDataExport.zip"
     _empty(empty)
     _truncated_zip(cut)
-    data = tieline(f"sqlite:///{tmp_path / 'x.db'}", "import", str(empty), str(cut), "--json").json()
-    assert [(e["file"], e["reason"]) for e in data["errors"]] == [
+    data = tieline(
+        f"sqlite:///{tmp_path / 'x.db'}", "import", str(empty), str(cut), str(GOOD), "--json"
+    ).json()
+    assert [(e["file"], e["reason"]) for e in data["errors"] if e["file"] != str(GOOD)] == [
         (str(empty), "empty file"),
         (str(cut), "truncated or corrupt zip archive (no central directory)"),
     ]
