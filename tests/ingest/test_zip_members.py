@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import tieline
+from tests.cli import tieline, tieline_process
 from tests.corpora import FIXTURES
 from tieline.errors import SourceError
 from tieline.sources import archive
@@ -90,8 +90,10 @@ def test_a_zip_inside_a_zip_names_both(tmp_path: Path) -> None:
 def test_an_unsafe_member_of_a_zip_inside_a_zip_is_named_by_both(tmp_path: Path) -> None:
     inner = _zip(tmp_path / "inner.zip", {"../evil.csv": b"ego,alter,timestamp,channel\n"})
     outer = _zip(tmp_path / "outer.zip", {"inner.zip": inner.read_bytes()})
-    _data, errors = _errors(f"sqlite:///{tmp_path / 'x.db'}", outer)
-    assert errors == [(f"{outer}:inner.zip:../evil.csv", None, "member path escapes the archive")]
+    run = tieline_process(f"sqlite:///{tmp_path / 'x.db'}", "import", str(outer))
+    # Nothing else in the archive: the one error is the whole answer, and nothing is written.
+    assert run.code == 1
+    assert run.err.strip() == f"error: {outer}:inner.zip:../evil.csv: member path escapes the archive"
 
 
 def test_an_uncompressed_zip_of_vcards_is_unpacked_not_misread_as_one_card_file(tmp_path: Path) -> None:
