@@ -215,3 +215,15 @@ def test_event_tables_build_from_interaction_records() -> None:
     assert list(events.tie) == [0, 2] and events.t[0] == rec.when.timestamp()
     assert events.channel[0] == 1 and events.direction[0] == 3 and events.group_size[0] == 4
     assert events.duration[0] == 1800.0 and events.kind[0] == 1 and not events.bulk.any()
+
+
+def test_the_reciprocity_sentence_counts_in_words() -> None:
+    one_each = table(regular(0, 7, 2))  # one call each way
+    only_theirs = table({"tie": [0], "t": [T0], "channel": ["call"], "direction": ["in"], "duration": [60.0]})
+    for events, expected in (
+        (one_each, "you reached out once, they did once"),
+        (only_theirs, "you never reached out, they did once"),
+    ):
+        s = score(events, 1, T0 + 30 * DAY)
+        sentences = {name: text for name, _, text in explain(s, 0, all_terms=True)}
+        assert sentences["reciprocity"] == expected

@@ -52,7 +52,9 @@ def _sentence(name: str, s: Scores, i: int) -> str:
     if name == "reciprocity":
         if ev.n_out[i] + ev.n_in[i] == 0:
             return "who reaches out is not known"
-        return f"you reached out {ev.n_out[i]:.0f} times, they did {ev.n_in[i]:.0f} times"
+        mine = f"you reached out {_times(ev.n_out[i])}" if ev.n_out[i] else "you never reached out"
+        theirs = f"they did {_times(ev.n_in[i])}" if ev.n_in[i] else "they never did"
+        return f"{mine}, {theirs}"
     if name == "replies":
         return f"{ev.replies[i]:.0f} answers within a day, either way"
     if name == "talk":
@@ -108,3 +110,7 @@ def summary(scores: Scores, i: int) -> str:
     layer = LAYER_NAMES.get(int(scores.layer[i])) or "unknown"
     call = f"would take your call: {scores.p_call[i]:.0%}"
     return f"strength {value:.2f} ({layer} layer, {scores.state[i]}); {call}"
+
+
+def _times(n: float) -> str:
+    return {1: "once", 2: "twice"}.get(int(n), f"{n:.0f} times")
