@@ -38,6 +38,12 @@ def test_people_list_reports_strength_layer_and_state(db_url: str) -> None:
     assert alan["strength"] is None and alan["layer"] is None and alan["state"] == "unknown"
     only = tieline(db_url, "people", "list", "--json", "--state", "unknown", "--as-of", AS_OF).json()
     assert [r["name"] for r in only] == ["Alan Turing"]
+    names = ["support", "sympathy", "affinity", "active", "beyond"]
+    for how in (str(ada["layer"]), names[ada["layer"] - 1], names[ada["layer"] - 1].upper()):
+        in_layer = tieline(db_url, "people", "list", "--json", "--layer", how, "--as-of", AS_OF).json()
+        assert "Ada Lovelace" in [r["name"] for r in in_layer] and "Alan Turing" not in [
+            r["name"] for r in in_layer
+        ]
 
 
 def test_explain_terms_add_up_to_the_score(db_url: str) -> None:

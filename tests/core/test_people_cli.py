@@ -177,4 +177,6 @@ def test_a_state_or_layer_that_does_not_exist_is_a_one_line_error_not_an_empty_l
     )
     run = tieline_process(db, "people", "list", "--layer", "6")
     assert run.code == 1 and run.err.strip().startswith("error: no layer 6: 1 support")
+    run = tieline_process(db, "people", "list", "--layer", "inner")
+    assert run.code == 1 and run.err.strip().startswith("error: no layer 'inner': 1 support")
     assert tieline(db, "people", "list", "--state", "unknown", "--json").json()[0]["name"] == "Ada Lovelace"

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from tieline.cli.common import console, emit_json, state
+from tieline.errors import TielineError
 from tieline.services import merge as merge_service
 from tieline.services import people as service
 from tieline.services.logbook import parse_when
@@ -70,7 +71,12 @@ def list_(
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many (all by default).")] = None,
     sort: Annotated[str, typer.Option(help="name, strength or last (most recent contact first).")] = "name",
-    layer: Annotated[int | None, typer.Option(help="Only this Dunbar layer: 1 support … 5 beyond.")] = None,
+    layer: Annotated[
+        str | None,
+        typer.Option(
+            help="Only this Dunbar layer, by number or name: 1 support, 2 sympathy, 3 affinity, 4 active, 5 beyond."
+        ),
+    ] = None,
     only_state: Annotated[
         str | None,
         typer.Option(
@@ -82,7 +88,9 @@ def list_(
 ) -> None:
     """List people with the strength of your tie (every match; --limit to cut)."""
     st = state(ctx)
-    rows = service.listing(st.store(), query, sort, layer, only_state, parse_when(as_of) if as_of else None)
+    rows = service.listing(
+        st.store(), query, sort, layer_number(layer), only_state, parse_when(as_of) if as_of else None
+    )
     if limit is not None:
         rows = rows[:limit]
     if as_json:
@@ -249,3 +257,19 @@ def forget(
         raise typer.Exit(1)
     pid, name = service.forget(st.store(), person)
     console.print(f"Forgot {name} (#{pid}).")
+
+
+def layer_number(text: str | None) -> int | None:
+    """``2`` or ``sympathy`` -> 2 (an unknown word or number is left to the service's one-line error)."""
+    if text is None:
+        return None
+    word = text.strip().casefold()
+    by_name = {name: number for number, name in LAYER_NAMES.items() if name}
+    if word in by_name:
+        return by_name[word]
+    try:
+        return int(word)
+    except ValueError:
+        raise TielineError(
+            f"no layer {text!r}: 1 support, 2 sympathy, 3 affinity, 4 active, 5 beyond"
+        ) from None
