@@ -21,10 +21,7 @@ from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
 from tieline.strength.events import (
-    CHANNEL_CODE,
-    DIRECTION_CODE,
     F64,
-    KIND_CODE,
     RELATIONSHIP_CODE,
     EventTable,
     TieFacts,
@@ -117,28 +114,12 @@ def load(
     )
     if wanted is not None:
         eq = eq.where(pa.c.person_id.in_(wanted))
-    tie: list[int] = []
-    ts: list[float] = []
-    channel: list[int] = []
-    direction: list[int] = []
-    group: list[int] = []
-    duration: list[float] = []
-    kind: list[int] = []
-    bulk: list[bool] = []
-    email = CHANNEL_CODE["email"]
-    for pid, when, ch, dr, gs, dur, kd, bk in conn.execute(eq):
-        k = index.get(pid)
-        if k is None:
-            continue
-        tie.append(k)
-        ts.append(_ts(when))
-        channel.append(CHANNEL_CODE.get(ch, email))
-        direction.append(DIRECTION_CODE.get(dr, 0))
-        group.append(min(int(gs or 2), 32000))
-        duration.append(float("nan") if dur is None else float(dur))
-        kind.append(KIND_CODE.get(kd, 0))
-        bulk.append(bool(bk))
-    events = EventTable.from_arrays(tie, ts, channel, direction, group, duration, kind, bulk)
+    rows = (
+        (index[pid], _ts(when), ch, dr, gs, dur, kd, bk)
+        for pid, when, ch, dr, gs, dur, kd, bk in conn.execute(eq)
+        if pid in index
+    )
+    events = EventTable.from_named_rows(rows)
     return ids, events, facts
 
 

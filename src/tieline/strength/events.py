@@ -31,6 +31,9 @@ DIRECTIONS: tuple[str | None, ...] = (None, "out", "in", "both")
 DIRECTION_CODE: dict[str | None, int] = {"out": 1, "in": 2, "both": 3, None: 0}
 UNKNOWN, OUT, IN, BOTH = 0, 1, 2, 3
 
+# (tie, time in seconds, channel, direction, group size, duration in seconds, kind, bulk), by name.
+NamedRow = tuple[int, float, str, str | None, int | None, float | None, str | None, bool]
+
 KINDS: tuple[str, ...] = (
     "conversation",
     "favor-given",
@@ -137,6 +140,16 @@ class EventTable:
     @classmethod
     def from_records(cls, rows: Iterable[tuple[int, InteractionRecord]]) -> EventTable:
         """Build from (tie index, InteractionRecord) pairs, e.g. interactions read back from the store."""
+        return cls.from_named_rows(
+            (i, r.when.timestamp(), r.channel, r.direction, r.group_size, r.duration_s, r.kind, r.bulk)
+            for i, r in rows
+        )
+
+    @classmethod
+    def from_named_rows(cls, rows: Iterable[NamedRow]) -> EventTable:
+        """Build from (tie, time, channel, direction, group size, duration, kind, bulk) rows with names,
+        as records and the store hold them. An unknown channel counts as email, an unknown direction
+        or kind as the default; a missing group size is 2 (one-to-one)."""
         tie: list[int] = []
         t: list[float] = []
         channel: list[int] = []
@@ -145,15 +158,16 @@ class EventTable:
         duration: list[float] = []
         kind: list[int] = []
         bulk: list[bool] = []
-        for i, rec in rows:
+        email = CHANNEL_CODE["email"]
+        for i, when, ch, dr, gs, dur, kd, bk in rows:
             tie.append(i)
-            t.append(rec.when.timestamp())
-            channel.append(CHANNEL_CODE[rec.channel])
-            direction.append(DIRECTION_CODE[rec.direction])
-            group.append(min(max(rec.group_size, 1), 32767))
-            duration.append(np.nan if rec.duration_s is None else float(rec.duration_s))
-            kind.append(KIND_CODE[rec.kind])
-            bulk.append(rec.bulk)
+            t.append(when)
+            channel.append(CHANNEL_CODE.get(ch, email))
+            direction.append(DIRECTION_CODE.get(dr, UNKNOWN))
+            group.append(2 if not gs else min(max(int(gs), 1), 32767))
+            duration.append(np.nan if dur is None else float(dur))
+            kind.append(KIND_CODE.get(kd or "", 0))
+            bulk.append(bool(bk))
         return cls.from_arrays(tie, t, channel, direction, group, duration, kind, bulk)
 
     def take(self, mask: npt.NDArray[np.bool_] | I64) -> EventTable:
