@@ -27,7 +27,7 @@ from tieline.ingest.people_writer import ContactWriter
 from tieline.ingest.undo import TRACKED, marks, undo_since
 from tieline.records import ContactRecord, InteractionRecord, ReadOptions, Skipped
 from tieline.sources import registry
-from tieline.sources.base import ReadMeter, metering, stop_metering
+from tieline.sources.base import ReadMeter, metering
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -215,16 +215,14 @@ def _import_file(
 
 
 def _records(item: registry.Planned, options: ReadOptions, meter: ReadMeter) -> Iterator[object]:
-    token = metering(meter)
     try:
-        yield from item.reader.read(item.path, options)
+        with metering(meter):
+            yield from item.reader.read(item.path, options)
     except SourceError as exc:
         raise SourceError(_shown(item, exc.file), exc.record, exc.reason) from None
     except (UnicodeDecodeError, ValueError, KeyError, IndexError, RecursionError, OSError) as exc:
         # A reader should never let these out; if one does, the user still gets one line, not a traceback.
         raise SourceError(item.shown_as, None, f"could not be read ({type(exc).__name__}: {exc})") from None
-    finally:
-        stop_metering(token)
 
 
 def _shown(item: registry.Planned, file: str) -> str:

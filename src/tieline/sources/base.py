@@ -15,6 +15,7 @@ A reader is a module (or any object) with:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol, cast
@@ -61,13 +62,14 @@ class ReadMeter:
 _meter: ContextVar[ReadMeter | None] = ContextVar("tieline_read_meter", default=None)
 
 
-def metering(meter: ReadMeter | None) -> object:
-    """Install ``meter`` for the readers run from here on (returns a token for :func:`stop_metering`)."""
-    return _meter.set(meter)
-
-
-def stop_metering(token: object) -> None:
-    _meter.reset(token)  # type: ignore[arg-type]
+@contextmanager
+def metering(meter: ReadMeter) -> Iterator[None]:
+    """Count the files the readers open with :func:`open_binary` inside the block on ``meter``."""
+    token = _meter.set(meter)
+    try:
+        yield
+    finally:
+        _meter.reset(token)
 
 
 def open_binary(path: Path) -> BinaryIO:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tieline.errors import SourceError
+from tieline.sources.jsonstream import failures_named
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -16,21 +17,9 @@ def load(path: Path, too_big: str = "file too large to read at once", max_bytes:
 
     For small documents only (jCard); the chat exports stream theirs with ``jsonstream``.
     """
-    try:
+    with failures_named(path):
         size = path.stat().st_size
         if size > (MAX_BYTES if max_bytes is None else max_bytes):
             raise SourceError(str(path), None, f"{too_big} ({size // 2**20} MB)")
         with path.open("r", encoding="utf-8-sig") as fh:
             return json.load(fh)
-    except SourceError:
-        raise
-    except json.JSONDecodeError as exc:
-        raise SourceError(str(path), f"line {exc.lineno}", f"invalid JSON ({exc.msg})") from None
-    except UnicodeDecodeError:
-        raise SourceError(str(path), None, "not UTF-8 text") from None
-    except RecursionError:
-        raise SourceError(str(path), None, "JSON nested too deeply") from None
-    except OSError as exc:
-        raise SourceError(str(path), None, f"cannot open the file ({exc.strerror or exc})") from None
-    except (MemoryError, ValueError) as exc:
-        raise SourceError(str(path), None, f"cannot read the file ({exc})") from None

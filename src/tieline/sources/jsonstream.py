@@ -185,13 +185,20 @@ def open_json(path: Path, counted: bool = False) -> Iterator[Cursor]:
 
     ``counted``: the importer's progress follows this reading (the pass that yields the records).
     """
+    with failures_named(path), open_binary(path) if counted else path.open("rb") as fh:
+        yield Cursor(fh, CHUNK, MAX_VALUE)
+
+
+@contextmanager
+def failures_named(path: Path) -> Iterator[None]:
+    """Every failure of reading JSON from ``path`` as one SourceError naming the file (and the line)."""
     try:
-        with open_binary(path) if counted else path.open("rb") as fh:
-            yield Cursor(fh, CHUNK, MAX_VALUE)
+        yield
     except SourceError:
         raise
-    except JSONError as exc:
-        raise SourceError(str(path), f"line {exc.line}", f"invalid JSON ({exc.msg})") from None
+    except (JSONError, json.JSONDecodeError) as exc:
+        line = exc.line if isinstance(exc, JSONError) else exc.lineno
+        raise SourceError(str(path), f"line {line}", f"invalid JSON ({exc.msg})") from None
     except UnicodeDecodeError:
         raise SourceError(str(path), None, "not UTF-8 text") from None
     except RecursionError:
