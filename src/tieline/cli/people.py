@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from tieline.cli.common import console, emit_json, state
-from tieline.errors import TielineError
 from tieline.services import merge as merge_service
 from tieline.services import people as service
 from tieline.services.logbook import parse_when
@@ -88,9 +87,7 @@ def list_(
 ) -> None:
     """List people with the strength of your tie (every match; --limit to cut)."""
     st = state(ctx)
-    rows = service.listing(
-        st.store(), query, sort, layer_number(layer), only_state, parse_when(as_of) if as_of else None
-    )
+    rows = service.listing(st.store(), query, sort, layer, only_state, parse_when(as_of) if as_of else None)
     if limit is not None:
         rows = rows[:limit]
     if as_json:
@@ -257,19 +254,3 @@ def forget(
         raise typer.Exit(1)
     pid, name = service.forget(st.store(), person)
     console.print(f"Forgot {name} (#{pid}).")
-
-
-def layer_number(text: str | None) -> int | None:
-    """``2`` or ``sympathy`` -> 2 (an unknown word or number is left to the service's one-line error)."""
-    if text is None:
-        return None
-    word = text.strip().casefold()
-    by_name = {name: number for number, name in LAYER_NAMES.items() if name}
-    if word in by_name:
-        return by_name[word]
-    try:
-        return int(word)
-    except ValueError:
-        raise TielineError(
-            f"no layer {text!r}: 1 support, 2 sympathy, 3 affinity, 4 active, 5 beyond"
-        ) from None

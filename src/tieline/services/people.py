@@ -407,15 +407,30 @@ def _iso(value: datetime | date | None) -> str | None:
 SORTS = ("name", "strength", "last")
 
 
+def layer_number(layer: int | str) -> int:
+    """``2``, ``"2"`` or ``"sympathy"`` -> 2; anything else is a one-line error naming the layers."""
+    from tieline.strength.layers import LAYER_NAMES
+
+    word = str(layer).strip().casefold()
+    by_name = {name: number for number, name in LAYER_NAMES.items() if name}
+    number = by_name.get(word) or (int(word) if word.isdigit() else None)
+    if number is None or not 1 <= number <= 5:
+        shown = word if word.isdigit() else repr(layer)
+        raise TielineError(f"no layer {shown}: 1 support, 2 sympathy, 3 affinity, 4 active, 5 beyond")
+    return number
+
+
 def listing(
     store: Store,
     query: str | None = None,
     sort: str = "name",
-    layer: int | None = None,
+    layer: int | str | None = None,
     state: str | None = None,
     as_of: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """People with their tie: strength (0-1, None when unknown), layer (1-5), state; sorted and filtered."""
+    """People with their tie: strength (0-1, None when unknown), layer (1-5), state; sorted and filtered.
+
+    ``layer`` is a number (1-5) or a name (``support``...)."""
     from tieline.services.strength import network
     from tieline.strength.layers import STATES
 
@@ -423,8 +438,7 @@ def listing(
         raise TielineError(f"sort by one of {', '.join(SORTS)}")
     if state is not None and state not in STATES:
         raise TielineError(f"no state {state!r}: one of {', '.join(STATES)}")
-    if layer is not None and not 1 <= layer <= 5:
-        raise TielineError(f"no layer {layer}: 1 support, 2 sympathy, 3 affinity, 4 active, 5 beyond")
+    layer = None if layer is None else layer_number(layer)
     with store.read() as conn:
         rows = summaries(conn, store.account_id, query)
     net = network(store, as_of)
