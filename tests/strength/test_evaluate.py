@@ -204,3 +204,15 @@ def test_the_per_ego_auc_interval_resamples_whole_egos() -> None:
     wide = ego_interval(spread, ["a", "b", "c", "d"])
     narrow = ego_interval(spread * 25, [f"e{i}" for i in range(100)])
     assert narrow[1] - narrow[0] < (wide[1] - wide[0]) / 3
+
+
+def test_labels_may_be_words(tmp_path: Path) -> None:
+    from tieline.strength.ties_data import read_pairs
+
+    path = write(
+        tmp_path / "l.csv",
+        "ego,alter,as_of,label",
+        ["a,b,2024-01-01,yes", "a,c,2024-01-01,No", "a,d,2024-01-01,"],
+    )
+    labels = [p.label for p in read_pairs(path)]
+    assert labels[:2] == [1.0, 0.0] and math.isnan(labels[2])

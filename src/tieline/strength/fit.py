@@ -21,7 +21,7 @@ from tieline.strength import defaults
 from tieline.strength.evaluate import score_rows
 from tieline.strength.events import F64
 from tieline.strength.model import TERM_NAMES
-from tieline.strength.ties_data import InteractionLog, Pair, load_log, read_pairs
+from tieline.strength.ties_data import InteractionLog, Pair, group_ids, load_log, read_pairs
 
 # The terms the interaction logs can teach, with the sign each must keep.
 FITTED_SIGNS: dict[str, float] = {
@@ -67,8 +67,8 @@ def dataset(log: InteractionLog, pairs: list[Pair]) -> TieDataset:
     """Features of every labelled row with at least one event before its as_of (the same score path)."""
     scored = score_rows(log, pairs)
     keep = (scored.n_events > 0) & np.isfinite(np.array([p.label for p in pairs]))
-    groups: dict[tuple[str, float], int] = {}
-    gid = np.array([groups.setdefault((p.ego, p.as_of), len(groups)) for p in pairs], dtype=np.int64)
+    groups = group_ids(pairs)
+    gid = np.array([groups[(p.ego, p.as_of)] for p in pairs], dtype=np.int64)
     y = np.array([p.label for p in pairs], dtype=np.float64)
     ego = np.array([p.ego for p in pairs])
     alter = np.array([p.alter for p in pairs])

@@ -164,9 +164,11 @@ def read_pairs(path: Path) -> list[Pair]:
                     raise SourceError(name, line, f"unreadable as_of {text!r}") from None
                 label_text = (row.get("label") or "").strip()
                 try:
-                    label = _LABEL_WORDS.get(label_text.lower(), np.nan) if label_text else np.nan
-                    if label_text and label_text.lower() not in _LABEL_WORDS:
-                        label = float(label_text)
+                    word = label_text.lower()
+                    if not word:
+                        label = np.nan
+                    else:
+                        label = _LABEL_WORDS[word] if word in _LABEL_WORDS else float(label_text)
                 except ValueError:
                     raise SourceError(name, line, f"unreadable label {label_text!r}") from None
                 ego = (row.get("ego") or "").strip()
@@ -186,6 +188,7 @@ def by_as_of(pairs: list[Pair]) -> Iterator[tuple[float, list[int]]]:
 
 
 def group_ids(pairs: list[Pair]) -> Mapping[tuple[str, float], int]:
+    """A number for each (ego, as_of) group, in the order the groups first appear."""
     ids: dict[tuple[str, float], int] = {}
     for p in pairs:
         ids.setdefault((p.ego, p.as_of), len(ids))
