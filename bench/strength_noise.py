@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tieline.strength.evaluate import auc, ego_interval, score_rows
+from tieline.strength.evaluate import ego_interval, ego_resamples, group_aucs, score_rows
 from tieline.strength.ties_data import load_log, read_pairs
 
 NAMES = ("social-evolution-dev", "copenhagen")
@@ -28,36 +28,19 @@ def main() -> None:
         log = load_log(root / name / "interactions.csv")
         pairs = read_pairs(root / name / "labels.csv")
         scored = score_rows(log, pairs)
-        label = np.array([p.label for p in pairs])
         model = np.where(np.isnan(scored.score), np.nan, scored.logit)
         count = np.where(scored.n_rows > 0, scored.n_rows, np.nan)
-        groups: dict[tuple[str, float], list[int]] = {}
-        for i, p in enumerate(pairs):
-            if scored.n_events[i] > 0:
-                groups.setdefault((p.ego, p.as_of), []).append(i)
-        egos: list[str] = []
-        ours: list[float] = []
-        gains: list[float] = []
-        for (ego, _), rows in groups.items():
-            idx = np.array(rows)
-            a = auc(model[idx], label[idx])
-            if not np.isnan(a):
-                egos.append(ego)
-                ours.append(a)
-                gains.append(a - auc(count[idx], label[idx]))
-        low, high = ego_interval(ours, egos)
+        contacted = scored.n_events > 0
+        ours = group_aucs(pairs, model, contacted)
+        theirs = group_aucs(pairs, count, contacted)  # the same groups: both classes present in each
+        egos = ours.egos
+        gains = [a - b for a, b in zip(ours.aucs, theirs.aucs, strict=True)]
+        low, high = ego_interval(ours.aucs, egos)
         g_low, g_high = ego_interval(gains, egos)
-        names = sorted(set(egos))
-        index = {e: i for i, e in enumerate(names)}
-        sums = np.zeros(len(names))
-        counts = np.zeros(len(names))
-        for e, g in zip(egos, gains, strict=True):
-            sums[index[e]] += g
-            counts[index[e]] += 1
-        pick = np.random.default_rng(0).integers(0, len(names), size=(5000, len(names)))
-        not_better = float(np.mean(sums[pick].sum(axis=1) / counts[pick].sum(axis=1) <= 0))
+        not_better = float(np.mean(ego_resamples(gains, egos, 5000) <= 0))
+        names = set(egos)
         print(
-            f"{name}: {len(ours)} groups of {len(names)} egos; per-ego AUC {np.mean(ours):.3f}"
+            f"{name}: {len(egos)} groups of {len(names)} egos; per-ego AUC {np.mean(ours.aucs):.3f}"
             f" (95% {low:.3f}-{high:.3f}); gain over count {np.mean(gains):+.3f}"
             f" (95% {g_low:+.3f} to {g_high:+.3f}; not better in {not_better:.1%} of resamples)"
         )

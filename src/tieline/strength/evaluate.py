@@ -137,6 +137,18 @@ def _average_ranks(values: F64) -> F64:
 BOOTSTRAP_DRAWS = 1000
 
 
+def ego_resamples(values: list[float], egos: list[str], draws: int = BOOTSTRAP_DRAWS) -> F64:
+    """The mean over groups of ``values`` in ``draws`` resamples of whole egos (fixed seed)."""
+    names = sorted(set(egos))
+    index = {e: i for i, e in enumerate(names)}
+    owner = np.array([index[e] for e in egos], dtype=np.int64)
+    sums = np.bincount(owner, weights=np.asarray(values, dtype=np.float64), minlength=len(names))
+    counts = np.bincount(owner, minlength=len(names)).astype(np.float64)
+    pick = np.random.default_rng(0).integers(0, len(names), size=(draws, len(names)))
+    means: F64 = sums[pick].sum(axis=1) / counts[pick].sum(axis=1)
+    return means
+
+
 def ego_interval(aucs: list[float], egos: list[str], draws: int = BOOTSTRAP_DRAWS) -> tuple[float, float]:
     """95 % interval of the mean per-group AUC, resampling whole egos (their groups are not independent).
 
@@ -145,18 +157,38 @@ def ego_interval(aucs: list[float], egos: list[str], draws: int = BOOTSTRAP_DRAW
     """
     if not aucs:
         return float("nan"), float("nan")
-    names = sorted(set(egos))
-    sums = np.zeros(len(names))
-    counts = np.zeros(len(names))
-    index = {e: i for i, e in enumerate(names)}
-    for a, e in zip(aucs, egos, strict=True):
-        sums[index[e]] += a
-        counts[index[e]] += 1
-    rng = np.random.default_rng(0)
-    pick = rng.integers(0, len(names), size=(draws, len(names)))
-    means = sums[pick].sum(axis=1) / counts[pick].sum(axis=1)
-    low, high = np.percentile(means, [2.5, 97.5])
+    low, high = np.percentile(ego_resamples(aucs, egos, draws), [2.5, 97.5])
     return float(low), float(high)
+
+
+@dataclass(frozen=True)
+class GroupAucs:
+    """Per (ego, as_of) group with both classes: its ego, AUC and R-precision; and every group's rows."""
+
+    egos: list[str]
+    aucs: list[float]
+    r_precisions: list[float]
+    rows: list[list[int]]
+
+
+def group_aucs(
+    pairs: list[Pair], values: F64, mask: npt.NDArray[np.bool_], egos: set[str] | None = None
+) -> GroupAucs:
+    """The metric's groups over the masked, labelled rows, and the AUC of ``values`` in each."""
+    label = np.array([p.label for p in pairs])
+    groups: dict[tuple[str, float], list[int]] = {}
+    for i, p in enumerate(pairs):
+        if mask[i] and not np.isnan(label[i]) and (egos is None or p.ego in egos):
+            groups.setdefault((p.ego, p.as_of), []).append(i)
+    out = GroupAucs([], [], [], list(groups.values()))
+    for (ego, _), rows in groups.items():
+        idx = np.array(rows)
+        a = auc(values[idx], label[idx])
+        if not np.isnan(a):
+            out.egos.append(ego)
+            out.aucs.append(a)
+            out.r_precisions.append(r_precision(values[idx], label[idx]))
+    return out
 
 
 def metrics(
@@ -165,22 +197,10 @@ def metrics(
     """Per-ego AUC (mean over groups, with its 95 % ego-bootstrap interval), pooled AUC and mean
     R-precision over the masked rows."""
     label = np.array([p.label for p in pairs])
-    groups: dict[tuple[str, float], list[int]] = {}
-    for i, p in enumerate(pairs):
-        if mask[i] and not np.isnan(label[i]) and (egos is None or p.ego in egos):
-            groups.setdefault((p.ego, p.as_of), []).append(i)
-    aucs: list[float] = []
-    rps: list[float] = []
-    group_egos: list[str] = []
-    for (ego, _), rows in groups.items():
-        idx = np.array(rows)
-        a = auc(values[idx], label[idx])
-        if not np.isnan(a):
-            aucs.append(a)
-            rps.append(r_precision(values[idx], label[idx]))
-            group_egos.append(ego)
+    g = group_aucs(pairs, values, mask, egos)
+    aucs, rps, group_egos = g.aucs, g.r_precisions, g.egos
     low, high = ego_interval(aucs, group_egos)
-    chosen = np.array([i for rows in groups.values() for i in rows], dtype=np.int64)
+    chosen = np.array([i for rows in g.rows for i in rows], dtype=np.int64)
     pooled = auc(values[chosen], label[chosen]) if chosen.size else float("nan")
     return {
         "per_ego_auc": float(np.mean(aucs)) if aucs else float("nan"),
