@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tieline.strength.fit import FITTED_SIGNS
 from tieline.strength.model import TERM_NAMES, design
 from tieline.strength.ties_data import load_log, read_pairs
 
@@ -99,18 +100,7 @@ def feature_sets(d: dict[str, np.ndarray]) -> dict[str, tuple[list[str], np.ndar
     x = d["x"]
     g = d["g"]
     col = {n: x[:, TERM_NAMES.index(n)] for n in TERM_NAMES}
-    learn = [
-        "volume",
-        "days",
-        "persistence",
-        "overdue",
-        "reciprocity",
-        "replies",
-        "talk",
-        "burstiness",
-        "leisure",
-        "age",
-    ]
+    learn = [*FITTED_SIGNS, "age"]
     model = np.column_stack([col[n] for n in learn])
     span = np.nan_to_num(d["span"], nan=0.0)
     ne, nd = d["n_events"], d["n_days"]
@@ -261,20 +251,7 @@ SIGNS = {"m_overdue": -1.0, "m_burstiness": -1.0}  # every other column: more is
 
 
 def search_sets(d: dict[str, np.ndarray]) -> dict[str, list[str]]:
-    m = [
-        "m_" + n
-        for n in (
-            "volume",
-            "days",
-            "overdue",
-            "reciprocity",
-            "replies",
-            "talk",
-            "burstiness",
-            "leisure",
-            "age",
-        )
-    ]
+    m = ["m_" + n for n in (*FITTED_SIGNS, "age") if n != "persistence"]
     pc = [
         "p_volume",
         "p_days",
