@@ -268,47 +268,48 @@ def _delegate(
         yield Skipped(named(exc.file), exc.record or "", exc.reason)
 
 
+def _guarded(read: Callable[[_Member], Iterator[Record]], member: _Member, single: bool) -> Iterator[Record]:
+    """``read(member)``; in an export of many files a member that fails is one Skipped, not the end."""
+    try:
+        yield from read(member)
+    except SourceError as exc:
+        if single:
+            raise
+        yield Skipped(exc.file, exc.record or "", exc.reason)
+    except (OSError, zipfile.BadZipFile, EOFError, RuntimeError) as exc:
+        if single:
+            raise SourceError(member.shown, None, f"cannot read the file ({exc})") from None
+        yield Skipped(member.shown, "", f"truncated or unreadable ({exc})")
+
+
 def _read_many(members: list[_Member], options: ReadOptions, folder: Path | None) -> Iterator[Record]:
     """Read every member; the owner's files are gathered into one record first."""
     single = len(members) == 1 and folder is None
     me = _Me()
-    later: list[tuple[_Member, str]] = []
+    later: list[_Member] = []
+
+    def first_pass(member: _Member) -> Iterator[Record]:
+        with member.open() as fh:
+            kind, rows, index = _header(member, fh)
+            if kind is None:
+                if single:
+                    raise SourceError(member.shown, None, "not a LinkedIn export file (no known header)")
+            elif kind in ME_KINDS:
+                yield from me.add(kind, rows, index, member)
+            else:
+                later.append(member)
+
+    def second_pass(member: _Member) -> Iterator[Record]:
+        with member.open() as fh:
+            kind, rows, index = _header(member, fh)
+            yield from _READERS[kind or ""](rows, index, member.shown, options)
+
     for member in members:
-        try:
-            with member.open() as fh:
-                kind, rows, index = _header(member, fh)
-                if kind is None:
-                    if single:
-                        raise SourceError(member.shown, None, "not a LinkedIn export file (no known header)")
-                    continue
-                if kind in ME_KINDS:
-                    yield from me.add(kind, rows, index, member)
-                else:
-                    later.append((member, kind))
-        except SourceError as exc:
-            if single:
-                raise
-            yield Skipped(exc.file, exc.record or "", exc.reason)
-        except (OSError, zipfile.BadZipFile, EOFError, RuntimeError) as exc:
-            if single:
-                raise SourceError(member.shown, None, f"cannot read the file ({exc})") from None
-            yield Skipped(member.shown, "", f"truncated or unreadable ({exc})")
+        yield from _guarded(first_pass, member, single)
     if me.seen:
         yield me.record()
-    for member, _kind in later:
-        try:
-            with member.open() as fh:
-                kind, rows, index = _header(member, fh)
-                reader = _READERS[kind or ""]
-                yield from reader(rows, index, member.shown, options)
-        except SourceError as exc:
-            if single:
-                raise
-            yield Skipped(exc.file, exc.record or "", exc.reason)
-        except (OSError, zipfile.BadZipFile, EOFError, RuntimeError) as exc:
-            if single:
-                raise SourceError(member.shown, None, f"cannot read the file ({exc})") from None
-            yield Skipped(member.shown, "", f"truncated or unreadable ({exc})")
+    for member in later:
+        yield from _guarded(second_pass, member, single)
     if folder is not None and (reader_mod := _messages_reader()) is not None:
         for p in _folder_files(folder):
             if base_name(p.name) in MESSAGES_NAMES:
