@@ -22,6 +22,7 @@ from typing import BinaryIO
 from tieline.errors import SourceError
 from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources.base import head, open_binary
+from tieline.sources.phonelog_values import parse_time
 
 NAME = "sms_backup"
 
@@ -134,17 +135,10 @@ def _ms(value: str | None) -> datetime | None:
         return None
 
 
-_LOCAL_TIMES = ("%d.%m.%Y %H:%M:%S", "%d %b %Y %H:%M:%S", "%b %d, %Y %I:%M:%S %p", "%Y-%m-%d %H:%M:%S")
-
-
 def _local(value: str | None) -> datetime | None:
     """SuperBackup's readable ``time`` (device local time, taken as UTC), for a log without ``date``."""
-    for fmt in _LOCAL_TIMES:
-        try:
-            return datetime.strptime((value or "").strip(), fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
+    found = parse_time(value or "")
+    return found[0] if found is not None else None
 
 
 def _name(value: str | None) -> str | None:
