@@ -14,7 +14,7 @@ from tieline.cli import imports as imports_cli
 from tieline.cli import me as me_cli
 from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
-from tieline.cli.common import State, console, emit_json, err_console, state
+from tieline.cli.common import JSON, State, console, emit_json, err_console, state
 from tieline.errors import TielineError
 from tieline.services import logbook
 
@@ -75,7 +75,7 @@ def log_(
     when: Annotated[
         str | None, typer.Option(help="When (default now), e.g. 2024-05-31 or 2024-05-31T14:00.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JSON = False,
 ) -> None:
     """Record a conversation, a favour given or received, a tidbit passed on, or an introduction."""
     iid = logbook.log(state(ctx).store(), person, what, channel=channel, kind=kind, when=when)
@@ -88,7 +88,7 @@ def log_(
 @app.command()
 def demo(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JSON = False,
 ) -> None:
     """The main job on bundled sample data: import a sample network and show what tieline sees."""
     from tieline.cli.demo import run_demo

@@ -6,7 +6,7 @@ import json
 import math
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from tieline.store.db import Store
 
 console = Console()
 err_console = Console(stderr=True)
+
+# The --json flag every read command takes.
+JSON = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @dataclass

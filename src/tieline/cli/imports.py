@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from tieline.cli.common import console, emit_json, err_console, state
+from tieline.cli.common import JSON, console, emit_json, err_console, state
 from tieline.ingest.batch import ImportOptions
 from tieline.services import imports as service
 
@@ -137,7 +137,7 @@ def import_(
 @imports_app.command("list")
 def list_(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JSON = False,
 ) -> None:
     """Every import batch, with what it wrote."""
     rows = service.listing(state(ctx).store())

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tieline.cli.common import console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, state
 from tieline.services import me as service
 
 app = typer.Typer(help="Your own handles: they tell tieline which messages you sent.", no_args_is_help=True)
@@ -26,7 +26,7 @@ def add(
 @app.command()
 def show(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JSON = False,
 ) -> None:
     """List your own handles."""
     rows = service.show(state(ctx).store())

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from tieline.cli.common import console, emit_json, err_console, state
+from tieline.cli.common import JSON, console, emit_json, err_console, state
 from tieline.errors import TielineError
 from tieline.services import model as service
 from tieline.services.logbook import parse_when
@@ -22,7 +22,7 @@ def explain(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="As of this date (default now).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JSON = False,
 ) -> None:
     """The score, layer, state, and what each term contributed, in plain words."""
     d = explain_tie(state(ctx).store(), person, parse_when(as_of) if as_of else None)
@@ -50,7 +50,7 @@ def explain(
 @app.command()
 def fit(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JSON = False,
 ) -> None:
     """Refit the weights on your own answers (would take my call, closeness), checked on held-out ties."""
     report = service.fit(state(ctx).store())
@@ -90,7 +90,7 @@ def eval_(
     candidates: Annotated[
         str, typer.Option(help="contacted (had contact before as_of) or all")
     ] = "contacted",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JSON = False,
 ) -> None:
     """Per-ego AUC, pooled AUC and R-precision of the model and two baselines (recency, count)."""
     if candidates not in ("contacted", "all"):

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tieline.cli.common import console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, state
 from tieline.services import merge as merge_service
 from tieline.services import people as service
 from tieline.services.logbook import parse_when
@@ -16,8 +16,6 @@ from tieline.services.strength import LAYER_NAMES
 app = typer.Typer(
     help="The people in your network: add, list, show, edit, merge, forget.", no_args_is_help=True
 )
-
-JSON = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command()
