@@ -30,6 +30,7 @@ from tieline.records import (
     Skipped,
 )
 from tieline.sources.base import head_text
+from tieline.sources.phonelog_values import epoch_time
 
 NAME = "interactions_csv"
 
@@ -88,8 +89,6 @@ INITIATORS: dict[str, Direction | None] = {
     "both": "both",
     "": None,
 }
-
-_EPOCH = re.compile(r"^[0-9]{9,13}(\.[0-9]*)?$")
 
 # Phone loggers write these when they do not know a call's length (int16 limits).
 _DURATION_SENTINELS = (32767, -32768)
@@ -159,11 +158,9 @@ def parse_when(text: str) -> datetime:
 
     Raises ValueError."""
     text = text.strip()
-    if _EPOCH.match(text):
-        seconds = float(text)
-        if seconds > 1e11:  # 12–13 digits: milliseconds
-            seconds /= 1000.0
-        return datetime.fromtimestamp(seconds, tz=UTC)
+    from_epoch = epoch_time(text)
+    if from_epoch is not None:
+        return from_epoch
     when = datetime.fromisoformat(text)
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)

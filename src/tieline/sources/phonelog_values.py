@@ -51,15 +51,8 @@ def parse_time(text: str, day_first: bool | None = None) -> tuple[datetime, bool
     if not text:
         return None
     if _EPOCH.match(text):
-        seconds = float(text)
-        if abs(seconds) > 1e11:  # 12–13 digits: milliseconds
-            seconds /= 1000.0
-        if seconds <= 0:
-            return None
-        try:
-            return datetime.fromtimestamp(seconds, tz=UTC), True
-        except (OverflowError, OSError, ValueError):
-            return None
+        when = epoch_time(text)
+        return (when, True) if when is not None else None
     found = _numeric(text, day_first)
     if found is not None:
         return found
@@ -69,6 +62,21 @@ def parse_time(text: str, day_first: bool | None = None) -> tuple[datetime, bool
         return _wordy(text)
     timed = len(text) > 10
     return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)), timed
+
+
+def epoch_time(text: str) -> datetime | None:
+    """Unix seconds or milliseconds (12–13 digits) as an aware UTC datetime; None if it is not one."""
+    if not _EPOCH.match(text):
+        return None
+    seconds = float(text)
+    if abs(seconds) > 1e11:
+        seconds /= 1000.0
+    if seconds <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def date_order_of(text: str) -> Literal["day-first", "month-first", "ambiguous", "us", None]:
