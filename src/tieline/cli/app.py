@@ -14,6 +14,7 @@ from tieline.cli import imports as imports_cli
 from tieline.cli import me as me_cli
 from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
+from tieline.cli import upkeep
 from tieline.cli.common import JSON, State, console, emit_json, err_console, state
 from tieline.errors import TielineError
 from tieline.services import logbook
@@ -29,6 +30,7 @@ app.add_typer(me_cli.app, name="me")
 app.add_typer(model_cli.app, name="model")
 app.add_typer(imports_cli.imports_app, name="imports")
 app.command("import")(imports_cli.import_)
+app.command()(upkeep.maintenance)
 
 
 def _version(value: bool) -> None:

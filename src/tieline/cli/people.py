@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tieline.cli.common import JSON, console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, err_console, state
 from tieline.services import merge as merge_service
 from tieline.services import people as service
+from tieline.services import privacy
 from tieline.services.logbook import parse_when
 from tieline.services.strength import LAYER_NAMES
 
@@ -250,5 +251,7 @@ def forget(
     st = state(ctx)
     if not yes and not typer.confirm(f"Forget {person!r} and everything about them?"):
         raise typer.Exit(1)
-    pid, name = service.forget(st.store(), person)
-    console.print(f"Forgot {name} (#{pid}).")
+    done = privacy.forget(st.store(), person)
+    console.print(f"Forgot {done.name} (#{done.id}).")
+    if done.advice:
+        err_console.print(f"warning: {done.advice}", soft_wrap=True)
