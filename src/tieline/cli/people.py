@@ -8,6 +8,8 @@ import typer
 from rich.table import Table
 
 from tieline.cli.common import JSON, console, emit_json, state
+from tieline.insight.durations import parse_days
+from tieline.services import decisions
 from tieline.services import merge as merge_service
 from tieline.services import people as service
 from tieline.services.logbook import parse_when
@@ -129,6 +131,9 @@ def show(
         ("would take my call", "would_take_call"),
         ("introduced by", "introduced_by"),
         ("birthday", "birthday"),
+        ("in touch every (days)", "every_days"),
+        ("archived", "archived"),
+        ("snoozed until", "snoozed_until"),
     ):
         if d[key] is not None:
             console.print(f"  {label}: {d[key]}")
@@ -181,9 +186,21 @@ def edit(
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag (repeatable).")] = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
     note: Annotated[str | None, typer.Option(help="Add a note.")] = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every", help="Be in touch this often, e.g. 30d, 2w, 3m ('none' goes back to the tie's rhythm)."
+        ),
+    ] = None,
+    archive: Annotated[
+        bool | None,
+        typer.Option("--archive/--unarchive", help="Archive: kept, but out of every count and to-do list."),
+    ] = None,
 ) -> None:
     """Change what only you know about someone."""
     st = state(ctx)
+    clear = every is not None and every.strip().lower() in ("none", "off")
+    every_days = None if every is None or clear else parse_days(every)
     pid = service.edit(
         st.store(),
         person,
@@ -198,6 +215,10 @@ def edit(
         tags_remove=untag,
         note=note,
     )
+    if every is not None:
+        decisions.set_cadence(st.store(), f"#{pid}", every_days)
+    if archive is not None:
+        decisions.archive(st.store(), f"#{pid}", archive)
     console.print(f"Updated #{pid}.")
 
 
