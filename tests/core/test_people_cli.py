@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from tests.cli import tieline, tieline_process
 from tieline.store import tables as t
-from tieline.store.suppressions import digest
 from tieline.store.db import Store
+from tieline.store.suppressions import digest
 
 
 def test_a_person_added_by_hand_is_listed_with_a_normalised_email(db_url: str) -> None:

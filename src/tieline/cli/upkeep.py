@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
+from tieline.cli import lazy
 from tieline.cli.common import console, err_console, state
-from tieline.services import privacy
+
+if TYPE_CHECKING:
+    from tieline.services import privacy
+else:
+    privacy = lazy.module("tieline.services.privacy")
 
 
 def maintenance(ctx: typer.Context) -> None:

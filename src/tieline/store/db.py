@@ -48,12 +48,14 @@ class Store:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         try:
             if migrate:
-                from tieline.store.migrate import upgrade
+                from tieline.store.migrate import at_head, upgrade
 
-                if upgrade(self.engine) and self.is_sqlite:
-                    from tieline.store.wipe import checkpoint
+                if not at_head(self.engine):
+                    upgrade(self.engine)
+                    if self.is_sqlite:
+                        from tieline.store.wipe import checkpoint
 
-                    checkpoint(self.engine, attempts=1)  # a migration may rewrite private data (hashes)
+                        checkpoint(self.engine, attempts=1)  # a migration may rewrite private data (hashes)
             self.account_id = self._account(account)
         except OperationalError as exc:
             raise TielineError(f"cannot open the database {self.safe_url}: {_reason(exc)}") from None
