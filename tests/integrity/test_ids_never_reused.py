@@ -101,7 +101,7 @@ def test_the_migration_to_never_reused_ids_keeps_every_row_and_link(tmp_path: Pa
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_engine(url)
-    upgrade(engine, "0004")
+    upgrade(engine, "0005")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO accounts (id, name, created_at) VALUES (1, 'me', '2024-01-01')"))
         conn.execute(
