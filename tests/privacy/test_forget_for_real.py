@@ -6,7 +6,6 @@ import sqlite3
 import threading
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
@@ -42,11 +41,6 @@ END:VCARD
 """
 
 
-# The before-images an undo keeps (`changes`) are erased of the forgotten person by the integrity work
-# (issue 9); until that lands these two cases still find the merged-away card and the promoted sender there.
-PENDING_UNDO_ERASURE = pytest.mark.xfail(strict=True, reason="undo records still hold the person (issue 9)")
-
-
 def _mail(sender: str, to: str, when: str, msgid: str, subject: str) -> str:
     return (
         f"From {sender.split('<')[-1].rstrip('>')} {when}\n"
@@ -78,7 +72,6 @@ def test_forgetting_leaves_no_trace_in_any_file(db_url: str, tmp_path: Path) -> 
     assert hits(db_url, ["Ada Lovelace", "stays"])  # and the others are still there
 
 
-@PENDING_UNDO_ERASURE
 def test_forgetting_someone_merged_from_two_cards_leaves_no_trace(db_url: str, tmp_path: Path) -> None:
     _contacts(db_url, tmp_path)
     second = tmp_path / "second.vcf"
@@ -89,7 +82,6 @@ def test_forgetting_someone_merged_from_two_cards_leaves_no_trace(db_url: str, t
     assert hits(db_url, TRACES) == {}
 
 
-@PENDING_UNDO_ERASURE
 def test_forgetting_someone_an_import_promoted_from_a_sender_leaves_no_trace(
     db_url: str, tmp_path: Path
 ) -> None:
