@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from tieline.cli import lazy
 from tieline.cli.common import JSON, console, emit_json, state
 from tieline.insight.durations import parse_days
-from tieline.services import decisions
-from tieline.services import merge as merge_service
-from tieline.services import people as service
-from tieline.services.logbook import parse_when
-from tieline.services.strength import LAYER_NAMES
+
+if TYPE_CHECKING:
+    from tieline.services import decisions, logbook
+    from tieline.services import merge as merge_service
+    from tieline.services import people as service
+    from tieline.services import strength as strength_service
+else:
+    decisions = lazy.module("tieline.services.decisions")
+    merge_service = lazy.module("tieline.services.merge")
+    service = lazy.module("tieline.services.people")
+    logbook = lazy.module("tieline.services.logbook")
+    strength_service = lazy.module("tieline.services.strength")
 
 app = typer.Typer(
     help="The people in your network: add, list, show, edit, merge, forget.", no_args_is_help=True
@@ -87,7 +95,9 @@ def list_(
 ) -> None:
     """List people with the strength of your tie (every match; --limit to cut)."""
     st = state(ctx)
-    rows = service.listing(st.store(), query, sort, layer, only_state, parse_when(as_of) if as_of else None)
+    rows = service.listing(
+        st.store(), query, sort, layer, only_state, logbook.parse_when(as_of) if as_of else None
+    )
     if limit is not None:
         rows = rows[:limit]
     if as_json:
@@ -101,7 +111,7 @@ def list_(
             r["name"],
             r["organization"] or "",
             strength,
-            LAYER_NAMES.get(r["layer"] or 0, ""),
+            strength_service.LAYER_NAMES.get(r["layer"] or 0, ""),
             r["state"],
             (r["last_contact"] or "")[:10],
         )
