@@ -6,12 +6,13 @@ import json
 import math
 import sys
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from tieline.store.db import Store
+if TYPE_CHECKING:
+    from tieline.store.db import Store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -28,6 +29,8 @@ class State:
 
     def store(self) -> Store:
         if self._store is None:
+            from tieline.store.db import Store
+
             self._store = Store(self.db)
         return self._store
 

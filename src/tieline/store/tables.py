@@ -80,6 +80,9 @@ people = Table(
     Column("closeness", Integer),  # the user's own rating, 1-5
     Column("would_take_call", Boolean),  # the user's own answer
     Column("photo_ref", String(300)),
+    Column("archived_at", DateTime(timezone=True)),  # archived: kept, but out of every count
+    Column("every_days", Integer),  # the user's own cadence for this tie, overriding its rhythm
+    Column("snoozed_until", DateTime(timezone=True)),  # not due before this moment
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     _batch(),
@@ -164,6 +167,9 @@ interactions = Table(
     UniqueConstraint("account_id", "source_key", name="uq_interactions_account_source_key"),
 )
 Index("ix_interactions_account_when", interactions.c.account_id, interactions.c.happened_at)
+Index(
+    "ix_interactions_account_kind", interactions.c.account_id, interactions.c.kind, interactions.c.happened_at
+)
 
 participants = Table(
     "participants",
@@ -273,4 +279,39 @@ tie_scores = Table(
     Column("p_call", Float),
     Column("state", String(10), nullable=False),
     UniqueConstraint("account_id", "person_id", name="uq_tie_scores_account_person"),
+)
+
+
+# What the user decided in `tieline review`: the next review does not ask again, and `review --undo`
+# restores ``before`` (the person's fields as they were) for every decision of the last session.
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("session", Integer, nullable=False),
+    Column("queue", String(20), nullable=False),  # prune, nurture, reconnect, solidify, ask
+    Column(
+        "decision", String(20), nullable=False
+    ),  # keep, archive, forget, cadence, how-met, log, answer, skip
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("before", JSON, nullable=False),
+    Column("undone", Boolean, nullable=False),
+)
+Index("ix_review_decisions_person", review_decisions.c.person_id)
+
+# Derived data: the headline figures of `tieline health` as of a past moment, so the change since
+# 90 days ago and the monthly trend are not rescored on every call. ``fingerprint`` says which data
+# they were computed from; a snapshot whose data changed since is computed again.
+health_snapshots = Table(
+    "health_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+    Column("model_version", String(40), nullable=False),
+    Column("fingerprint", String(200), nullable=False),
+    Column("figures", JSON, nullable=False),
+    UniqueConstraint("account_id", "as_of", name="uq_health_snapshots_account_as_of"),
 )
