@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tieline import __version__
+from tieline.cli import health as health_cli
 from tieline.cli import imports as imports_cli
 from tieline.cli import lazy
 from tieline.cli import me as me_cli
@@ -33,6 +34,7 @@ app.add_typer(me_cli.app, name="me")
 app.add_typer(model_cli.app, name="model")
 app.add_typer(imports_cli.imports_app, name="imports")
 app.command("import")(imports_cli.import_)
+app.command("health")(health_cli.health)
 
 
 def _version(value: bool) -> None:

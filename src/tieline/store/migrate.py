@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from tieline.errors import TielineError
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -62,10 +64,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     cfg = config()
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # A table rebuilt in SQLite is dropped and renamed: with foreign keys on, dropping it would
+            # cascade into every row that points at it. The pragma only takes outside a transaction.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         conn.info["immediate"] = True
         try:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    conn.rollback()
+                    raise TielineError(
+                        f"the database's links are broken (table {broken[0]}); nothing changed"
+                    )
             conn.commit()
         finally:
             conn.info.pop("immediate", None)
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
