@@ -18,6 +18,7 @@ from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
 from tieline.cli.common import JSON, State, console, emit_json, err_console, state
 from tieline.errors import TielineError
+from tieline.store.files import hide_password
 
 if TYPE_CHECKING:
     from tieline.services import logbook
@@ -35,6 +36,8 @@ app.add_typer(me_cli.app, name="me")
 app.add_typer(model_cli.app, name="model")
 app.add_typer(imports_cli.imports_app, name="imports")
 app.command("import")(imports_cli.import_)
+app.command()(upkeep.backup)
+app.command()(upkeep.restore)
 app.command()(upkeep.maintenance)
 app.command("health")(health_cli.health)
 app.add_typer(due_cli.app, name="due")
@@ -109,12 +112,12 @@ def main() -> None:
     try:
         app()
     except TielineError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]error:[/red] {hide_password(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except Exception as exc:
         if not _is_database_error(exc):
             raise
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        reason = hide_password(str(getattr(exc, "orig", None) or exc)).strip().splitlines()
         err_console.print(
             f"[red]error:[/red] database: {reason[0] if reason else type(exc).__name__}", soft_wrap=True
         )

@@ -23,6 +23,7 @@ def health(
 ) -> None:
     """How many connections you have vs how many would take your call; freshness, giving, diversity."""
     from tieline.insight import health as service
+    from tieline.services import backup as backups
 
     store = state(ctx).store()
     when = parse_when(as_of) if as_of else None
@@ -33,10 +34,14 @@ def health(
     report = service.health(store, when)
     if plot is not None:
         drawing.render(drawing.chart_data(store, when), plot)
+    last = backups.last_backup(store)
+    report["backup"] = {"last": last.isoformat() if last else None, "warning": backups.backup_warning(store)}
     if as_json:
         emit_json(report)
         return
     render(report)
+    if report["backup"]["warning"]:
+        console.print(f"\n[yellow]Backup[/yellow]: {escape(report['backup']['warning'])}", highlight=False)
     if plot is not None:
         console.print(f"\nChart written to {plot}")
 
