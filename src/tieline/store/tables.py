@@ -51,6 +51,9 @@ accounts = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The random key suppressions are hashed with (store/suppressions.py); kept in backups, never in exports.
+    Column("hash_key", String(64)),
+    Column("backed_up_at", DateTime(timezone=True)),  # when `tieline backup` last ran
     sqlite_autoincrement=True,
 )
 
@@ -210,7 +213,7 @@ me_handles = Table(
     sqlite_autoincrement=True,
 )
 
-# What `forget` leaves behind: the handles (and a name) that a later import must not bring back.
+# What `forget` leaves behind: a keyed hash of each handle (and source key) a later import must leave out.
 suppressions = Table(
     "suppressions",
     metadata,
