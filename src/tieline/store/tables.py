@@ -341,7 +341,7 @@ health_snapshots = Table(
 )
 
 
-# Which data the full-text index of people (`person_text`, made by migration 0007: FTS5 on SQLite, a
+# Which data the full-text index of people (`person_text`, made by migration 0008: FTS5 on SQLite, a
 # tsvector with a GIN index on PostgreSQL, so not described here) was last built from.
 text_index_state = Table(
     "text_index_state",

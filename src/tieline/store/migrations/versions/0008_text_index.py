@@ -5,8 +5,8 @@ GIN index (ts_rank_cd). Either is derived data, rebuilt from people, positions, 
 whenever they change (see tieline.insight.textindex); neither is described in tables.py because the two
 backends' forms differ.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
