@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.cli import tieline
+from tieline.errors import TielineError
 from tieline.services.logbook import log
 from tieline.services.model import ask_candidates
 from tieline.store.db import Store
@@ -79,13 +80,13 @@ def test_a_batch_file_pins_answers_and_a_bad_row_writes_nothing(db_url: str, tmp
     _network(db_url)
     bad = tmp_path / "bad.csv"
     bad.write_text("person,would_take_call,closeness\nada,yes,5\ngrace,perhaps,\n", encoding="utf-8")
-    run = tieline(db_url, "model", "ask", "--batch", str(bad))
-    assert run.code == 1 and "bad.csv:3" in run.err
+    with pytest.raises(TielineError, match="bad.csv:3: would_take_call is yes, no or empty"):
+        tieline(db_url, "model", "ask", "--batch", str(bad))
     assert tieline(db_url, "people", "show", "ada", "--json").json()["would_take_call"] is None
     good = tmp_path / "answers.csv"
     good.write_text("person,would_take_call,closeness\nada,yes,5\nalan,,1\n", encoding="utf-8")
     done = tieline(db_url, "model", "ask", "--batch", str(good), "--json").json()
-    assert done == {"answered": 2, "would_take_call": 1, "closeness": 1}
+    assert done == {"answered": 2, "would_take_call": 1, "closeness": 2}
     ada = tieline(db_url, "model", "explain", "ada", "--json").json()
     assert ada["p_call"] == pytest.approx(0.97)
     assert "Ada" not in [c["name"] for c in tieline(db_url, "model", "ask", "--json").json()]
