@@ -67,7 +67,7 @@ def queues(store: Store, as_of: datetime | None = None) -> dict[str, list[Item]]
     """Every queue, best first; each undecided person in one queue at most (the first that takes them)."""
     pic = picture(store, as_of)
     done = decided(store)
-    ties = [tie for tie in pic.ties if tie.person.id not in done]
+    ties = [tie for tie in pic.ties(store) if tie.person.id not in done]
     with store.read() as conn:
         noted = {
             pid
@@ -114,17 +114,17 @@ def queues(store: Store, as_of: datetime | None = None) -> dict[str, list[Item]]
         ],
     )
     # Asking is another kind of question: anyone may be asked, whatever queue they are in.
-    asked = sorted(ask_choice(pic), key=lambda x: (-x[0], x[1].person.name.lower()))
+    asked = sorted(ask_choice(ties), key=lambda x: (-x[0], x[1].person.name.lower()))
     out["ask"] = [
         Item("ask", tie.person.id, tie.person.name, why) for _, tie, why in asked if tie.person.id not in done
     ][:ASK_MOST]
     return out
 
 
-def ask_choice(pic: Picture) -> list[tuple[float, Tie, str]]:
+def ask_choice(ties: list[Tie]) -> list[tuple[float, Tie, str]]:
     """Ties with no answer yet, weighted by how much an answer would move the picture: p(1 - p)."""
     out = []
-    for tie in pic.ties:
+    for tie in ties:
         if tie.person.would_take_call is not None or tie.p_call is None:
             continue
         p = tie.p_call
