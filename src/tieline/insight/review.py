@@ -6,8 +6,7 @@
   how-we-met and favours received first;
 - **solidify** — important ties (the four inner layers) that are fading, the likeliest to take your call first;
 - **ask** — ties with no answer from you yet whose "would they take your call?" would change the picture
-  most: the closer the model's probability is to one in two, the more an answer moves the expected count
-  and the "likely" count (``tieline model ask`` is not on main yet; this choice is here for it to reuse).
+  most: the same choice as ``tieline model ask`` (:func:`tieline.services.ask.ask_candidates`).
 
 A person decided about in an earlier review (any decision but skip, not undone) is never asked again.
 """
@@ -113,22 +112,15 @@ def queues(store: Store, as_of: datetime | None = None) -> dict[str, list[Item]]
             if tie.state == "fading" and tie.layer in (1, 2, 3, 4)
         ],
     )
-    # Asking is another kind of question: anyone may be asked, whatever queue they are in.
-    asked = sorted(ask_choice(ties), key=lambda x: (-x[0], x[1].person.name.lower()))
+    # Asking is another kind of question: anyone may be asked, whatever queue they are in. The choice is
+    # `tieline model ask`'s (the ties whose answer would change the picture most).
+    from tieline.services.ask import ask_candidates
+
     out["ask"] = [
-        Item("ask", tie.person.id, tie.person.name, why) for _, tie, why in asked if tie.person.id not in done
+        Item("ask", c.person_id, c.name, "; ".join(c.reasons) or f"the model says {c.p_call:.0%}")
+        for c in ask_candidates(store, ASK_MOST + len(done))
+        if c.person_id not in done
     ][:ASK_MOST]
-    return out
-
-
-def ask_choice(ties: list[Tie]) -> list[tuple[float, Tie, str]]:
-    """Ties with no answer yet, weighted by how much an answer would move the picture: p(1 - p)."""
-    out = []
-    for tie in ties:
-        if tie.person.would_take_call is not None or tie.p_call is None:
-            continue
-        p = tie.p_call
-        out.append((p * (1.0 - p), tie, f"the model says {p:.0%}: your answer settles it"))
     return out
 
 
