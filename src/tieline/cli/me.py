@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tieline.cli.common import JSON, console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, safe, state
 from tieline.services import me as service
 
 app = typer.Typer(help="Your own handles: they tell tieline which messages you sent.", no_args_is_help=True)
@@ -20,7 +20,7 @@ def add(
     """Add one of your own handles."""
     st = state(ctx)
     kind, value = service.add(st.store(), handle, st.region)
-    console.print(f"Added {kind} {value} as yours.")
+    console.print(f"Added {kind} {safe(value)} as yours.")
 
 
 @app.command()
@@ -36,4 +36,4 @@ def show(
     if not rows:
         console.print("No handles of yours yet: `tieline me add you@example.com`.")
     for r in rows:
-        console.print(f"{r['kind']}: {r['value']}")
+        console.print(f"{r['kind']}: {safe(r['value'])}")

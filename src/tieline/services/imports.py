@@ -13,6 +13,7 @@ from tieline.errors import NotFound, TielineError
 from tieline.ingest.batch import ImportOptions, ImportResult, batch_row_counts, run_import
 from tieline.ingest.context import utc
 from tieline.ingest.undo import undo_since
+from tieline.services.lookup import MAX_ID
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -44,6 +45,8 @@ def listing(store: Store) -> list[dict[str, Any]]:
 
 def undo(store: Store, batch_id: int) -> None:
     b = t.batches
+    if not 0 < batch_id <= MAX_ID:
+        raise NotFound(f"no import batch {batch_id}")
     with store.write() as conn:
         row = conn.execute(
             select(b.c.status).where(and_(b.c.account_id == store.account_id, b.c.id == batch_id))
