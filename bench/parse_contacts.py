@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tieline.records import ReadOptions
-from tieline.sources import linkedin, vcard
+from tieline.sources.contacts import linkedin, vcard
 
 
 def measure(label: str, fn: Callable[[], Counter[str]]) -> float:

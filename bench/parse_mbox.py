@@ -3,7 +3,7 @@
     PYTHONPATH=src python bench/parse_mbox.py FILE.mbox [--only stdlib|tieline]
 
 The standard library iterates every message with the default ``compat32`` policy and reads
-From/To/Cc/Date/Message-ID; tieline's ``sources.mbox.read`` yields its records. Each runs in
+From/To/Cc/Date/Message-ID; tieline's ``sources.mail.mbox.read`` yields its records. Each runs in
 its own child process so that the peak RSS printed is its own.
 """
 
@@ -31,7 +31,7 @@ def run_stdlib(path: Path) -> int:
 
 def run_tieline(path: Path) -> int:
     from tieline.records import ReadOptions
-    from tieline.sources import mbox
+    from tieline.sources.mail import mbox
 
     count = 0
     for _record in mbox.read(path, ReadOptions()):

@@ -5,7 +5,7 @@
 
 The export (a full-account ``result.json``: owner, 1,000 contacts, personal chats, groups and channels,
 service messages, formatted text, some Cyrillic and emoji, written with one-space indents as Telegram
-Desktop does) is generated once in /tmp and reused. ``tieline`` runs ``sources.telegram.read`` over it;
+Desktop does) is generated once in /tmp and reused. ``tieline`` runs ``sources.chat.telegram.read`` over it;
 ``json.load`` is what the reader did before streaming (load the whole document), for comparison. Each
 runs in its own child process so that the peak RSS printed is its own.
 """
@@ -148,7 +148,7 @@ def generate(path: Path, size_mb: int, seed: int = 7) -> None:
 
 def run_tieline(path: Path) -> tuple[int, int]:
     from tieline.records import InteractionRecord, ReadOptions
-    from tieline.sources import telegram
+    from tieline.sources.chat import telegram
 
     records = messages = 0
     for record in telegram.read(path, ReadOptions()):

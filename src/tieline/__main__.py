@@ -1,3 +1,3 @@
-from tieline.cli.app import main
+from tieline.cli import main
 
 main()

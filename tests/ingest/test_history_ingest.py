@@ -17,7 +17,8 @@ from tieline.ingest import history
 from tieline.ingest.batch import ImportOptions, run_import
 from tieline.records import InteractionRecord, ReadOptions
 from tieline.services import imports, me
-from tieline.sources import mbox, registry
+from tieline.sources import registry
+from tieline.sources.mail import mbox
 from tieline.store import tables as t
 from tieline.store.db import Store
 

@@ -5,19 +5,24 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from tieline import __version__
+from tieline.cli import health as health_cli
 from tieline.cli import imports as imports_cli
+from tieline.cli import lazy
 from tieline.cli import me as me_cli
 from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
 from tieline.cli.common import JSON, State, console, emit_json, err_console, safe, state
 from tieline.errors import TielineError
-from tieline.services import logbook
+
+if TYPE_CHECKING:
+    from tieline.services import logbook
+else:
+    logbook = lazy.module("tieline.services.logbook")
 
 app = typer.Typer(
     help="tieline: who would actually take your call.",
@@ -30,6 +35,7 @@ app.add_typer(me_cli.app, name="me")
 app.add_typer(model_cli.app, name="model")
 app.add_typer(imports_cli.imports_app, name="imports")
 app.command("import")(imports_cli.import_)
+app.command("health")(health_cli.health)
 
 
 def _version(value: bool) -> None:
@@ -120,7 +126,9 @@ def main() -> None:
     except TielineError as exc:
         err_console.print(f"[red]error:[/red] {safe(exc)}", soft_wrap=True)
         sys.exit(1)
-    except SQLAlchemyError as exc:
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         err_console.print(
             f"[red]error:[/red] database: {safe(reason[0] if reason else type(exc).__name__)}", soft_wrap=True
@@ -129,3 +137,9 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted: what was committed stays; run the same command again to resume")
         sys.exit(130)
+
+
+def _is_database_error(exc: Exception) -> bool:
+    # SQLAlchemy is imported only by commands that open the store, so only they can raise its errors.
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.SQLAlchemyError)

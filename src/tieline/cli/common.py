@@ -7,13 +7,14 @@ import math
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from tieline.store.db import Store
+if TYPE_CHECKING:
+    from tieline.store.db import Store
 
 # No highlighting: Rich's highlighter guesses numbers and URLs with regular expressions that take
 # minutes on a 130,000-character name, and colours what the user wrote as if it were code.
@@ -57,6 +58,8 @@ class State:
 
     def store(self) -> Store:
         if self._store is None:
+            from tieline.store.db import Store
+
             self._store = Store(self.db)
         return self._store
 

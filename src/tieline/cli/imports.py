@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from tieline.cli import lazy
 from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
-from tieline.ingest.batch import ImportOptions
-from tieline.services import imports as service
+
+if TYPE_CHECKING:
+    from tieline.ingest import batch as ingest_batch
+    from tieline.services import imports as service
+else:
+    ingest_batch = lazy.module("tieline.ingest.batch")
+    service = lazy.module("tieline.services.imports")
 
 imports_app = typer.Typer(help="Import batches: list them, undo one.", no_args_is_help=True)
 BIG = 5 * 1024 * 1024
@@ -73,7 +78,7 @@ def import_(
                 "(--month-first to change).",
                 soft_wrap=True,
             )
-    options = ImportOptions(
+    options = ingest_batch.ImportOptions(
         source=source,
         region=st.region,
         content=not no_content,
@@ -83,6 +88,8 @@ def import_(
     if as_json or not console.is_terminal:
         result, _rescored = service.import_paths(store, list(paths), options)
     else:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tieline.cli import lazy
 from tieline.cli.common import JSON, console, emit_json, safe, state
-from tieline.services import me as service
+
+if TYPE_CHECKING:
+    from tieline.services import me as service
+else:
+    service = lazy.module("tieline.services.me")
 
 app = typer.Typer(help="Your own handles: they tell tieline which messages you sent.", no_args_is_help=True)
 

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
+from tieline.cli import lazy
 from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
 from tieline.errors import TielineError
-from tieline.services import model as service
-from tieline.services.logbook import parse_when
-from tieline.services.strength import explain as explain_tie
+
+if TYPE_CHECKING:
+    from tieline.services import logbook, strength
+    from tieline.services import model as service
+else:
+    service = lazy.module("tieline.services.model")
+    logbook = lazy.module("tieline.services.logbook")
+    strength = lazy.module("tieline.services.strength")
 
 app = typer.Typer(help="The tie-strength model: explain, fit, score, evaluate.", no_args_is_help=True)
 
@@ -25,7 +31,7 @@ def explain(
     as_json: JSON = False,
 ) -> None:
     """The score, layer, state, and what each term contributed, in plain words."""
-    d = explain_tie(state(ctx).store(), person, parse_when(as_of) if as_of else None)
+    d = strength.explain(state(ctx).store(), person, logbook.parse_when(as_of) if as_of else None)
     if as_json:
         emit_json(d)
         return

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from tieline.cli import lazy
 from tieline.cli.common import JSON, console, emit_json, safe, state
-from tieline.services import merge as merge_service
-from tieline.services import people as service
-from tieline.services.logbook import parse_when
-from tieline.services.strength import LAYER_NAMES
+from tieline.insight.durations import parse_days
+
+if TYPE_CHECKING:
+    from tieline.services import decisions, logbook
+    from tieline.services import merge as merge_service
+    from tieline.services import people as service
+    from tieline.services import strength as strength_service
+else:
+    decisions = lazy.module("tieline.services.decisions")
+    merge_service = lazy.module("tieline.services.merge")
+    service = lazy.module("tieline.services.people")
+    logbook = lazy.module("tieline.services.logbook")
+    strength_service = lazy.module("tieline.services.strength")
 
 app = typer.Typer(
     help="The people in your network: add, list, show, edit, merge, forget.", no_args_is_help=True
@@ -85,7 +95,9 @@ def list_(
 ) -> None:
     """List people with the strength of your tie (every match; --limit to cut)."""
     st = state(ctx)
-    rows = service.listing(st.store(), query, sort, layer, only_state, parse_when(as_of) if as_of else None)
+    rows = service.listing(
+        st.store(), query, sort, layer, only_state, logbook.parse_when(as_of) if as_of else None
+    )
     if limit:
         rows = rows[:limit]
     if as_json:
@@ -99,7 +111,7 @@ def list_(
             safe(r["name"]),
             safe(r["organization"] or ""),
             strength,
-            LAYER_NAMES.get(r["layer"] or 0, ""),
+            strength_service.LAYER_NAMES.get(r["layer"] or 0, ""),
             r["state"],
             (r["last_contact"] or "")[:10],
         )
@@ -129,6 +141,9 @@ def show(
         ("would take my call", "would_take_call"),
         ("introduced by", "introduced_by"),
         ("birthday", "birthday"),
+        ("in touch every (days)", "every_days"),
+        ("archived", "archived"),
+        ("snoozed until", "snoozed_until"),
     ):
         if d[key] is not None:
             console.print(f"  {label}: {safe(d[key])}")
@@ -182,9 +197,21 @@ def edit(
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag (repeatable).")] = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
     note: Annotated[str | None, typer.Option(help="Add a note.")] = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every", help="Be in touch this often, e.g. 30d, 2w, 3m ('none' goes back to the tie's rhythm)."
+        ),
+    ] = None,
+    archive: Annotated[
+        bool | None,
+        typer.Option("--archive/--unarchive", help="Archive: kept, but out of every count and to-do list."),
+    ] = None,
 ) -> None:
     """Change what only you know about someone."""
     st = state(ctx)
+    clear = every is not None and every.strip().lower() in ("none", "off")
+    every_days = None if every is None or clear else parse_days(every)
     pid = service.edit(
         st.store(),
         person,
@@ -199,6 +226,10 @@ def edit(
         tags_remove=untag,
         note=note,
     )
+    if every is not None:
+        decisions.set_cadence(st.store(), f"#{pid}", every_days)
+    if archive is not None:
+        decisions.archive(st.store(), f"#{pid}", archive)
     console.print(f"Updated #{pid}.")
 
 

@@ -1,6 +1,6 @@
 """Small pieces of writing a ContactRecord: the name a person is stored under, the owner's own handles.
 
-New people are written by :mod:`tieline.ingest.people_writer`, records about stored people by
+Contacts are routed to people by :mod:`tieline.ingest.people_writer` and written, new and stored alike, by
 :mod:`tieline.ingest.updates`.
 """
 

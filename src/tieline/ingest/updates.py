@@ -1,10 +1,10 @@
-"""Records about people already stored, compared and written a chunk at a time.
+"""The records of one chunk, about new and stored people alike, compared and written together.
 
-A re-import mostly finds nothing new, so its cost is in looking. The chunk's people, jobs, notes and
-tags are read with one query each; every record is compared with them in memory, in file order, so
-a second record about the same person sees what the first one added; and only what changed is
-written, one statement per table. Before-images for undo are read whole, once per changed row,
-just before it is written.
+A re-import mostly finds nothing new, so its cost is in looking. The chunk's stored people, jobs,
+notes and tags are read with one query each (a new person's row is built in memory); every record
+is compared with them in memory, in file order, so a second record about the same person sees what
+the first one added; and only what changed is written, one statement per table. Before-images for
+undo are read whole, once per changed stored row, just before it is written.
 """
 
 from __future__ import annotations
@@ -41,63 +41,33 @@ class Update:
     keys: list[Key]
 
 
-class Updates:
-    """Records about stored people, queued until the chunk is written."""
-
-    def __init__(self, ctx: Context, matcher: Matcher) -> None:
-        self.ctx = ctx
-        self.matcher = matcher
-        self.queued: list[Update] = []
-        # Handles a queued record will add or attach, and to whom: later records must find them.
-        self.claimed: dict[Key, int] = {}
-
-    def add(self, person_id: int, rec: ContactRecord, name: str, keys: list[Key]) -> None:
-        self.queued.append(Update(person_id, rec, name, keys))
-        for key in keys:
-            entry = self.ctx.index.handles.get(key)
-            if (entry is None or entry[1] is None) and key not in self.claimed:
-                self.claimed[key] = person_id
-
-    def owner(self, key: Key) -> int | None:
-        """The person a handle belongs to, counting the records queued here."""
-        entry = self.ctx.index.handles.get(key)
-        if entry is not None and entry[1] is not None:
-            return entry[1]
-        return self.claimed.get(key)
-
-    def flush(self) -> None:
-        if not self.queued:
-            return
-        chunk = Chunk(self.ctx, self.matcher, self.queued)
-        for u in self.queued:
-            chunk.apply(u)
-        chunk.write()
-        self.queued = []
-        self.claimed.clear()
-
-
 class Chunk:
     """The stored rows of one chunk's people, kept in step as its records are applied, and what to write."""
 
-    def __init__(self, ctx: Context, matcher: Matcher, queued: Sequence[Update]) -> None:
+    def __init__(
+        self, ctx: Context, matcher: Matcher, queued: Sequence[Update], fresh: dict[int, Row]
+    ) -> None:
         self.ctx = ctx
         self.matcher = matcher
         p, pos = t.people, t.positions
+        self.fresh = fresh  # new people's rows, inserted when the chunk is written
+        stored = [u for u in queued if u.person_id not in fresh]
         # Only the columns compared: whole rows are read for the few that change (their before-images).
         self.people = {
-            row["id"]: row for row in _rows(ctx, PEOPLE_COMPARED, p.c.id, {u.person_id for u in queued})
+            row["id"]: row for row in _rows(ctx, PEOPLE_COMPARED, p.c.id, {u.person_id for u in stored})
         }
+        self.people.update(fresh)
         self.positions: dict[int, list[Row]] = defaultdict(list)
-        for row in _rows(ctx, POSITIONS_COMPARED, pos.c.person_id, _having(queued, "positions")):
+        for row in _rows(ctx, POSITIONS_COMPARED, pos.c.person_id, _having(stored, "positions")):
             self.positions[row["person_id"]].append(row)
         self.notes: dict[int, set[str]] = defaultdict(set)
         for row in _rows(
-            ctx, (t.notes.c.person_id, t.notes.c.body), t.notes.c.person_id, _having(queued, "notes")
+            ctx, (t.notes.c.person_id, t.notes.c.body), t.notes.c.person_id, _having(stored, "notes")
         ):
             self.notes[row["person_id"]].add(row["body"])
         self.tags: dict[int, set[str]] = defaultdict(set)
         for row in _rows(
-            ctx, (t.tags.c.person_id, t.tags.c.tag), t.tags.c.person_id, _having(queued, "tags")
+            ctx, (t.tags.c.person_id, t.tags.c.tag), t.tags.c.person_id, _having(stored, "tags")
         ):
             self.tags[row["person_id"]].add(row["tag"])
         self.added: dict[Key, int] = {}  # handles this chunk adds, and whose
@@ -130,6 +100,8 @@ class Chunk:
                 changed = True
         changed |= self._write_positions(person_id, rec)
         changed |= self._write_notes_and_tags(person_id, rec)
+        if person_id in self.fresh:
+            return  # counted as created
         if changed and person_id not in ctx.touched_people:
             ctx.counts.people_updated += 1
             ctx.touched_people.add(person_id)
@@ -139,6 +111,8 @@ class Chunk:
     def write(self) -> None:
         """Everything the chunk changed, one statement per table and set of columns."""
         ctx, conn = self.ctx, self.ctx.conn
+        if self.fresh:
+            conn.execute(insert(t.people), list(self.fresh.values()))
         self._keep_before_images()
         by_columns: dict[tuple[str, ...], list[Row]] = defaultdict(list)
         for pid, columns in self.changed_columns.items():
@@ -214,6 +188,9 @@ class Chunk:
             values["name"] = name
         if not values:
             return False
+        if person_id in self.fresh:  # not written yet: the row is inserted as it ends up
+            row.update(values)
+            return True
         self.logged[t.people].add(person_id)
         values["updated_at"] = self.ctx.now
         row.update(values)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from tieline.errors import NotFound, TielineError
 from tieline.ingest.context import from_json, to_json
+from tieline.ingest.undo import restore
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
 from tieline.store.db import Store
@@ -99,12 +100,8 @@ def undo_merge(store: Store, merge_id: int | None = None) -> int:
         by_name = {table.name: table for table in (*MOVED, t.people, t.merge_candidates)}
         # People first (the merged one must exist again before rows point back at it).
         for table_name, op, before in sorted(logged, key=lambda r: r.table_name != "people"):
-            table = by_name[table_name]
             values = from_json(before)
-            if op == "delete":
-                conn.execute(insert(table).values(**values))
-            else:
-                conn.execute(update(table).where(table.c.id == values["id"]).values(**values))
+            restore(conn, by_name[table_name], op, values["id"], values)
         conn.execute(delete(ch).where(ch.c.merge_id == row["id"]))
         conn.execute(update(m).where(m.c.id == row["id"]).values(undone=True))
         undone = int(row["id"])

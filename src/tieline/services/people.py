@@ -12,6 +12,7 @@ from tieline.errors import TielineError
 from tieline.ingest.context import utc
 from tieline.ingest.normalise import normalise
 from tieline.records import Handle
+from tieline.services.erasure import erase_person, merged_into
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
 from tieline.store.db import Store
@@ -243,6 +244,9 @@ def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
         "relationship": p["relationship"],
         "closeness": p["closeness"],
         "would_take_call": p["would_take_call"],
+        "every_days": p["every_days"],
+        "archived": _iso(utc(p["archived_at"])),
+        "snoozed_until": _iso(utc(p["snoozed_until"])),
         "handles": handles,
         "positions": positions,
         "notes": notes,
@@ -374,8 +378,14 @@ def forget(store: Store, ref: str) -> tuple[int, str]:
             conn.execute(delete(pa).where(pa.c.interaction_id.in_(chunk)))
             conn.execute(delete(i).where(i.c.id.in_(chunk)))
         conn.execute(delete(pa).where(pa.c.person_id == pid))
-        _forget_changes(conn, store.account_id, pid)
-        conn.execute(delete(t.merges).where(or_(t.merges.c.kept_id == pid, t.merges.c.merged_id == pid)))
+        theirs_handles = conn.execute(select(h.c.id, h.c.value).where(h.c.person_id == pid)).all()
+        erase_person(
+            conn,
+            store.account_id,
+            merged_into(conn, store.account_id, pid),
+            {hid for hid, _ in theirs_handles},
+            {value for _, value in theirs_handles if len(value) >= 5},
+        )
         conn.execute(update(t.people).where(t.people.c.introduced_by_id == pid).values(introduced_by_id=None))
         for table in (t.merge_candidates,):
             conn.execute(delete(table).where(or_(table.c.person_a == pid, table.c.person_b == pid)))
@@ -383,21 +393,6 @@ def forget(store: Store, ref: str) -> tuple[int, str]:
             conn.execute(delete(table).where(table.c.person_id == pid))
         conn.execute(delete(t.people).where(t.people.c.id == pid))
     return pid, str(name)
-
-
-def _forget_changes(conn: Connection, account_id: int, pid: int) -> None:
-    """Before-images kept for undo must not keep a forgotten person alive."""
-    ch = t.changes
-    doomed = [
-        cid
-        for cid, table_name, row_id, before in conn.execute(
-            select(ch.c.id, ch.c.table_name, ch.c.row_id, ch.c.before).where(ch.c.account_id == account_id)
-        )
-        if (table_name == "people" and row_id == pid)
-        or (isinstance(before, dict) and before.get("person_id") == pid)
-    ]
-    for start in range(0, len(doomed), 500):
-        conn.execute(delete(ch).where(ch.c.id.in_(doomed[start : start + 500])))
 
 
 def _iso(value: datetime | date | None) -> str | None:

@@ -1,6 +1,7 @@
 """Picks the most confident reader for each path; expands folders and zip archives.
 
-Built-in readers are listed in ``BUILTIN``; third parties add readers through the
+Built-in readers are listed in ``BUILTIN`` (as ``group.module`` under this package; the
+reader's ``NAME`` is what ``--source`` takes); third parties add readers through the
 ``tieline.sources`` entry-point group (the entry point names a module or object that
 follows :mod:`tieline.sources.base`).
 """
@@ -21,24 +22,24 @@ from tieline.sources import archive
 from tieline.sources.base import Reader
 
 BUILTIN: tuple[str, ...] = (
-    "linkedin",
-    "vcard",
-    "jcard",
-    "google_csv",
-    "outlook_csv",
-    "facebook_friends",
-    "mbox",
-    "maildir",
-    "eml",
-    "ics",
-    "linkedin_messages",
-    "whatsapp",
-    "telegram",
-    "facebook_messages",
-    "signal",
-    "sms_backup",
-    "phonelog_csv",
-    "interactions_csv",
+    "contacts.linkedin",
+    "contacts.vcard",
+    "contacts.jcard",
+    "contacts.google_csv",
+    "contacts.outlook_csv",
+    "contacts.facebook_friends",
+    "mail.mbox",
+    "mail.maildir",
+    "mail.eml",
+    "calendar.ics",
+    "chat.linkedin_messages",
+    "chat.whatsapp",
+    "chat.telegram",
+    "chat.facebook_messages",
+    "chat.signal",
+    "phone.sms_backup",
+    "phone.phonelog_csv",
+    "phone.interactions_csv",
 )
 
 # A folder claimed with at least this confidence is read whole (a Maildir, a vdir, an export);

@@ -55,9 +55,10 @@ class Store:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         try:
             if migrate:
-                from tieline.store.migrate import upgrade
+                from tieline.store.migrate import at_head, upgrade
 
-                upgrade(self.engine)
+                if not at_head(self.engine):
+                    upgrade(self.engine)
             self.account_id = self._account(account)
         except OperationalError as exc:
             raise TielineError(f"cannot open the database {self.safe_url}: {_reason(exc)}") from None

@@ -3,6 +3,9 @@
 Every row belongs to an account. Rows written by an import carry the ``batch_id`` that wrote them
 and the ``source_key`` of the record they came from, so a re-import changes nothing and a batch
 can be undone.
+
+Ids are never handed out twice (``AUTOINCREMENT`` on SQLite, sequences on PostgreSQL): a before-image
+kept for undo or unmerge names its row by id, and must never land on somebody added later.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ accounts = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
 )
 
 batches = Table(
@@ -61,6 +65,7 @@ batches = Table(
     Column("finished_at", DateTime(timezone=True)),
     Column("status", String(20), nullable=False),  # running, done, undone
     Column("stats", JSON),
+    sqlite_autoincrement=True,
 )
 
 people = Table(
@@ -80,10 +85,14 @@ people = Table(
     Column("closeness", Integer),  # the user's own rating, 1-5
     Column("would_take_call", Boolean),  # the user's own answer
     Column("photo_ref", String(300)),
+    Column("archived_at", DateTime(timezone=True)),  # archived: kept, but out of every count
+    Column("every_days", Integer),  # the user's own cadence for this tie, overriding its rhythm
+    Column("snoozed_until", DateTime(timezone=True)),  # not due before this moment
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     _batch(),
     Column("source_key", String(300)),
+    sqlite_autoincrement=True,
 )
 Index("ix_people_account_name", people.c.account_id, people.c.name)
 
@@ -102,6 +111,7 @@ handles = Table(
     Column("source_key", String(300)),
     Column("source_file", String(500)),
     UniqueConstraint("account_id", "kind", "value", name="uq_handles_account_kind_value"),
+    sqlite_autoincrement=True,
 )
 Index("ix_handles_person", handles.c.person_id)
 
@@ -118,6 +128,7 @@ positions = Table(
     _batch(),
     Column("source_key", String(300)),
     Column("source_file", String(500)),
+    sqlite_autoincrement=True,
 )
 Index("ix_positions_person", positions.c.person_id)
 
@@ -131,6 +142,7 @@ notes = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     _batch(),
     Column("source_key", String(300)),
+    sqlite_autoincrement=True,
 )
 Index("ix_notes_person", notes.c.person_id)
 
@@ -143,6 +155,7 @@ tags = Table(
     Column("tag", String(100), nullable=False),
     _batch(),
     UniqueConstraint("person_id", "tag", name="uq_tags_person_tag"),
+    sqlite_autoincrement=True,
 )
 
 interactions = Table(
@@ -162,8 +175,12 @@ interactions = Table(
     _batch(),
     Column("source_key", String(300), nullable=False),
     UniqueConstraint("account_id", "source_key", name="uq_interactions_account_source_key"),
+    sqlite_autoincrement=True,
 )
 Index("ix_interactions_account_when", interactions.c.account_id, interactions.c.happened_at)
+Index(
+    "ix_interactions_account_kind", interactions.c.account_id, interactions.c.kind, interactions.c.happened_at
+)
 
 participants = Table(
     "participants",
@@ -176,6 +193,7 @@ participants = Table(
     # older interactions in place, attached to the handle again.
     Column("person_id", Integer, ForeignKey("people.id", ondelete="SET NULL")),
     Column("role", String(10), nullable=False),  # sender, recipient, attendee
+    sqlite_autoincrement=True,
 )
 Index("ix_participants_interaction", participants.c.interaction_id)
 Index("ix_participants_person", participants.c.person_id)
@@ -189,6 +207,7 @@ me_handles = Table(
     Column("kind", String(20), nullable=False),
     Column("value", String(400), nullable=False),
     UniqueConstraint("account_id", "kind", "value", name="uq_me_handles_account_kind_value"),
+    sqlite_autoincrement=True,
 )
 
 # What `forget` leaves behind: the handles (and a name) that a later import must not bring back.
@@ -201,6 +220,7 @@ suppressions = Table(
     Column("value", String(400), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("account_id", "kind", "value", name="uq_suppressions_account_kind_value"),
+    sqlite_autoincrement=True,
 )
 
 merge_candidates = Table(
@@ -215,6 +235,7 @@ merge_candidates = Table(
     Column("status", String(20), nullable=False),  # open, merged, dismissed
     _batch(),
     UniqueConstraint("person_a", "person_b", name="uq_merge_candidates_pair"),
+    sqlite_autoincrement=True,
 )
 
 # Before-images of rows a batch or a merge changed, so either can be undone exactly.
@@ -229,6 +250,7 @@ changes = Table(
     Column("row_id", Integer, nullable=False),
     Column("op", String(10), nullable=False),  # update, delete
     Column("before", JSON, nullable=False),
+    sqlite_autoincrement=True,
 )
 Index("ix_changes_batch", changes.c.batch_id)
 
@@ -241,6 +263,7 @@ merges = Table(
     Column("merged_id", Integer, nullable=False),
     Column("merged_at", DateTime(timezone=True), nullable=False),
     Column("undone", Boolean, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 
@@ -256,6 +279,7 @@ model_weights = Table(
     Column("labels", Integer, nullable=False),
     Column("heldout_auc", Float),
     Column("heldout_auc_defaults", Float),
+    sqlite_autoincrement=True,
 )
 
 
@@ -273,4 +297,42 @@ tie_scores = Table(
     Column("p_call", Float),
     Column("state", String(10), nullable=False),
     UniqueConstraint("account_id", "person_id", name="uq_tie_scores_account_person"),
+    sqlite_autoincrement=True,
+)
+
+
+# What the user decided in `tieline review`: the next review does not ask again, and `review --undo`
+# restores ``before`` (the person's fields as they were) for every decision of the last session.
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("session", Integer, nullable=False),
+    Column("queue", String(20), nullable=False),  # prune, nurture, reconnect, solidify, ask
+    Column(
+        "decision", String(20), nullable=False
+    ),  # keep, archive, forget, cadence, how-met, log, answer, skip
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("before", JSON, nullable=False),
+    Column("undone", Boolean, nullable=False),
+    sqlite_autoincrement=True,
+)
+Index("ix_review_decisions_person", review_decisions.c.person_id)
+
+# Derived data: the headline figures of `tieline health` as of a past moment, so the change since
+# 90 days ago and the monthly trend are not rescored on every call. ``fingerprint`` says which data
+# they were computed from; a snapshot whose data changed since is computed again.
+health_snapshots = Table(
+    "health_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+    Column("model_version", String(40), nullable=False),
+    Column("fingerprint", String(200), nullable=False),
+    Column("figures", JSON, nullable=False),
+    UniqueConstraint("account_id", "as_of", name="uq_health_snapshots_account_as_of"),
+    sqlite_autoincrement=True,
 )

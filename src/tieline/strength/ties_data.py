@@ -1,6 +1,6 @@
 """The tie-evaluation data format (interactions.csv + labels.csv) as arrays for :func:`score`.
 
-The interactions are read by the product's own reader (:func:`tieline.sources.interactions_csv.read_by_ego`)
+The interactions are read by the product's own reader (:func:`tieline.sources.phone.interactions_csv.read_by_ego`)
 and turned into the same :class:`EventTable` the product scores, so evaluation measures the real code path.
 Rows logged twice (same ego, alter, second, channel and direction: multi-part SMS, a phone logger writing
 one call twice with durations 0 and 32767) are one event.
@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from tieline.errors import SourceError
 from tieline.records import Skipped
-from tieline.sources import interactions_csv
+from tieline.sources.phone import interactions_csv
 from tieline.strength.events import CHANNEL_CODE, DIRECTION_CODE, F64, EventTable
 
 
