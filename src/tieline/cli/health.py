@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from tieline.cli.common import JSON, console, emit_json, safe, state
-from tieline.services.logbook import parse_when
 
 
 def health(
@@ -22,6 +21,7 @@ def health(
 ) -> None:
     """How many connections you have vs how many would take your call; freshness, giving, diversity."""
     from tieline.insight import health as service
+    from tieline.services.logbook import parse_when
 
     store = state(ctx).store()
     when = parse_when(as_of) if as_of else None
