@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.prompt import Prompt
 from rich.table import Table
 
@@ -96,8 +95,8 @@ def ask(
     pinned = 0
     for c in candidates:
         console.print(
-            f"\n[bold]{escape(c.name)}[/bold] — strength {c.strength:.2f}, {c.state}; "
-            f"would take your call: {c.p_call:.0%} ({'; '.join(c.reasons)})"
+            f"\n[bold]{safe(c.name)}[/bold] — strength {c.strength:.2f}, {c.state}; "
+            f"would take your call: {c.p_call:.0%} ({safe('; '.join(c.reasons))})"
         )
         said = Prompt.ask("Would they take your call?", choices=["y", "n", "skip", "quit"], default="skip")
         if said == "quit":
