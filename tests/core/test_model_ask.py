@@ -21,7 +21,7 @@ def _network(db: str) -> None:
     for name in ("Ada", "Grace", "Alan", "Kurt", "Emmy"):
         tieline(db, "people", "add", name, "--email", f"{name.lower()}@example.com")
     store = Store(db)
-    for week in range(150):  # Ada: weekly for three years, up to last week
+    for week in range(30):  # Ada: weekly for seven months, up to last week
         log(store, "ada", "coffee", channel="in-person", when=(now - timedelta(weeks=week + 1)).isoformat())
     for month in range(4):  # Grace: a few calls, some months apart
         log(store, "grace", "call", channel="call", when=(now - timedelta(days=20 + 60 * month)).isoformat())
