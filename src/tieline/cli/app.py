@@ -17,6 +17,7 @@ from tieline.cli import lazy, upkeep
 from tieline.cli import me as me_cli
 from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
+from tieline.cli import review as review_cli
 from tieline.cli import who as who_cli
 from tieline.cli.common import JSON, State, console, emit_json, err_console, safe, state
 from tieline.errors import TielineError
@@ -41,6 +42,7 @@ app.command()(upkeep.maintenance)
 app.command("health")(health_cli.health)
 app.add_typer(due_cli.app, name="due")
 app.command("who")(who_cli.who)
+app.command("review")(review_cli.review)
 
 
 def _version(value: bool) -> None:
