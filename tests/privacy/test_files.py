@@ -110,7 +110,7 @@ def test_a_password_in_the_database_url_is_never_printed(url: str) -> None:
     assert run.code == 1
     assert "S3cretPW" not in run.out + run.err
     assert "Traceback" not in run.err
-    assert "bob:***@" in run.err, run.err
+    assert "bob:***@" in run.err or run.err.startswith("error: mysql databases are not supported"), run.err
 
 
 def test_the_error_a_library_caller_gets_carries_no_password_either() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +17,9 @@ from tieline.cli import lazy, upkeep
 from tieline.cli import me as me_cli
 from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
-from tieline.cli.common import JSON, State, console, emit_json, err_console, state
+from tieline.cli import review as review_cli
+from tieline.cli import who as who_cli
+from tieline.cli.common import JSON, State, console, emit_json, err_console, safe, state
 from tieline.errors import TielineError
 from tieline.store.files import hide_password
 
@@ -41,6 +44,8 @@ app.command()(upkeep.restore)
 app.command()(upkeep.maintenance)
 app.command("health")(health_cli.health)
 app.add_typer(due_cli.app, name="due")
+app.command("who")(who_cli.who)
+app.command("review")(review_cli.review)
 
 
 def _version(value: bool) -> None:
@@ -108,22 +113,41 @@ def demo(
     run_demo(state(ctx), as_json)
 
 
+def undecodable(args: list[str]) -> str | None:
+    """The first argument that is not valid UTF-8 (Python keeps its bytes as lone surrogates) and
+    does not name an existing file: such text cannot be stored, so it is refused before anything runs."""
+    for arg in args:
+        if any("\udc80" <= ch <= "\udcff" for ch in arg) and not os.path.lexists(os.fsencode(arg)):
+            return arg
+    return None
+
+
 def main() -> None:
+    bad = undecodable(sys.argv[1:])
+    if bad is not None:
+        err_console.print(
+            f"[red]error:[/red] {safe(bad)} is not valid UTF-8 text; "
+            "check the terminal's encoding (names and notes are stored as UTF-8)",
+            soft_wrap=True,
+        )
+        sys.exit(2)
     try:
         app()
     except TielineError as exc:
-        err_console.print(f"[red]error:[/red] {hide_password(str(exc))}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]error:[/red] {safe(hide_password(str(exc)))}", soft_wrap=True)
         sys.exit(1)
     except Exception as exc:
         if not _is_database_error(exc):
             raise
         reason = hide_password(str(getattr(exc, "orig", None) or exc)).strip().splitlines()
         err_console.print(
-            f"[red]error:[/red] database: {reason[0] if reason else type(exc).__name__}", soft_wrap=True
+            f"[red]error:[/red] database: {safe(reason[0] if reason else type(exc).__name__)}", soft_wrap=True
         )
         sys.exit(1)
     except KeyboardInterrupt:
-        err_console.print("interrupted: what was committed stays; run the same command again to resume")
+        err_console.print(
+            "interrupted: nothing was being written; run the same command again", highlight=False
+        )
         sys.exit(130)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
 
 if TYPE_CHECKING:
     from tieline.services import backup as backups
@@ -40,11 +40,7 @@ def backup(
     what = "a SQLite copy" if done.format == "sqlite" else "JSON Lines"
     people = done.rows.get("people", 0)
     interactions = done.rows.get("interactions", 0)
-    console.print(
-        f"Backed up {people} people and {interactions} interactions to {done.path} ({what}).",
-        highlight=False,
-        markup=False,
-    )
+    console.print(f"Backed up {people} people and {interactions} interactions to {safe(done.path)} ({what}).")
 
 
 def restore(
@@ -62,17 +58,13 @@ def restore(
         return
     people = done.rows.get("people", 0)
     interactions = done.rows.get("interactions", 0)
-    console.print(
-        f"Restored {people} people and {interactions} interactions from {done.path}.",
-        highlight=False,
-        markup=False,
-    )
+    console.print(f"Restored {people} people and {interactions} interactions from {safe(done.path)}.")
 
 
 def maintenance(ctx: typer.Context) -> None:
     """Finish wiping what was deleted (after a forget another program delayed) and compact the store."""
     advice = privacy.maintenance(state(ctx).store())
     if advice:
-        err_console.print(f"error: {advice}", soft_wrap=True)
+        err_console.print(f"error: {safe(advice)}", soft_wrap=True)
         raise typer.Exit(1)
     console.print("Done: nothing of what was deleted is left in the database files.")

@@ -359,6 +359,9 @@ def forget(store: Store, ref: str) -> tuple[int, str]:
         for table in (t.tags, t.notes, t.positions, t.handles):
             conn.execute(delete(table).where(table.c.person_id == pid))
         conn.execute(delete(t.people).where(t.people.c.id == pid))
+        from tieline.insight.textindex import drop_person
+
+        drop_person(conn, pid)  # what was known about them leaves the text index now, not at its rebuild
     return pid, str(name)
 
 

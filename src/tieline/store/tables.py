@@ -339,3 +339,13 @@ health_snapshots = Table(
     UniqueConstraint("account_id", "as_of", name="uq_health_snapshots_account_as_of"),
     sqlite_autoincrement=True,
 )
+
+
+# Which data the full-text index of people (`person_text`, made by migration 0008: FTS5 on SQLite, a
+# tsvector with a GIN index on PostgreSQL, so not described here) was last built from.
+text_index_state = Table(
+    "text_index_state",
+    metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("fingerprint", String(200), nullable=False),
+)

@@ -16,7 +16,7 @@ from pathlib import Path
 from tieline.errors import SourceError
 from tieline.records import InteractionRecord, ReadOptions, Record, Skipped
 from tieline.sources import keys
-from tieline.sources.base import head_text
+from tieline.sources.base import head_text, open_text
 from tieline.sources.chat.whatsapp import participant
 
 NAME = "signal"
@@ -47,7 +47,7 @@ def sniff(path: Path) -> float:
 
 def _lines(path: Path) -> Iterator[str]:
     try:
-        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        with open_text(path) as fh:
             for raw in fh:
                 yield raw.rstrip("\r\n")
     except OSError as exc:
@@ -70,6 +70,10 @@ def _authors(path: Path) -> tuple[int, tuple[str, ...]]:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message; lines with no author are Skipped as system lines."""
+    return keys.repeats_apart(_read(path, options))
+
+
+def _read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = path.name  # part of the source keys: the same chat gives the same keys wherever it lies
     shown = str(path)
     lineno = 0
