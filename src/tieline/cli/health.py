@@ -40,7 +40,7 @@ def health(
         return
     render(report)
     if report["backup"]["warning"]:
-        console.print(f"\n[yellow]Backup[/yellow]: {escape(report['backup']['warning'])}", highlight=False)
+        console.print(f"\n[yellow]Backup[/yellow]: {safe(report['backup']['warning'])}")
     if plot is not None:
         console.print(f"\nChart written to {safe(plot)}")
 
