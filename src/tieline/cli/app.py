@@ -11,6 +11,7 @@ import typer
 
 from tieline import __version__
 from tieline.cli import due as due_cli
+from tieline.cli import export as export_cli
 from tieline.cli import health as health_cli
 from tieline.cli import imports as imports_cli
 from tieline.cli import lazy, upkeep
@@ -39,6 +40,7 @@ app.add_typer(me_cli.app, name="me")
 app.add_typer(model_cli.app, name="model")
 app.add_typer(imports_cli.imports_app, name="imports")
 app.command("import")(imports_cli.import_)
+app.add_typer(export_cli.app, name="export")
 app.command()(upkeep.backup)
 app.command()(upkeep.restore)
 app.command()(upkeep.maintenance)
