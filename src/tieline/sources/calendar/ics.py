@@ -26,7 +26,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dateutil import tz as dateutil_tz
-from dateutil.rrule import rruleset, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
@@ -538,7 +538,9 @@ def _expand(
             else:
                 texts = [_UNTIL_UTC.sub(lambda m: _local_until(m.group(1), zone), rule)]
             for text in texts:
-                recurrence.rrule(rrulestr(text, dtstart=local_start, ignoretz=True))  # type: ignore[arg-type]
+                parsed = rrulestr(text, dtstart=local_start, ignoretz=True)
+                if isinstance(parsed, rrule) and _can_match(parsed, local_start):
+                    recurrence.rrule(parsed)
         except (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError):
             continue  # an unreadable rule: the first occurrence still counts
     recurrence.rdate(local_start)
@@ -557,3 +559,22 @@ def _expand(
             yield local.replace(tzinfo=UTC)
         else:
             yield local.replace(tzinfo=zone).astimezone(UTC)
+
+
+PROBE_YEAR = 9992  # a leap year 8 years before dateutil's last: its search for a match ends there
+
+
+def _can_match(rule: rrule, local_start: datetime) -> bool:
+    """Whether ``rule`` ever gives an occurrence, judged over the 8 years dateutil searches last.
+
+    dateutil looks for the next occurrence up to the year 9999: a rule that never matches (30 February)
+    costs seconds per event. Started in 9992, the same rule searches 8 years at most; one that finds
+    nothing there (leap days and week 53 come round within 8 years) is passed over.
+    """
+    try:
+        probe = rule.replace(
+            dtstart=local_start.replace(year=PROBE_YEAR, month=1, day=1), count=None, until=None
+        )
+        return next(iter(probe), None) is not None
+    except (ValueError, OverflowError):
+        return False
