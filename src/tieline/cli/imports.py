@@ -76,6 +76,10 @@ def import_(
     store = st.store()
     for handle in me or ():
         me_service.add(store, handle, st.region)
+    # The questions and the import share one unpacking of each archive, removed when the command ends.
+    from tieline.sources import archive
+
+    ctx.with_resource(archive.unpacking())
     asked = service.questions(store, list(paths), source, day_first)
     interactive = sys.stdin.isatty() and not as_json
     if asked["me"]:
