@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
 from tieline.errors import ImportInterrupted
 
 if TYPE_CHECKING:
@@ -55,27 +55,33 @@ def import_(
     store = st.store()
     for handle in me or ():
         me_service.add(store, handle, st.region)
+    # The questions and the import share one unpacking of each archive, removed when the command ends.
+    from tieline.sources import archive
+
+    ctx.with_resource(archive.unpacking())
     asked = service.questions(store, list(paths), source, day_first)
     interactive = sys.stdin.isatty() and not as_json
     if asked["me"]:
         if interactive and typer.confirm(
-            f"Is {asked['me']} you? (it sent most of the Sent mail)", default=True
+            f"Is {safe(asked['me'], markup=False)} you? (it sent most of the Sent mail)", default=True
         ):
             me_service.add(store, asked["me"], st.region)
         else:
+            me_shown = safe(asked["me"])
             err_console.print(
-                f"note: who you are is not set; {asked['me']} sent most of the Sent mail. "
-                f"Re-run with --me {asked['me']} so directions and people are right.",
+                f"note: who you are is not set; {me_shown} sent most of the Sent mail. "
+                f"Re-run with --me {me_shown} so directions and people are right.",
                 soft_wrap=True,
             )
     for shown in asked["ambiguous_dates"]:
         if interactive:
             day_first = typer.confirm(
-                f"{shown}: are dates written day first (31/12) rather than month first?", default=True
+                f"{safe(shown, markup=False)}: are dates written day first (31/12) rather than month first?",
+                default=True,
             )
         else:
             err_console.print(
-                f"note: {shown}: dates could be day-first or month-first; read as day-first "
+                f"note: {safe(shown)}: dates could be day-first or month-first; read as day-first "
                 "(--month-first to change).",
                 soft_wrap=True,
             )
@@ -103,7 +109,7 @@ def import_(
             raise typer.Exit(1)
         return
     data = result.as_json()
-    table = Table("", "count", title=f"batch {data['batch']} ({data['source']})")
+    table = Table("", "count", title=f"batch {data['batch']} ({safe(data['source'])})")
     for key in (
         "people_created",
         "people_updated",
@@ -116,10 +122,10 @@ def import_(
         table.add_row(key.replace("_", " "), str(data[key]))
     console.print(table)
     for reason, n in sorted(data["skip_reasons"].items(), key=lambda kv: -kv[1])[:8]:
-        console.print(f"  skipped {n}: {reason}")
+        console.print(f"  skipped {n}: {safe(reason)}")
     for e in data["errors"][:10]:
-        where = f"{e['file']}" + (f", record {e['record']}" if e["record"] else "")
-        err_console.print(f"  [yellow]{where}[/yellow]: {e['reason']}", soft_wrap=True)
+        where = safe(e["file"]) + (f", record {safe(e['record'])}" if e["record"] else "")
+        err_console.print(f"  [yellow]{where}[/yellow]: {safe(e['reason'])}", soft_wrap=True)
     if data["merge_candidates"]:
         console.print(f"{data['merge_candidates']} possible duplicates: see `tieline people duplicates`.")
     if not result.imported:  # no file could be imported at all
@@ -145,7 +151,7 @@ def _run(store: Store, paths: list[Path], options: ImportOptions, as_json: bool)
         current = {"name": ""}
 
         def on_file(shown: str, size: int) -> None:
-            current["name"] = f"importing {Path(shown).name}" + (
+            current["name"] = f"importing {safe(Path(shown).name)}" + (
                 f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""
             )
             # A bar with a time left when the file's size is known; a counter otherwise.
@@ -173,11 +179,11 @@ def list_(
         table.add_row(
             str(r["batch"]),
             (r["started_at"] or "")[:16].replace("T", " "),
-            r["source"],
+            safe(r["source"]),
             r["status"],
             str(r["rows"].get("people", "")),
             str(r["rows"].get("interactions", "")),
-            ", ".join(r["paths"])[:60],
+            safe(", ".join(r["paths"])[:60]),
         )
     console.print(table)
 

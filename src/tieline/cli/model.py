@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.prompt import Prompt
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
 from tieline.errors import TielineError
 
 if TYPE_CHECKING:
@@ -40,19 +39,19 @@ def explain(
         return
     if d["strength"] is None:
         console.print(
-            f"[bold]{d['name']}[/bold]: unknown — no evidence yet (no interactions, nothing you said)."
+            f"[bold]{safe(d['name'])}[/bold]: unknown — no evidence yet (no interactions, nothing you said)."
         )
         return
     console.print(
-        f"[bold]{d['name']}[/bold]: strength {d['strength']:.2f}, layer {d['layer']} ({d['layer_name']}), "
+        f"[bold]{safe(d['name'])}[/bold]: strength {d['strength']:.2f}, layer {d['layer']} ({d['layer_name']}), "
         f"{d['state']}; would take your call: {d['p_call']:.0%}"
     )
-    console.print(d["summary"])
+    console.print(safe(d["summary"]))
     table = Table(
         "term", "contribution", "why", title=f"as of {d['as_of'][:10]} (terms add up to {d['logit']:+.2f})"
     )
     for term in d["terms"]:
-        table.add_row(term["term"], f"{term['contribution']:+.2f}", term["words"])
+        table.add_row(term["term"], f"{term['contribution']:+.2f}", safe(term["words"]))
     console.print(table)
 
 
@@ -96,8 +95,8 @@ def ask(
     pinned = 0
     for c in candidates:
         console.print(
-            f"\n[bold]{escape(c.name)}[/bold] — strength {c.strength:.2f}, {c.state}; "
-            f"would take your call: {c.p_call:.0%} ({'; '.join(c.reasons)})"
+            f"\n[bold]{safe(c.name)}[/bold] — strength {c.strength:.2f}, {c.state}; "
+            f"would take your call: {c.p_call:.0%} ({safe('; '.join(c.reasons))})"
         )
         said = Prompt.ask("Would they take your call?", choices=["y", "n", "skip", "quit"], default="skip")
         if said == "quit":
@@ -147,7 +146,7 @@ def score(
     """Score each (ego, alter, as_of) from that ego's interactions before as_of."""
     report = service.score_file(interactions, pairs, out)
     warn_skipped(report)
-    console.print(f"Scored {report['rows']} rows into {out}.")
+    console.print(f"Scored {report['rows']} rows into {safe(out)}.")
 
 
 @app.command("eval")
@@ -265,7 +264,7 @@ def warn_skipped(report: dict[str, Any]) -> None:
     if report.get("skipped_rows"):
         err_console.print(
             f"note: {report['skipped_rows']} interaction row(s) could not be read and were left out; "
-            f"the first: {report['first_skipped']}",
+            f"the first: {safe(report['first_skipped'])}",
             highlight=False,
             soft_wrap=True,
         )

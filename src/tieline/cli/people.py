@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
 from tieline.insight.durations import parse_days
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def add(
     if as_json:
         emit_json({"id": pid, "name": name})
     else:
-        console.print(f"Added [bold]{name}[/bold] as #{pid}.")
+        console.print(f"Added [bold]{safe(name)}[/bold] as #{pid}.")
 
 
 @app.command("list")
@@ -77,7 +77,7 @@ def list_(
     query: Annotated[
         str | None, typer.Option("--query", "-q", help="Part of a name, handle or organisation.")
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many (all by default).")] = None,
+    limit: Annotated[int | None, typer.Option(min=0, help="At most this many (0 or left out: all).")] = None,
     sort: Annotated[str, typer.Option(help="name, strength or last (most recent contact first).")] = "name",
     layer: Annotated[
         str | None,
@@ -99,7 +99,7 @@ def list_(
     rows = service.listing(
         st.store(), query, sort, layer, only_state, logbook.parse_when(as_of) if as_of else None
     )
-    if limit is not None:
+    if limit:
         rows = rows[:limit]
     if as_json:
         emit_json(rows)
@@ -109,8 +109,8 @@ def list_(
         strength = "?" if r["strength"] is None else f"{r['strength']:.2f}"
         table.add_row(
             str(r["id"]),
-            r["name"],
-            r["organization"] or "",
+            safe(r["name"]),
+            safe(r["organization"] or ""),
             strength,
             strength_service.LAYER_NAMES.get(r["layer"] or 0, ""),
             r["state"],
@@ -124,7 +124,7 @@ def list_(
 def show(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
-    limit: Annotated[int, typer.Option(help="How many interactions to list (0 = all).")] = 50,
+    limit: Annotated[int, typer.Option(min=0, help="How many interactions to list (0 = all).")] = 50,
     as_json: JSON = False,
 ) -> None:
     """Everything about one person: handles (and where they came from), jobs, notes, the timeline."""
@@ -133,7 +133,7 @@ def show(
     if as_json:
         emit_json(d)
         return
-    console.print(f"[bold]{d['name']}[/bold]  #{d['id']}")
+    console.print(f"[bold]{safe(d['name'])}[/bold]  #{d['id']}")
     for label, key in (
         ("connected on", "connected_on"),
         ("how we met", "how_met"),
@@ -147,20 +147,21 @@ def show(
         ("snoozed until", "snoozed_until"),
     ):
         if d[key] is not None:
-            console.print(f"  {label}: {d[key]}")
+            console.print(f"  {label}: {safe(d[key])}")
     for h in d["handles"]:
-        origin = f"  [dim](from {h['from']['file']}, batch {h['from']['batch']})[/dim]" if h["from"] else ""
-        console.print(f"  {h['kind']}: {h['value']}{origin}")
+        origin = (
+            f"  [dim](from {safe(h['from']['file'])}, batch {h['from']['batch']})[/dim]" if h["from"] else ""
+        )
+        console.print(f"  {h['kind']}: {safe(h['value'])}{origin}")
     for p in d["positions"]:
         span = f" ({p['start'] or '?'} – {p['end'] or 'now'})" if p["start"] or p["end"] else ""
-        origin = f"  [dim](from {p['from']['file']})[/dim]" if p["from"] else ""
-        console.print(
-            f"  works: {p['title'] + ' at ' if p['title'] else ''}{p['organization']}{span}{origin}"
-        )
+        origin = f"  [dim](from {safe(p['from']['file'])})[/dim]" if p["from"] else ""
+        title = safe(p["title"]) + " at " if p["title"] else ""
+        console.print(f"  works: {title}{safe(p['organization'])}{span}{origin}")
     if d["tags"]:
-        console.print("  tags: " + ", ".join(d["tags"]))
+        console.print("  tags: " + ", ".join(safe(tag) for tag in d["tags"]))
     for n in d["notes"]:
-        console.print(f"  note: {n}")
+        console.print(f"  note: {safe(n, lines=True)}")
     if d["interactions"]:
         table = Table(
             "when", "channel", "direction", "kind", "what", title=f"{d['interactions_total']} interactions"
@@ -171,7 +172,7 @@ def show(
                 i["channel"],
                 i["direction"] or "?",
                 i["kind"],
-                i["subject"] or "",
+                safe(i["subject"] or ""),
             )
         console.print(table)
     else:
@@ -266,7 +267,12 @@ def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
     table = Table("#a", "name", "#b", "name", "why", "score")
     for r in rows:
         table.add_row(
-            str(r["person_a"]), r["name_a"], str(r["person_b"]), r["name_b"], r["reason"], f"{r['score']:.2f}"
+            str(r["person_a"]),
+            safe(r["name_a"]),
+            str(r["person_b"]),
+            safe(r["name_b"]),
+            safe(r["reason"]),
+            f"{r['score']:.2f}",
         )
     console.print(table)
     console.print(f"{len(rows)} possible duplicates")
@@ -280,9 +286,9 @@ def forget(
 ) -> None:
     """Delete a person and everything about them; later imports will not bring them back."""
     st = state(ctx)
-    if not yes and not typer.confirm(f"Forget {person!r} and everything about them?"):
+    if not yes and not typer.confirm(f"Forget '{safe(person, markup=False)}' and everything about them?"):
         raise typer.Exit(1)
     done = privacy.forget(st.store(), person)
-    console.print(f"Forgot {done.name} (#{done.id}).")
+    console.print(f"Forgot {safe(done.name)} (#{done.id}).")
     if done.advice:
-        err_console.print(f"warning: {done.advice}", soft_wrap=True)
+        err_console.print(f"warning: {safe(done.advice)}", soft_wrap=True)

@@ -29,7 +29,7 @@ from tieline.ingest.matching import Matcher
 from tieline.ingest.people_writer import ContactWriter
 from tieline.ingest.undo import TRACKED, marks, undo_since
 from tieline.records import ContactRecord, InteractionRecord, ReadOptions, Skipped
-from tieline.sources import registry
+from tieline.sources import archive, registry
 from tieline.sources.base import ReadMeter, metering
 from tieline.store.db import Store
 
@@ -86,6 +86,13 @@ class ImportResult:
 
 def run_import(
     store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None = None
+) -> ImportResult:
+    with archive.unpacking():  # archives unpacked once, and removed however the import ends
+        return _run_import(store, paths, options, on_file)
+
+
+def _run_import(
+    store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None
 ) -> ImportResult:
     errors: list[dict[str, str | None]] = []
     planned: list[registry.Planned] = []

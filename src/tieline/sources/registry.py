@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -103,7 +102,7 @@ def best(path: Path, candidates: list[Reader]) -> tuple[Reader | None, float]:
 
 
 def plan(paths: list[Path], forced: str | None = None) -> Iterator[Planned]:
-    """Yield (reader, file) pairs for every path; unpack zips into a temp folder kept for the process."""
+    """Yield (reader, file) pairs for every path; zips are unpacked by the import's :func:`archive.unpacking`."""
     candidates = [by_name(forced)] if forced else readers()
     for path in paths:
         yield from _plan_one(path, candidates, str(path), forced is not None, root=path)
@@ -117,6 +116,7 @@ def _plan_one(
     inside: bool = False,
     unpacked: bool = False,
     root: Path | None = None,
+    depth: int = 0,
 ) -> Iterator[Planned]:
     if not path.exists():
         raise SourceError(str(path), None, "no such file or folder")
@@ -132,9 +132,8 @@ def _plan_one(
         if reader is not None and conf >= FOLDER_CLAIM:
             yield Planned(reader, path, shown)
             return
-        tmp = Path(tempfile.mkdtemp(prefix="tieline-zip-"))
-        archive.extract(path, tmp, shown)
-        yield from _plan_one(tmp, candidates, shown, forced, inside, unpacked=True)
+        tmp = archive.unpack(path, shown, depth)
+        yield from _plan_one(tmp, candidates, shown, forced, inside, unpacked=True, depth=depth + 1)
         return
     reader, conf = best(path, candidates)
     if path.is_dir():
@@ -152,7 +151,7 @@ def _plan_one(
                 log.info("passed over a file that is not a regular file (pipe, device, socket)")
                 continue
             name = archive.member_name(shown, child.name) if unpacked else _join(shown, child.name)
-            yield from _plan_one(child, candidates, name, forced, inside=True, root=top)
+            yield from _plan_one(child, candidates, name, forced, inside=True, root=top, depth=depth)
         return
     if reader is None or (conf < MIN_CONFIDENCE and not (forced and conf > 0)):
         if inside:
