@@ -11,6 +11,7 @@ import typer
 
 from tieline import __version__
 from tieline.cli import due as due_cli
+from tieline.cli import export as export_cli
 from tieline.cli import health as health_cli
 from tieline.cli import imports as imports_cli
 from tieline.cli import lazy, upkeep
@@ -43,6 +44,7 @@ app.command("health")(health_cli.health)
 app.add_typer(due_cli.app, name="due")
 app.command("who")(who_cli.who)
 app.command("review")(review_cli.review)
+app.add_typer(export_cli.app, name="export")
 
 
 def _version(value: bool) -> None:
