@@ -47,6 +47,12 @@ def import_(
             "--day-first/--month-first", help="Date order of chat exports and re-saved CSVs, when ambiguous."
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="Text encoding of CSV files that do not say it (shift_jis, gb18030...)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Import exports: contacts, mailboxes, calendars, chats. Re-importing changes nothing.
@@ -112,6 +118,7 @@ def import_(
         content=not no_content,
         create_people=create_people,
         day_first=day_first,
+        extra={"encoding": encoding} if encoding else {},
     )
     try:
         result = _run(store, list(paths), options, as_json)
