@@ -51,6 +51,27 @@ def run_demo(_state: State, as_json: bool) -> None:
         top = explain(demo.store, f"#{known[0]['id']}", AS_OF)
         console.print(f"\nWhy {safe(top['name'])} is at the top: {safe(top['summary'])}")
     console.print(f"\nExplore it: tieline --db {safe(demo.folder / 'demo.db')} people list --sort strength")
+    _what_to_do(demo.store)
+
+
+def _what_to_do(store: Any) -> None:
+    """The closing lines: the health headline, who to contact this week, and the review's queues."""
+    from tieline.cli.health import headline_lines
+    from tieline.insight.due import due
+    from tieline.insight.health import health
+    from tieline.insight.review import sizes
+
+    console.print(f"\n[bold]Network health[/bold] as of {AS_OF.date()}")
+    for line in headline_lines(health(store, AS_OF)):
+        console.print(line, highlight=False)
+    console.print("\n[bold]Contact this week[/bold]")
+    for r in due(store, AS_OF, limit=5):
+        console.print(f"  {safe(r['name'])} — {safe(r['reason'])}", highlight=False)
+    queues = sizes(store, AS_OF)
+    console.print(
+        "\n[bold]Review[/bold] (`tieline review`): " + ", ".join(f"{q} {n}" for q, n in queues.items()),
+        highlight=False,
+    )
 
 
 def _table(title: str, rows: list[dict[str, Any]]) -> None:

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from tieline.cli.common import JSON, console, emit_json, err_console, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
 from tieline.store.db import Store
 
 HELP_KEYS = {
@@ -77,12 +76,10 @@ def walk(store: Store, key: Callable[[], str], text: Callable[[str], str]) -> di
         items = [i for i in items if i.person_id not in answered]
         if not items:
             continue
-        console.print(f"\n[bold]{escape(service.TITLES[queue])}[/bold] ({len(items)})")
-        console.print(f"[dim]{escape(HELP_KEYS[queue])}[/dim]")
+        console.print(f"\n[bold]{safe(service.TITLES[queue])}[/bold] ({len(items)})")
+        console.print(f"[dim]{safe(HELP_KEYS[queue])}[/dim]")
         for item in items:
-            console.print(
-                f"  #{item.person_id} [bold]{escape(item.name)}[/bold] — {escape(item.why)}  ", end=""
-            )
+            console.print(f"  #{item.person_id} [bold]{safe(item.name)}[/bold] — {safe(item.why)}  ", end="")
             while True:
                 pressed = key().lower()
                 if pressed == "q":
@@ -107,7 +104,7 @@ def walk(store: Store, key: Callable[[], str], text: Callable[[str], str]) -> di
 
                 if not isinstance(exc, TielineError):
                     raise
-                console.print(f"    [red]{escape(str(exc))}[/red]; not recorded")
+                console.print(f"    [red]{safe(str(exc))}[/red]; not recorded")
                 continue
             made[decision] = made.get(decision, 0) + 1
             if decision != "skip":
