@@ -217,7 +217,7 @@ def test_json_export_carries_everything_under_documented_keys(db_url: str, tmp_p
 def test_exports_are_private_files(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'x.db'}"
     assert tieline(db, "people", "add", "Ada Lovelace").code == 0
-    for kind in ("vcard", "csv", "json"):
+    for kind in ("vcard", "csv", "json", "ics"):
         path = tmp_path / f"out.{kind}"
         assert tieline(db, "export", kind, str(path)).code == 0
         assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -14,13 +14,14 @@ from tieline.services import people
 from tieline.services.strength import LAYER_NAMES, explain
 
 
-def run_demo(_state: State, as_json: bool) -> None:
-    demo = service.build()
+def run_demo(state: State, as_json: bool) -> None:
+    demo = service.build(db=state.db)
+    where = state.db if state.db is not None else str(demo.folder / "demo.db")
     rows = people.listing(demo.store, sort="strength", as_of=AS_OF)
     if as_json:
         emit_json(
             {
-                "database": str(demo.folder / "demo.db"),
+                "database": where,
                 "as_of": AS_OF.isoformat(),
                 "import": demo.result.as_json(),
                 "people": rows,
@@ -50,7 +51,32 @@ def run_demo(_state: State, as_json: bool) -> None:
     if known:
         top = explain(demo.store, f"#{known[0]['id']}", AS_OF)
         console.print(f"\nWhy {safe(top['name'])} is at the top: {safe(top['summary'])}")
-    console.print(f"\nExplore it: tieline --db {safe(demo.folder / 'demo.db')} people list --sort strength")
+    # The demo is scored as of AS_OF: the hint says so, or run on another day it would show other states.
+    console.print(
+        f"\nExplore it: tieline --db {safe(where)} people list --sort strength --as-of {AS_OF.date()}",
+        soft_wrap=True,
+    )
+    _what_to_do(demo.store)
+
+
+def _what_to_do(store: Any) -> None:
+    """The closing lines: the health headline, who to contact this week, and the review's queues."""
+    from tieline.cli.health import headline_lines
+    from tieline.insight.due import due
+    from tieline.insight.health import health
+    from tieline.insight.review import sizes
+
+    console.print(f"\n[bold]Network health[/bold] as of {AS_OF.date()}")
+    for line in headline_lines(health(store, AS_OF)):
+        console.print(line, highlight=False)
+    console.print("\n[bold]Contact this week[/bold]")
+    for r in due(store, AS_OF, limit=5):
+        console.print(f"  {safe(r['name'])} — {safe(r['reason'])}", highlight=False)
+    queues = sizes(store, AS_OF)
+    console.print(
+        "\n[bold]Review[/bold] (`tieline review`): " + ", ".join(f"{q} {n}" for q, n in queues.items()),
+        highlight=False,
+    )
 
 
 def _table(title: str, rows: list[dict[str, Any]]) -> None:

@@ -1,4 +1,4 @@
-"""`tieline export vcard|csv|json PATH` (and other formats that add their command to this app)."""
+"""`tieline export vcard|csv|json|ics PATH`: what tieline knows, in formats other tools read."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ else:
     service = lazy.module("tieline.services.export")
 
 app = typer.Typer(
-    help="Take your data elsewhere: vCard, CSV, JSON (files readable by you only).", no_args_is_help=True
+    help="Take your data elsewhere: vCard, CSV, JSON; the due list as calendar reminders (ics).",
+    no_args_is_help=True,
 )
 
 PATH = Annotated[Path, typer.Argument(help="The file to write (mode 0600).")]
@@ -60,3 +61,18 @@ def json(ctx: typer.Context, path: PATH, query: QUERY = None) -> None:
     """Everything: people with their handles, jobs, notes, tags, ties, and every interaction (keys in docs/export.md)."""
     n = service.export_json(state(ctx).store(), path, query)
     _done(n, path, "JSON")
+
+
+@app.command()
+def ics(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The .ics file to write (replaced whole).")],
+    limit: Annotated[int, typer.Option(min=1, help="At most this many reminders.")] = 50,
+) -> None:
+    """The due list as calendar reminders; stable UIDs, so a re-export updates rather than duplicates."""
+    from tieline.insight import reminders
+
+    store = state(ctx).store()
+    data = reminders.calendar(store, None, limit)
+    reminders.write(path, data)
+    console.print(f"Wrote {data.count(b'BEGIN:VEVENT')} reminders to {safe(path)}.")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
-from tieline.cli.common import JSON, console, emit_json, err_console, state
-from tieline.store.db import Store
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
+
+if TYPE_CHECKING:
+    from tieline.store.db import Store
 
 HELP_KEYS = {
     "prune": "[k]eep  [a]rchive  [f]orget  [m] how we met  [s]kip  [q]uit",
@@ -77,12 +78,10 @@ def walk(store: Store, key: Callable[[], str], text: Callable[[str], str]) -> di
         items = [i for i in items if i.person_id not in answered]
         if not items:
             continue
-        console.print(f"\n[bold]{escape(service.TITLES[queue])}[/bold] ({len(items)})")
-        console.print(f"[dim]{escape(HELP_KEYS[queue])}[/dim]")
+        console.print(f"\n[bold]{safe(service.TITLES[queue])}[/bold] ({len(items)})")
+        console.print(f"[dim]{safe(HELP_KEYS[queue])}[/dim]")
         for item in items:
-            console.print(
-                f"  #{item.person_id} [bold]{escape(item.name)}[/bold] — {escape(item.why)}  ", end=""
-            )
+            console.print(f"  #{item.person_id} [bold]{safe(item.name)}[/bold] — {safe(item.why)}  ", end="")
             while True:
                 pressed = key().lower()
                 if pressed == "q":
@@ -107,7 +106,7 @@ def walk(store: Store, key: Callable[[], str], text: Callable[[str], str]) -> di
 
                 if not isinstance(exc, TielineError):
                     raise
-                console.print(f"    [red]{escape(str(exc))}[/red]; not recorded")
+                console.print(f"    [red]{safe(str(exc))}[/red]; not recorded")
                 continue
             made[decision] = made.get(decision, 0) + 1
             if decision != "skip":
