@@ -29,6 +29,10 @@ class HistoryWriter:
         self._names: dict[str, list[int]] | None = None
         self._matcher: Matcher | None = None
 
+    def forget_cache(self) -> None:
+        """Another writer committed: the name index is read again when next needed."""
+        self._names = None
+
     def add(self, rec: InteractionRecord) -> None:
         if rec.source_key in self.pending:
             self.ctx.counts.unchanged += 1
