@@ -121,7 +121,32 @@ def undecodable(args: list[str]) -> str | None:
     return None
 
 
+WORDS_FOR_BOOLS = ("true", "false")
+
+
+def flag_given_a_value(args: list[str]) -> str | None:
+    """``--verbose true``: a flag followed by true or false, which would be read as a command or a name."""
+    suspects = [i for i, a in enumerate(args) if i and a.lower() in WORDS_FOR_BOOLS]
+    if not suspects:
+        return None
+    flags: set[str] = set()
+    pending = [typer.main.get_command(app)]
+    while pending:
+        cmd = pending.pop()
+        pending.extend(getattr(cmd, "commands", {}).values())
+        for param in cmd.params:
+            if getattr(param, "is_flag", False):
+                flags.update(param.opts, param.secondary_opts)
+    return next((args[i - 1] for i in suspects if args[i - 1] in flags), None)
+
+
 def main() -> None:
+    flag = flag_given_a_value(sys.argv[1:])
+    if flag is not None:
+        err_console.print(
+            f"[red]error:[/red] {safe(flag)} is a flag and takes no value: write {safe(flag)} alone"
+        )
+        sys.exit(2)
     bad = undecodable(sys.argv[1:])
     if bad is not None:
         err_console.print(

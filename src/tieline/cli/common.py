@@ -41,10 +41,39 @@ def safe(value: object, lines: bool = False, markup: bool = True) -> str:
     return escape(text) if markup else text
 
 
+def short_path(path: str, width: int = 40) -> str:
+    """A path cut to about ``width`` characters from the folder end, never the file name:
+    ``/home/ana/Downloads/exports/contacts.vcf`` → ``…/exports/contacts.vcf``."""
+    if len(path) <= width:
+        return path
+    parts = path.split("/")
+    kept = parts[-1]
+    for part in reversed(parts[:-1]):
+        if len(kept) + len(part) + 3 > width:
+            break
+        kept = f"{part}/{kept}"
+    return f"…/{kept}"
+
+
 def _surrogate(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
+
+def _no_type_for_flags() -> None:
+    """Typer's help prints ``<bool>`` beside every flag, as if it took a value (``--verbose true``
+    then fails as an unknown command): a flag shows no type."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_no_type_for_flags()
 
 # The --json flag every read command takes.
 JSON = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, short_path, state
 from tieline.errors import ImportInterrupted
 
 if TYPE_CHECKING:
@@ -54,7 +55,27 @@ def import_(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Import exports: contacts, mailboxes, calendars, chats. Re-importing changes nothing."""
+    """Import exports: contacts, mailboxes, calendars, chats. Re-importing changes nothing.
+
+    What it reads (found by looking at each file; --source forces one):
+
+    \b
+    linkedin           LinkedIn export: zip, folder or Connections.csv
+    linkedin_messages  LinkedIn messages.csv
+    vcard, jcard       vCard 2.1/3.0/4.0 (.vcf, a folder of them), jCard, xCard
+    google_csv         Google Contacts CSV
+    outlook_csv        Outlook contacts CSV (en, de, fr, es, it, nl, pt headers)
+    facebook_friends   Facebook friends JSON
+    mbox, maildir, eml Gmail Takeout, Thunderbird, Apple Mail, mutt mail
+    ics                iCalendar .ics, vCal .vcs
+    whatsapp           WhatsApp chat export (.txt, Android or iOS)
+    telegram           Telegram result.json
+    facebook_messages  Messenger / Instagram message_N.json
+    signal             Signal export
+    sms_backup         SMS Backup & Restore XML, SuperBackup call log
+    phonelog_csv       call and SMS logs exported as CSV by phone apps
+    interactions_csv   ego,alter,timestamp,channel,initiator,duration_s
+    """
     from tieline.services import me as me_service
 
     st = state(ctx)
@@ -181,16 +202,19 @@ def list_(
     if as_json:
         emit_json(rows)
         return
-    table = Table("batch", "when", "source", "status", "people", "interactions", "paths")
+    # No inner borders and a folding paths column: at 80 columns the file name stays whole.
+    table = Table("batch", "date", "source", "status", "people", "interactions", box=box.SIMPLE_HEAD)
+    table.add_column("paths", overflow="fold", ratio=1)
     for r in rows:
         table.add_row(
             str(r["batch"]),
-            (r["started_at"] or "")[:16].replace("T", " "),
+            (r["started_at"] or "")[:10],
             safe(r["source"]),
             r["status"],
             str(r["rows"].get("people", "")),
             str(r["rows"].get("interactions", "")),
-            safe(", ".join(r["paths"])[:60]),
+            "\n".join(safe(short_path(p)) for p in r["paths"][:3])
+            + (f"\n… and {len(r['paths']) - 3} more" if len(r["paths"]) > 3 else ""),
         )
     console.print(table)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from tieline.cli import lazy
 from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
+from tieline.errors import TielineError
 from tieline.insight.durations import parse_days
 
 if TYPE_CHECKING:
@@ -23,6 +24,10 @@ else:
     privacy = lazy.module("tieline.services.privacy")
     logbook = lazy.module("tieline.services.logbook")
     strength_service = lazy.module("tieline.services.strength")
+
+# The same list as services.people.RELATIONSHIPS (a test keeps them equal), named here so that
+# `--help` needs no database code.
+RELATIONSHIPS = ("family", "partner", "friend", "colleague", "mentor", "acquaintance")
 
 app = typer.Typer(
     help="The people in your network: add, list, show, edit, merge, forget.", no_args_is_help=True
@@ -45,9 +50,7 @@ def add(
     org: Annotated[str | None, typer.Option("--org", help="Where they work now.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Their job title.")] = None,
     how_met: Annotated[str | None, typer.Option("--how-met", help="How you met.")] = None,
-    relationship: Annotated[
-        str | None, typer.Option(help="family, partner, friend, colleague, mentor, ...")
-    ] = None,
+    relationship: Annotated[str | None, typer.Option(help=f"One of: {', '.join(RELATIONSHIPS)}.")] = None,
     closeness: Annotated[int | None, typer.Option(help="How close you feel, 1-5.")] = None,
     as_json: JSON = False,
 ) -> None:
@@ -125,11 +128,12 @@ def show(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     limit: Annotated[int, typer.Option(min=0, help="How many interactions to list (0 = all).")] = 50,
+    every: Annotated[bool, typer.Option("--all", help="List every interaction.")] = False,
     as_json: JSON = False,
 ) -> None:
     """Everything about one person: handles (and where they came from), jobs, notes, the timeline."""
     st = state(ctx)
-    d = service.detail(st.store(), person, limit or None)
+    d = service.detail(st.store(), person, None if every else limit or None)
     if as_json:
         emit_json(d)
         return
@@ -147,7 +151,8 @@ def show(
         ("snoozed until", "snoozed_until"),
     ):
         if d[key] is not None:
-            console.print(f"  {label}: {safe(d[key])}")
+            shown = d[key][:10] if key in ("connected_on", "snoozed_until") else d[key]
+            console.print(f"  {label}: {safe(shown)}")
     for h in d["handles"]:
         origin = (
             f"  [dim](from {safe(h['from']['file'])}, batch {h['from']['batch']})[/dim]" if h["from"] else ""
@@ -163,20 +168,45 @@ def show(
     for n in d["notes"]:
         console.print(f"  note: {safe(n, lines=True)}")
     if d["interactions"]:
-        table = Table(
-            "when", "channel", "direction", "kind", "what", title=f"{d['interactions_total']} interactions"
-        )
-        for i in d["interactions"]:
-            table.add_row(
-                (i["when"] or "")[:16].replace("T", " "),
-                i["channel"],
-                i["direction"] or "?",
-                i["kind"],
-                safe(i["subject"] or ""),
-            )
-        console.print(table)
+        console.print(_timeline(d["interactions"], d["interactions_total"]))
     else:
         console.print("  no interactions yet")
+
+
+def _timeline(rows: list[dict[str, Any]], total: int) -> Table:
+    """The latest interactions, saying how many of how many (and how to see all), with call lengths."""
+    title = (
+        f"{total} interactions"
+        if len(rows) >= total
+        else f"showing {len(rows)} of {total} interactions (--all)"
+    )
+    timed = any(i.get("duration_s") for i in rows)
+    table = Table(
+        "when", "channel", "direction", "kind", *(("duration",) if timed else ()), "what", title=title
+    )
+    for i in rows:
+        duration = (duration_words(i["duration_s"]),) if timed else ()
+        table.add_row(
+            (i["when"] or "")[:16].replace("T", " "),
+            i["channel"],
+            i["direction"] or "?",
+            i["kind"],
+            *duration,
+            safe(i["subject"] or ""),
+        )
+    return table
+
+
+def duration_words(seconds: float | None) -> str:
+    """12 s, 4 min 05 s, 1 h 02 min; empty when unknown."""
+    if not seconds:
+        return ""
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
 @app.command()
@@ -189,9 +219,7 @@ def edit(
         bool | None,
         typer.Option("--would-take-call/--would-not-take-call", help="Would they take your call?"),
     ] = None,
-    relationship: Annotated[
-        str | None, typer.Option(help="family, partner, friend, colleague, mentor, ...")
-    ] = None,
+    relationship: Annotated[str | None, typer.Option(help=f"One of: {', '.join(RELATIONSHIPS)}.")] = None,
     how_met: Annotated[str | None, typer.Option("--how-met", help="How you met.")] = None,
     why_connected: Annotated[str | None, typer.Option("--why-connected", help="Why you connected.")] = None,
     introduced_by: Annotated[str | None, typer.Option("--introduced-by", help="Who introduced you.")] = None,
@@ -211,6 +239,12 @@ def edit(
 ) -> None:
     """Change what only you know about someone."""
     st = state(ctx)
+    given = (name, closeness, call, relationship, how_met, why_connected, introduced_by, tag, untag, note)
+    if all(v is None for v in given) and every is None and archive is None:
+        raise TielineError(
+            "nothing to change: give what to change, e.g. --closeness 4 or --would-take-call "
+            "(`tieline people edit --help` lists them)"
+        )
     clear = every is not None and every.strip().lower() in ("none", "off")
     every_days = None if every is None or clear else parse_days(every)
     pid = service.edit(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
-from tieline.store.db import Store
+
+if TYPE_CHECKING:
+    from tieline.store.db import Store
 
 HELP_KEYS = {
     "prune": "[k]eep  [a]rchive  [f]orget  [m] how we met  [s]kip  [q]uit",

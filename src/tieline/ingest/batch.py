@@ -126,14 +126,19 @@ def _run_import(
         extra=options.extra,
     )
     with guard.installed():
-        for item in planned:
+        for number, item in enumerate(planned, 1):
             if on_file is not None:
                 on_file(item.shown_as, _size(item.path))
             try:
+                skipped = counts.skipped
                 _import_file(store, batch_id, item, read_options, options, counts, errors, now, guard)
+                log.info("file %d of %d (%s): imported, %d record(s) skipped", number,
+                         len(planned), item.reader.NAME, counts.skipped - skipped)  # fmt: skip
             except SourceError as exc:
                 errors.append({"file": exc.file, "record": exc.record, "reason": exc.reason})
                 failed += 1
+                log.info("file %d of %d (%s): refused as a whole", number, len(planned),
+                         item.reader.NAME)  # fmt: skip
             except KeyboardInterrupt:
                 with guard.held():
                     _finish(store, batch_id, "interrupted", counts, errors)

@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select
 
 from tieline.ingest.context import utc
 from tieline.insight.durations import in_words
-from tieline.insight.ties import Contact, Tie, contacts, last_subjects, picture
+from tieline.insight.ties import Contact, Picture, Tie, contacts, last_subjects, picture
 from tieline.services import logbook
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
@@ -33,7 +33,7 @@ MIN_RHYTHM = 7.0
 OVERDUE_FACTOR = 2.0  # a tie's own rhythm is overdue at twice its usual gap; a set cadence at once
 # How pressing each reason is, before the tie's strength weighs it.
 URGENCY = {"birthday": 3.0, "owed": 2.0, "job": 1.5, "new": 1.2, "cadence": 1.2, "rhythm": 1.0}
-MAX_URGENCY = 4.8  # a cadence four times overdue: no reason weighs more
+RHYTHM_CAP = 3.0  # an overdue rhythm weighs at most three times its base urgency
 CHUNK = 500
 
 
@@ -69,34 +69,52 @@ def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> 
         owed = _owed(conn, store.account_id, now)
         jobs = _job_changes(conn, store.account_id, now)
         chosen = _chosen(conn, store.account_id, now)
-    mask = np.isin(pic.layer, (1, 2, 3, 4)) | (pic.state == "fading")
-    extra = set(owed) | set(jobs) | chosen
-    if extra:
-        mask |= np.isin(pic.ids, np.fromiter(extra, dtype=np.int64, count=len(extra)))
+    # The few with a reason of their own are all weighed; the rest (inner layers, fading ties) can only be
+    # overdue on their rhythm, whose urgency is bounded, so they are weighed likeliest first until none left
+    # could outrank the list.
+    extra = np.fromiter(set(owed) | set(jobs) | chosen, dtype=np.int64)
+    special = np.isin(pic.ids, extra)
+    usual = (np.isin(pic.layer, (1, 2, 3, 4)) | (pic.state == "fading")) & ~special
     p_call = np.nan_to_num(pic.p_call, nan=0.0)
-    order = np.flatnonzero(mask)[np.argsort(-p_call[mask], kind="stable")]
+    order = np.flatnonzero(usual)[np.argsort(-p_call[usual], kind="stable")]
     found: list[Due] = []
+    _weigh(store, pic, pic.ids[special].tolist(), now, owed, jobs, found)
+    bound = URGENCY["rhythm"] * RHYTHM_CAP
     for start in range(0, order.size, CHUNK):
         if limit is not None and len(found) >= limit:
             found.sort(key=lambda d: -d.rank)
-            if found[limit - 1].rank >= MAX_URGENCY * (0.3 + float(p_call[order[start]])):
+            if found[limit - 1].rank >= bound * (0.3 + float(p_call[order[start]])):
                 break
-        ids = pic.ids[order[start : start + CHUNK]].tolist()
-        ties = pic.ties(store, ids)
-        with store.read() as conn:
-            seen = contacts(conn, store.account_id, ids, now)
-        for tie in ties:
-            if tie.person.snoozed_until is not None and tie.person.snoozed_until > now:
-                continue
-            item = Due(tie, contact=seen.get(tie.person.id))
-            _reasons(item, now, owed.get(tie.person.id), jobs.get(tie.person.id))
-            if item.reasons:
-                found.append(item)
+        _weigh(store, pic, pic.ids[order[start : start + CHUNK]].tolist(), now, owed, jobs, found)
     found.sort(key=lambda d: (-d.rank, d.tie.person.name.lower()))
     shown = found[:limit] if limit is not None else found
     with store.read() as conn:
         subjects = last_subjects(conn, store.account_id, [d.tie.person.id for d in shown], now)
     return [_row(d, subjects.get(d.tie.person.id)) for d in shown]
+
+
+def _weigh(
+    store: Store,
+    pic: Picture,
+    ids: list[int],
+    now: datetime,
+    owed: dict[int, tuple[datetime, str]],
+    jobs: dict[int, tuple[date, str]],
+    found: list[Due],
+) -> None:
+    """Find the reasons of the people given and add those with any to ``found``."""
+    if not ids:
+        return
+    ties = pic.ties(store, ids)
+    with store.read() as conn:
+        seen = contacts(conn, store.account_id, ids, now)
+    for tie in ties:
+        if tie.person.snoozed_until is not None and tie.person.snoozed_until > now:
+            continue
+        item = Due(tie, contact=seen.get(tie.person.id))
+        _reasons(item, now, owed.get(tie.person.id), jobs.get(tie.person.id))
+        if item.reasons:
+            found.append(item)
 
 
 def _chosen(conn: Any, account_id: int, now: datetime) -> set[int]:
@@ -182,7 +200,7 @@ def _reasons(
                         "rhythm",
                         f"you used to talk every ~{in_words(rhythm)}; it has been {in_words(silent)}",
                         last + timedelta(days=OVERDUE_FACTOR * rhythm),
-                        URGENCY["rhythm"] * min(silent / rhythm / OVERDUE_FACTOR, 3.0),
+                        URGENCY["rhythm"] * min(silent / rhythm / OVERDUE_FACTOR, RHYTHM_CAP),
                     )
                 )
 

@@ -12,6 +12,7 @@ and a limit on how deep zips may nest.
 from __future__ import annotations
 
 import atexit
+import logging
 import shutil
 import stat
 import tempfile
@@ -22,6 +23,8 @@ from contextvars import ContextVar
 from pathlib import Path, PurePosixPath
 
 from tieline.errors import SourceError
+
+log = logging.getLogger("tieline.sources")
 
 MAX_MEMBERS = 100_000
 MAX_TOTAL_BYTES = 4 * 1024**3  # what one import may unpack in all, every nesting level together
@@ -50,7 +53,10 @@ class Unpacker:
         if self.root is None:
             self.root = Path(tempfile.mkdtemp(prefix="tieline-zip-"))
         dest = Path(tempfile.mkdtemp(dir=self.root))
-        self.used += extract(path, dest, shown, budget=MAX_TOTAL_BYTES - self.used)
+        written = extract(path, dest, shown, budget=MAX_TOTAL_BYTES - self.used)
+        self.used += written
+        log.info("unpacked an archive (nesting level %d): %d KB, %d KB in all", depth, written // 1024,
+                 self.used // 1024)  # fmt: skip
         self.done[key] = dest
         return dest
 

@@ -136,8 +136,10 @@ def _plan_one(
         yield from _plan_one(tmp, candidates, shown, forced, inside, unpacked=True, depth=depth + 1)
         return
     reader, conf = best(path, candidates)
+    log.debug("planning %s: %s (%.2f)", path, reader.NAME if reader else "no reader", conf)
     if path.is_dir():
         if reader is not None and conf >= FOLDER_CLAIM:
+            log.info("a folder read whole by the %s reader (confidence %.2f)", reader.NAME, conf)
             yield Planned(reader, path, shown, unpacked)
             return
         top = root or path
@@ -155,12 +157,22 @@ def _plan_one(
         return
     if reader is None or (conf < MIN_CONFIDENCE and not (forced and conf > 0)):
         if inside:
+            log.info("passed over a %s file no reader claims", path.suffix or "suffix-less")
             return  # a stray file in an export folder (README, images) is not an error
         if forced and candidates:
             yield Planned(candidates[0], path, shown)
             return
         raise SourceError(shown, None, _why_unknown(path))
+    log.info("a %s file of %d KB for the %s reader (confidence %.2f)", path.suffix or "suffix-less",
+             _kb(path), reader.NAME, conf)  # fmt: skip
     yield Planned(reader, path, shown)
+
+
+def _kb(path: Path) -> int:
+    try:
+        return path.stat().st_size // 1024
+    except OSError:
+        return 0
 
 
 def _why_unknown(path: Path) -> str:

@@ -91,14 +91,14 @@ def guess_encoding(sample: bytes, shown: str) -> str | None:
     name = best.encoding
     evidence = sum(byte > 0x7F for byte in sample)
     if name in NON_LATIN and evidence >= UNSURE_BELOW and best.chaos <= 0.2:
-        log.info("%s: text read as %s", shown, name)
+        log.info("text read as %s (guessed from the file)", name)
         return name
     if name not in MULTI_BYTE:
         return None
     if evidence < UNSURE_BELOW or best.chaos > 0.2:
         log.warning("%s: text read as %s, a guess from little text (set it with --encoding)", shown, name)
     else:
-        log.info("%s: text read as %s", shown, name)
+        log.info("text read as %s (guessed from the file)", name)
     return name
 
 

@@ -184,7 +184,7 @@ def _bias(x: Inputs) -> F64:
 TERMS: tuple[Term, ...] = (
     Term(
         "bias",
-        -1.357,
+        -1.485,
         _bias,
         lambda _e, _i, _x: "starting point for someone you know nothing about",
         "1",
@@ -193,7 +193,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "attention",
-        0.452,
+        0.467,
         _attention,
         _attention_words,
         "ln(1 + weeks in touch, each weighing 2^(−age/half-life(kind))); a quarter when only they ever wrote",
@@ -204,7 +204,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "history",
-        0.226,
+        0.233,
         _history,
         _history_words,
         "ln(1 + weeks in touch, undecayed); a quarter when only they ever wrote",
@@ -233,7 +233,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "reciprocity",
-        0.075,
+        0.078,
         _reciprocity,
         _reciprocity_words,
         "ln(1 + min(events I started, events they started)), each weighing 2^(−age/half-life(kind))",
@@ -243,7 +243,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "talk",
-        0.151,
+        0.156,
         _talk,
         _talk_words,
         "ln(1 + decayed call minutes), calls capped at 2 h",
