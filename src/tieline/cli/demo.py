@@ -14,13 +14,14 @@ from tieline.services import people
 from tieline.services.strength import LAYER_NAMES, explain
 
 
-def run_demo(_state: State, as_json: bool) -> None:
-    demo = service.build()
+def run_demo(state: State, as_json: bool) -> None:
+    demo = service.build(db=state.db)
+    where = state.db if state.db is not None else str(demo.folder / "demo.db")
     rows = people.listing(demo.store, sort="strength", as_of=AS_OF)
     if as_json:
         emit_json(
             {
-                "database": str(demo.folder / "demo.db"),
+                "database": where,
                 "as_of": AS_OF.isoformat(),
                 "import": demo.result.as_json(),
                 "people": rows,
@@ -50,7 +51,11 @@ def run_demo(_state: State, as_json: bool) -> None:
     if known:
         top = explain(demo.store, f"#{known[0]['id']}", AS_OF)
         console.print(f"\nWhy {safe(top['name'])} is at the top: {safe(top['summary'])}")
-    console.print(f"\nExplore it: tieline --db {safe(demo.folder / 'demo.db')} people list --sort strength")
+    # The demo is scored as of AS_OF: the hint says so, or run on another day it would show other states.
+    console.print(
+        f"\nExplore it: tieline --db {safe(where)} people list --sort strength --as-of {AS_OF.date()}",
+        soft_wrap=True,
+    )
     _what_to_do(demo.store)
 
 
