@@ -54,14 +54,20 @@ def import_(
         me_service.add(store, handle, st.region)
     asked = service.questions(store, list(paths), source, day_first)
     interactive = sys.stdin.isatty() and not as_json
-    if asked["me"]:
-        if interactive and typer.confirm(
-            f"Is {asked['me']} you? (it sent most of the Sent mail)", default=True
-        ):
+    if asked["me"] and asked["me_certain"] and not interactive:
+        me_service.add(store, asked["me"], st.region)
+        err_console.print(
+            f"note: {asked['me']} taken as you: {asked['me_why']} "
+            f"(`tieline me remove {asked['me']}` if it is not you).",
+            soft_wrap=True,
+            markup=False,
+        )
+    elif asked["me"]:
+        if interactive and typer.confirm(f"Is {asked['me']} you? ({asked['me_why']})", default=True):
             me_service.add(store, asked["me"], st.region)
         else:
             err_console.print(
-                f"note: who you are is not set; {asked['me']} sent most of the Sent mail. "
+                f"note: who you are is not set; {asked['me_why'].replace('it ', asked['me'] + ' ', 1)}. "
                 f"Re-run with --me {asked['me']} so directions and people are right.",
                 soft_wrap=True,
             )
@@ -135,6 +141,18 @@ def import_(
     for e in data["errors"][:10]:
         where = f"{e['file']}" + (f", record {e['record']}" if e["record"] else "")
         err_console.print(f"  [yellow]{where}[/yellow]: {e['reason']}", soft_wrap=True)
+    for m in data["merged"][:10]:
+        console.print(
+            f"  merged #{m['merged']} into #{m['kept']} {m['name']}: {m['reason']}",
+            markup=False,
+            soft_wrap=True,
+        )
+    if data["merged"]:
+        console.print(
+            f"{len(data['merged'])} merged automatically: `tieline people merges`, undo with `people unmerge`."
+        )
+    for what, n in data["notes"].items():
+        console.print(f"  {n} {what}", markup=False)
     if data["merge_candidates"]:
         console.print(f"{data['merge_candidates']} possible duplicates: see `tieline people duplicates`.")
     if not result.imported:  # no file could be imported at all

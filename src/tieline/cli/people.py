@@ -256,6 +256,27 @@ def unmerge(
 
 
 @app.command()
+def merges(ctx: typer.Context, as_json: JSON = False) -> None:
+    """Every merge with its number, yours and the imports' own (`people unmerge N` takes one back)."""
+    rows = merge_service.listing(state(ctx).store())
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("merge", "kept", "merged", "why", "when", "state")
+    for r in rows:
+        table.add_row(
+            str(r["merge"]),
+            f"#{r['kept_id']} {r['kept_name'] or ''}",
+            f"#{r['merged_id']} {r['merged_name'] or ''}",
+            r["reason"],
+            (r["merged_at"] or "")[:16].replace("T", " "),
+            "undone" if r["undone"] else "",
+        )
+    console.print(table)
+    console.print(f"{len(rows)} merges")
+
+
+@app.command()
 def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
     """Likely duplicates waiting for you to decide (`people merge A B` resolves one)."""
     rows = merge_service.candidates(state(ctx).store())

@@ -76,6 +76,8 @@ class ImportResult:
             "unchanged": c.unchanged,
             "merge_candidates": c.merge_candidates,
             "skip_reasons": c.skip_reasons,
+            "merged": c.merged,
+            "notes": c.notes,
             "files": self.files,
             "failed_files": self.failed,  # of the files planned
             "errors": self.errors,
@@ -197,7 +199,7 @@ def _import_file(
                     errors.append(
                         {"file": _shown(item, rec.file), "record": rec.record, "reason": rec.reason}
                     )
-        contacts.flush()
+        contacts.finish()
         history.flush()
         tx.commit()
     except KeyboardInterrupt:

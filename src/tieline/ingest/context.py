@@ -22,10 +22,15 @@ class Counts:
     unchanged: int = 0
     merge_candidates: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
+    merged: list[dict[str, object]] = field(default_factory=list)  # automatic merges, each undoable
+    notes: dict[str, int] = field(default_factory=dict)  # what the user should know, counted
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
         self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + 1
+
+    def note(self, what: str, n: int = 1) -> None:
+        self.notes[what] = self.notes.get(what, 0) + n
 
 
 @dataclass

@@ -20,6 +20,11 @@ from tieline.store.ids import allocate
 CHUNK = 5000
 TWO_WAY_CHANNELS = frozenset({"call", "meeting", "in-person"})
 ME = -1
+ONE_WAY = "interactions kept on handles only: no two-way contact with them yet"
+OWNER_UNKNOWN = (
+    "interactions kept on handles only: who you are is not known, so nothing reads as sent by you "
+    "(`tieline me add HANDLE` re-reads them)"
+)
 
 
 class HistoryWriter:
@@ -120,11 +125,13 @@ class HistoryWriter:
                 continue
             seen.add(hid)
             if pid is None and (two_way or ctx.create_people):
-                pid = self._promote(hid, part)
+                pid = self.promote(hid, part)
             people.append((hid, pid, role))
         if not people:
             ctx.counts.skip("no one but the owner took part")
             return None
+        if all(pid is None for _, pid, _ in people):
+            ctx.counts.note(ONE_WAY if ctx.index.me else OWNER_UNKNOWN)
         row = {
             "account_id": ctx.account_id,
             "happened_at": rec.when,
@@ -162,7 +169,8 @@ class HistoryWriter:
                 return self._name_handle(pid, part.name)
         return None
 
-    def _promote(self, hid: int, part: Participant) -> int:
+    def promote(self, hid: int, part: Participant) -> int:
+        """Make a person of a handle seen so far without one; its interactions follow it."""
         ctx = self.ctx
         h = t.handles
         row = ctx.conn.execute(select(h.c.value, h.c.display_name).where(h.c.id == hid)).one()

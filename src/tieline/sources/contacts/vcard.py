@@ -18,6 +18,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -34,7 +35,7 @@ MAX_CARD = 64 << 20
 SUFFIXES = (".vcf", ".vcard")
 
 _WANTED = frozenset(
-    b"FN N EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS NICKNAME".split()
+    b"FN N ADR EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS NICKNAME".split()
 )
 _IM_PROPS = {
     b"X-SKYPE": "skype",
@@ -368,7 +369,7 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             else:
                 props.append((group, name, params, value))
 
-    fn = uid = nickname = ""
+    fn = uid = nickname = country = ""
     n_parts: list[str] = []
     handles: list[Handle] = []
     orgs: list[str] = []
@@ -393,6 +394,9 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             n_parts = n_parts or [p.strip() for p in _split(text, ";")]
         elif name == b"EMAIL":
             handles.append(Handle("email", _unescape(text), _label(params, group, ablabels)))
+        elif name == b"ADR":
+            parts = _split(text, ";")
+            country = country or (_unescape(parts[6]).strip() if len(parts) > 6 else "")
         elif name == b"TEL":
             tel = _unescape(text)
             handles.append(
@@ -459,6 +463,8 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
     else:
         norm = b"\n".join(ln.strip() for ln in lines if not ln.upper().startswith(_VOLATILE))
         key = "vcard:sha1:" + hashlib.sha1(norm).hexdigest()
+    if country:  # the country of the card's address is where its national numbers are
+        handles = [replace(h, country=country) if h.kind == "phone" else h for h in handles]
     positions = (Position(orgs[0], titles[0] if titles else None),) if orgs and orgs[0] else ()
     return ContactRecord(
         source_key=key,
