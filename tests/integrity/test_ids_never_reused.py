@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.cli import tieline
 from tests.integrity.files import ME, mbox, vcards
-from tieline.errors import NotFound
+from tieline.errors import NotFound, TielineError
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -78,11 +78,16 @@ def test_undo_never_overwrites_a_person_added_after_a_merge(db_url: str, tmp_pat
     assert tieline(db_url, "import", str(two), "--json").json()["people_updated"] == 1
     assert tieline(db_url, "people", "merge", "olga@example.com", "paula@example.com").code == 0
     tieline(db_url, "people", "add", "Rita Reused", "--email", "rita@example.com")
-    run = tieline(db_url, "imports", "undo", "2")
-    assert run.code == 0, run.err
+    with pytest.raises(TielineError, match="merge #1"):  # the merge built on batch 2
+        tieline(db_url, "imports", "undo", "2")
     assert _names(db_url) == ["Olga Other", "Rita Reused"]
+    run = tieline(db_url, "imports", "undo", "2", "--with-later")
+    assert run.code == 0, run.err
+    assert _names(db_url) == ["Olga Other", "Paula Prime", "Rita Reused"]
     rita = tieline(db_url, "people", "show", "Rita Reused", "--json").json()
     assert rita["birthday"] is None and [h["value"] for h in rita["handles"]] == ["rita@example.com"]
+    paula = tieline(db_url, "people", "show", "Paula Prime", "--json").json()
+    assert paula["birthday"] is None and [h["value"] for h in paula["handles"]] == ["paula@example.com"]
 
 
 def test_an_id_is_never_handed_out_twice(store: Store) -> None:

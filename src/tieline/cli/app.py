@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tieline import __version__
+from tieline.cli import due as due_cli
 from tieline.cli import health as health_cli
 from tieline.cli import imports as imports_cli
 from tieline.cli import lazy
@@ -35,6 +36,7 @@ app.add_typer(model_cli.app, name="model")
 app.add_typer(imports_cli.imports_app, name="imports")
 app.command("import")(imports_cli.import_)
 app.command("health")(health_cli.health)
+app.add_typer(due_cli.app, name="due")
 
 
 def _version(value: bool) -> None:

@@ -82,4 +82,7 @@ def log(
                 role="recipient",
             )
         )
+    from tieline.services.strength import rescore
+
+    rescore(store, [pid])  # a logged contact changes that tie today, as an import would
     return iid

@@ -31,11 +31,6 @@ def test_sniff_prefers_facebook_over_telegram_for_meta_files():
     assert telegram.sniff(THREAD) == 0.0
 
 
-def test_fix_text_leaves_correct_strings_alone():
-    assert facebook_messages.fix_text("Zoë") == "Zoë"
-    assert facebook_messages.fix_text("Zo\u00c3\u00ab") == "Zoë"
-
-
 def test_the_chat_miner_instagram_export_gives_the_target_messages():
     folder = corpus("facebook", "joweich__chat-miner", "test", "instagram")
     target = json.loads((folder / "target.json").read_text(encoding="utf-8"))

@@ -8,7 +8,6 @@ other authors as ``participants``. Times carry no zone; they are taken as UTC.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from tieline.errors import SourceError
 from tieline.records import InteractionRecord, ReadOptions, Record, Skipped
+from tieline.sources import keys
 from tieline.sources.base import head_text
 from tieline.sources.chat.whatsapp import participant
 
@@ -88,7 +88,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
             text = "\n".join(parts).rstrip()
             basis = f"{file}\x1f{when.isoformat()}\x1f{author}\x1f{text}"
             return InteractionRecord(
-                source_key="signal:" + hashlib.sha1(basis.encode()).hexdigest(),
+                source_key=keys.key("signal:", basis),
                 when=when,
                 channel="chat",
                 participants=tuple(p for a, p in people.items() if a != author),

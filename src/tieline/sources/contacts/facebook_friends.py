@@ -11,17 +11,19 @@ so a hostile file nested 100,000 deep is refused instead of exhausting the stack
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, ReadOptions, Record, Skipped
+from tieline.sources import keys
 from tieline.sources.base import head_text
+from tieline.sources.text import fix_mojibake
+from tieline.sources.times import from_unix
 
 NAME = "facebook_friends"
 
@@ -54,16 +56,6 @@ def sniff(path: Path) -> float:
     ):
         return 0.7
     return 0.0
-
-
-def fix_mojibake(text: str) -> str:
-    """Undo Facebook's UTF-8-as-Latin-1 escaping; strings that are not mangled come back unchanged."""
-    if not any("\x80" <= ch <= "\xff" for ch in text):
-        return text
-    try:
-        return text.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
 
 
 def check_depth(data: bytes, shown: str, limit: int = MAX_DEPTH) -> None:
@@ -129,14 +121,11 @@ def _friend(entry: Any, i: int, shown: str) -> Record:
     stamp = entry.get("timestamp")
     when: datetime | None = None
     if isinstance(stamp, int | float) and not isinstance(stamp, bool):
-        try:
-            when = datetime.fromtimestamp(stamp / 1000 if stamp > 10**11 else stamp, UTC)
-        except (OverflowError, OSError, ValueError):
-            when = None
+        when = from_unix(stamp)
     handles = [Handle("chat", f"facebook:{name}")]
     if isinstance(email, str) and "@" in email:
         handles.append(Handle("email", fix_mojibake(email.strip())))
-    key = hashlib.sha1(f"{name}\x1f{stamp}".encode()).hexdigest()
+    key = keys.digest(name, str(stamp))
     return ContactRecord(
         source_key=f"facebook:friend:{key}",
         name=name,

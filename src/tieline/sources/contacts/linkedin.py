@@ -11,7 +11,6 @@ Dates without a zone are read as UTC.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import re
 import stat
@@ -35,9 +34,10 @@ from tieline.records import (
     Record,
     Skipped,
 )
-from tieline.sources import archive, csvutil
+from tieline.sources import archive, csvutil, keys
 from tieline.sources.base import head
-from tieline.sources.csvutil import cell, parse_birthday, parse_month, parse_when
+from tieline.sources.csvutil import cell
+from tieline.sources.times import parse_birthday, parse_month, parse_when
 
 NAME = "linkedin"
 READS_ZIP = True  # reads the export zip member by member, without unpacking it
@@ -322,7 +322,7 @@ Rows = Iterator[tuple[int, list[str]]]
 
 
 def _key(kind: str, *parts: str) -> str:
-    return f"linkedin:{kind}:" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+    return keys.key(f"linkedin:{kind}:", *parts)
 
 
 def _profile_url(url: str) -> str:
@@ -364,9 +364,7 @@ def _connections(rows: Rows, ix: dict[str, int], shown: str, options: ReadOption
         positions = (Position(company, position or None),) if company else ()
         name = _name(first, last)
         key = "linkedin:connection:" + (
-            url.rstrip("/").casefold()
-            if url
-            else hashlib.sha1(f"{name}\x1f{email}\x1f{connected}".encode()).hexdigest()
+            url.rstrip("/").casefold() if url else keys.digest(name, email, connected)
         )
         yield ContactRecord(
             source_key=key,

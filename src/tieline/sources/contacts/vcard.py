@@ -14,7 +14,6 @@ copied from ORG) that has no given or family name.
 from __future__ import annotations
 
 import binascii
-import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -25,11 +24,12 @@ from typing import IO
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
+from tieline.sources import keys
 from tieline.sources.base import head, open_binary, physical_lines
+from tieline.sources.times import NO_YEAR
 
 NAME = "vcard"
 
-NO_YEAR = 1604
 MAX_LINE = 64 << 20  # a physical line (a photo on one line can be a few MB)
 MAX_CARD = 64 << 20
 SUFFIXES = (".vcf", ".vcard")
@@ -338,7 +338,7 @@ def _photo(value: bytes, params: dict[str, list[str]]) -> str | None:
         return _unescape(text.decode("utf-8", "replace"))
     else:
         return None
-    return "sha1:" + hashlib.sha1(data).hexdigest() if data else None
+    return "sha1:" + keys.digest(data) if data else None
 
 
 def _birthday(text: str) -> date | None:
@@ -462,7 +462,7 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             key += f"#{count}"
     else:
         norm = b"\n".join(ln.strip() for ln in lines if not ln.upper().startswith(_VOLATILE))
-        key = "vcard:sha1:" + hashlib.sha1(norm).hexdigest()
+        key = keys.key("vcard:sha1:", norm)
     if country:  # the country of the card's address is where its national numbers are
         handles = [replace(h, country=country) if h.kind == "phone" else h for h in handles]
     positions = (Position(orgs[0], titles[0] if titles else None),) if orgs and orgs[0] else ()

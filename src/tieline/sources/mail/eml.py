@@ -88,7 +88,7 @@ def _from_block(block: bytes, file: Path, options: ReadOptions, record: str) -> 
     try:
         headers = mailheaders.parse_headers(block)
         return mailheaders.to_interaction(headers, block, options, str(file), record)
-    except (ValueError, LookupError, UnicodeError, RecursionError) as exc:
+    except (ValueError, LookupError, UnicodeError, RecursionError, OverflowError) as exc:
         return Skipped(str(file), record, f"unreadable headers ({exc})")
 
 
