@@ -277,19 +277,42 @@ def merges(ctx: typer.Context, as_json: JSON = False) -> None:
 
 
 @app.command()
-def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
-    """Likely duplicates waiting for you to decide (`people merge A B` resolves one)."""
-    rows = merge_service.candidates(state(ctx).store())
+def duplicates(
+    ctx: typer.Context,
+    dismiss: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--dismiss", help="A pair's number: not the same person, never proposed again (repeatable)."
+        ),
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Likely duplicates waiting for you to decide (`people merge A B` joins a pair, --dismiss N parts it)."""
+    store = state(ctx).store()
+    for pair in dismiss or ():
+        done = merge_service.dismiss(store, pair)
+        console.print(
+            f"Pair {pair} (#{done['person_a']}, #{done['person_b']}) dismissed: not proposed again."
+        )
+    if dismiss:
+        return
+    rows = merge_service.candidates(store)
     if as_json:
         emit_json(rows)
         return
-    table = Table("#a", "name", "#b", "name", "why", "score")
+    table = Table("pair", "#a", "name", "#b", "name", "why", "score")
     for r in rows:
         table.add_row(
-            str(r["person_a"]), r["name_a"], str(r["person_b"]), r["name_b"], r["reason"], f"{r['score']:.2f}"
+            str(r["id"]),
+            str(r["person_a"]),
+            r["name_a"],
+            str(r["person_b"]),
+            r["name_b"],
+            r["reason"],
+            f"{r['score']:.2f}",
         )
     console.print(table)
-    console.print(f"{len(rows)} possible duplicates")
+    console.print(f"{len(rows)} possible duplicates (`--dismiss PAIR` when two are not the same person)")
 
 
 @app.command()

@@ -37,29 +37,31 @@ def claim(conn: Connection, account_id: int, key: Key) -> OwnerChange:
     index = HandleIndex.load(conn, account_id)
     if key in index.me:
         return out
+    entry = index.handles.get(key)
+    if entry is None:  # nothing stored involves it: no batch to undo, as before any import
+        conn.execute(insert(t.me_handles).values(account_id=account_id, kind=key[0], value=key[1]))
+        return out
     ctx = _context(conn, account_id, index, f"me add {key[1]}")
     write_me(ctx, [key])
-    entry = index.handles.get(key)
-    if entry is not None:
-        sent = _sent_by(conn, int(entry[0]), "in")  # type: ignore[arg-type]
-        out.redirected = _redirect(ctx, sent, "out")
-        writer = HistoryWriter(ctx)
-        pa = t.participants
-        for hid, pid in conn.execute(
-            select(pa.c.handle_id, pa.c.person_id)
-            .join(t.interactions, t.interactions.c.id == pa.c.interaction_id)
-            .where(
-                and_(
-                    pa.c.interaction_id.in_(sent),
-                    pa.c.handle_id != entry[0],
-                    t.interactions.c.bulk.is_(False),
-                )
+    sent = _sent_by(conn, int(entry[0]), "in")  # type: ignore[arg-type]
+    out.redirected = _redirect(ctx, sent, "out")
+    writer = HistoryWriter(ctx)
+    pa = t.participants
+    for hid, pid in conn.execute(
+        select(pa.c.handle_id, pa.c.person_id)
+        .join(t.interactions, t.interactions.c.id == pa.c.interaction_id)
+        .where(
+            and_(
+                pa.c.interaction_id.in_(sent),
+                pa.c.handle_id != entry[0],
+                t.interactions.c.bulk.is_(False),
             )
-            .distinct()
-        ).all():
-            if pid is None and index.by_id[hid][1] is None:
-                writer.promote(hid, Participant())
-                out.promoted += 1
+        )
+        .distinct()
+    ).all():
+        if pid is None and index.by_id[hid][1] is None:
+            writer.promote(hid, Participant())
+            out.promoted += 1
     out.batch = _finish(ctx)
     return out
 

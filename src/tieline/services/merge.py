@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import Connection, and_, delete, select, update
 
 from tieline.errors import NotFound, TielineError
 from tieline.ingest.context import from_json
@@ -78,6 +78,22 @@ def candidates(store: Store) -> list[dict[str, Any]]:
             .order_by(mc.c.score.desc(), mc.c.id)
         ).all()
     return [dict(r._mapping) for r in rows]
+
+
+def dismiss(store: Store, pair: int) -> dict[str, Any]:
+    """Mark a proposed pair as not the same person, for good: no import proposes it again."""
+    mc = t.merge_candidates
+    with store.write() as conn:
+        row = conn.execute(
+            select(mc.c.id, mc.c.person_a, mc.c.person_b, mc.c.status).where(
+                and_(mc.c.account_id == store.account_id, mc.c.id == pair)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no proposed pair {pair} (see `tieline people duplicates`)")
+        # Kept apart from the batch that proposed it: undoing that batch does not bring the pair back.
+        conn.execute(update(mc).where(mc.c.id == pair).values(status="dismissed", batch_id=None))
+    return {"pair": pair, "person_a": row.person_a, "person_b": row.person_b}
 
 
 def listing(store: Store) -> list[dict[str, Any]]:
