@@ -96,12 +96,18 @@ def eval_(
     candidates: Annotated[
         str, typer.Option(help="contacted (had contact before as_of) or all")
     ] = "contacted",
+    splits: Annotated[
+        int, typer.Option("--splits", min=0, help="Leave-egos-out splits to average (0: skip the validation)")
+    ] = 5,
     as_json: JSON = False,
 ) -> None:
-    """Per-ego AUC, pooled AUC and R-precision of the model and two baselines (recency, count)."""
+    """Per-ego AUC, pooled AUC, R-precision and calibration of the model and two baselines (recency,
+    count); then the model cross-validated: mean over leave-egos-out splits, gain over count, ECE."""
     if candidates not in ("contacted", "all"):
         raise TielineError("--candidates is contacted or all")
-    result = service.evaluate_files(interactions, labels, "contacted" if candidates == "contacted" else "all")
+    result = service.evaluate_files(
+        interactions, labels, "contacted" if candidates == "contacted" else "all", splits
+    )
     warn_skipped(result)
     if as_json:
         emit_json(result)
@@ -114,7 +120,8 @@ def eval_(
         "R-precision",
         "groups",
         "egos",
-        title=f"{result['scored_rows']} of {result['rows']} rows ({candidates} candidates)",
+        "ECE",
+        title=f"{result['scored_rows']} of {result['rows']} rows ({candidates} candidates), shipped weights",
     )
     for key, label in (("model", "tieline"), ("baseline_recency", "recency"), ("baseline_count", "count")):
         m = result[key]
@@ -126,10 +133,62 @@ def eval_(
             f"{m['r_precision']:.3f}",
             str(int(m["groups"])),
             str(int(m["egos"])),
+            _fig(m.get("ece")),
         )
     console.print(table)
     console.print(
-        "The interval resamples whole egos: how far the per-ego AUC could move on another set of people.",
+        "The interval resamples whole egos: how far the per-ego AUC could move on another set of people. "
+        "ECE: the shipped probabilities against these labels (10 equal-width bins).",
+        style="dim",
+    )
+    if "validation" in result:
+        _print_validation(result["validation"])
+
+
+def _fig(value: Any, sign: bool = False) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "—"
+    return f"{value:+.3f}" if sign else f"{value:.3f}"
+
+
+def _print_validation(v: dict[str, Any]) -> None:
+    """The cross-validated figures: what a reviewer should quote."""
+    table = Table(
+        "per-ego AUC",
+        "count, same groups",
+        "gain over count",
+        "95% interval (egos resampled)",
+        "not better in",
+        "ECE Platt",
+        "ECE isotonic",
+        "ECE from chance alone",
+        title=f"leave-egos-out, weights and calibration refitted in each fold, mean of {v['splits']} splits",
+    )
+    share = v.get("not_better_share")
+    table.add_row(
+        _fig(v["per_ego_auc"]),
+        _fig(v["per_ego_auc_count"]),
+        _fig(v["gain_over_count"], sign=True),
+        f"{_fig(v['gain_low'], sign=True)} to {_fig(v['gain_high'], sign=True)}",
+        "—" if share is None else f"{share:.0%} of resamples",
+        _fig(v["ece_platt"]),
+        _fig(v["ece_isotonic"]),
+        _fig(v["ece_if_calibrated"]),
+    )
+    console.print(table)
+    rel = Table(
+        "probability", "ties", "mean probability", "observed", title="reliability, Platt, out of fold"
+    )
+    for row in v["reliability"]:
+        rel.add_row(
+            f"{row['low']:.1f}–{row['high']:.1f}",
+            str(row["ties"]),
+            _fig(row["mean_probability"]),
+            _fig(row["observed"]),
+        )
+    console.print(rel)
+    console.print(
+        "Training leaves out every tie to a held-out ego (the same tie seen from the other phone).",
         style="dim",
     )
 

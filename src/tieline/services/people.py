@@ -14,6 +14,7 @@ from tieline.ingest.normalise import normalise
 from tieline.records import Handle
 from tieline.services.erasure import erase_person, merged_into
 from tieline.services.lookup import find_person
+from tieline.store import suppressions
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -97,15 +98,7 @@ def add(store: Store, new: NewPerson, region: str | None = None) -> int:
                 conn.execute(
                     insert(h).values(account_id=store.account_id, person_id=pid, kind=kind, value=value)
                 )
-            conn.execute(
-                delete(t.suppressions).where(
-                    and_(
-                        t.suppressions.c.account_id == store.account_id,
-                        t.suppressions.c.kind == kind,
-                        t.suppressions.c.value == value,
-                    )
-                )
-            )
+            suppressions.release(conn, store.account_id, kind, value)
         if new.organization:
             conn.execute(
                 insert(t.positions).values(
@@ -326,46 +319,20 @@ def edit(store: Store, ref: str, **values: Any) -> int:
 
 
 def forget(store: Store, ref: str) -> tuple[int, str]:
-    """Delete a person and everything about them; remember their handles so imports leave them out."""
+    """Delete a person and everything about them; remember their handles so imports leave them out.
+
+    ``services.privacy.forget`` also wipes the bytes the delete leaves in the store's files."""
     now = datetime.now(UTC)
     with store.write() as conn:
         pid = find_person(conn, store.account_id, ref)
         name = conn.execute(select(t.people.c.name).where(t.people.c.id == pid)).scalar_one()
         h, pa, i = t.handles, t.participants, t.interactions
-        for kind, value in conn.execute(select(h.c.kind, h.c.value).where(h.c.person_id == pid)).all():
-            if not conn.execute(
-                select(t.suppressions.c.id).where(
-                    and_(
-                        t.suppressions.c.account_id == store.account_id,
-                        t.suppressions.c.kind == kind,
-                        t.suppressions.c.value == value,
-                    )
-                )
-            ).first():
-                conn.execute(
-                    insert(t.suppressions).values(
-                        account_id=store.account_id, kind=kind, value=value, created_at=now
-                    )
-                )
+        keys = [(k, v) for k, v in conn.execute(select(h.c.kind, h.c.value).where(h.c.person_id == pid))]
         source_key = conn.execute(select(t.people.c.source_key).where(t.people.c.id == pid)).scalar()
-        if (
-            source_key
-            and not conn.execute(
-                select(t.suppressions.c.id).where(
-                    and_(
-                        t.suppressions.c.account_id == store.account_id,
-                        t.suppressions.c.kind == "source",
-                        t.suppressions.c.value == source_key,
-                    )
-                )
-            ).first()
-        ):
+        if source_key:
             # Someone known by no handle at all is kept out of later imports by the record they came from.
-            conn.execute(
-                insert(t.suppressions).values(
-                    account_id=store.account_id, kind="source", value=source_key, created_at=now
-                )
-            )
+            keys.append(("source", source_key))
+        suppressions.suppress(conn, store.account_id, keys, now)
         theirs = select(pa.c.interaction_id).where(pa.c.person_id == pid)
         others = select(pa.c.interaction_id).where(
             and_(pa.c.interaction_id.in_(theirs), or_(pa.c.person_id != pid, pa.c.person_id.is_(None)))
@@ -392,6 +359,9 @@ def forget(store: Store, ref: str) -> tuple[int, str]:
         for table in (t.tags, t.notes, t.positions, t.handles):
             conn.execute(delete(table).where(table.c.person_id == pid))
         conn.execute(delete(t.people).where(t.people.c.id == pid))
+        from tieline.insight.textindex import drop_person
+
+        drop_person(conn, pid)  # what was known about them leaves the text index now, not at its rebuild
     return pid, str(name)
 
 

@@ -20,7 +20,7 @@ from typing import IO
 
 from tieline.errors import SourceError
 from tieline.sources import keys
-from tieline.sources.base import open_binary, physical_lines
+from tieline.sources.base import head, open_binary, physical_lines
 from tieline.sources.text import decode_line
 
 MAX_LINE = 1 << 20  # 1 MiB: no contact CSV has a longer physical line
@@ -117,11 +117,7 @@ def header_key(cell: str) -> str:
 
 def head_lines(path: Path, size: int = 16384) -> list[str]:
     """The first lines of a file decoded like :func:`text_lines` (for sniffing); never raises."""
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(size)
-    except OSError:
-        return []
+    data = head(path, size)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
     else:
@@ -161,7 +157,7 @@ def open_table(
     """
     shown = str(path)
     try:
-        fh: IO[bytes] = open_binary(path) if metered else path.open("rb")
+        fh: IO[bytes] = open_binary(path, metered)
     except OSError as exc:
         raise SourceError(shown, None, f"cannot read the file ({exc.strerror or exc})") from None
     try:

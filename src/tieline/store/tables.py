@@ -51,6 +51,9 @@ accounts = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The random key suppressions are hashed with (store/suppressions.py); kept in backups, never in exports.
+    Column("hash_key", String(64)),
+    Column("backed_up_at", DateTime(timezone=True)),  # when `tieline backup` last ran
     sqlite_autoincrement=True,
 )
 
@@ -210,7 +213,7 @@ me_handles = Table(
     sqlite_autoincrement=True,
 )
 
-# What `forget` leaves behind: the handles (and a name) that a later import must not bring back.
+# What `forget` leaves behind: a keyed hash of each handle (and source key) a later import must leave out.
 suppressions = Table(
     "suppressions",
     metadata,
@@ -337,4 +340,14 @@ health_snapshots = Table(
     Column("figures", JSON, nullable=False),
     UniqueConstraint("account_id", "as_of", name="uq_health_snapshots_account_as_of"),
     sqlite_autoincrement=True,
+)
+
+
+# Which data the full-text index of people (`person_text`, made by migration 0008: FTS5 on SQLite, a
+# tsvector with a GIN index on PostgreSQL, so not described here) was last built from.
+text_index_state = Table(
+    "text_index_state",
+    metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("fingerprint", String(200), nullable=False),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from tieline.strength.events import F64
 
@@ -86,9 +87,10 @@ def fit_isotonic(z: F64, y: F64) -> Isotonic:
     return Isotonic(np.array(tops), np.array(means))
 
 
-def reliability(p: F64, y: F64, bins: int = BINS) -> list[tuple[float, float, int, float, float]]:
+def reliability(p: F64, y: npt.ArrayLike, bins: int = BINS) -> list[tuple[float, float, int, float, float]]:
     """(bin low, bin high, ties, mean probability, observed share) over equal-width bins of p."""
     which = np.minimum((p * bins).astype(np.int64), bins - 1)
+    y = np.asarray(y, dtype=np.float64)
     out = []
     for b in range(bins):
         m = which == b
@@ -98,7 +100,7 @@ def reliability(p: F64, y: F64, bins: int = BINS) -> list[tuple[float, float, in
     return out
 
 
-def ece(p: F64, y: F64, bins: int = BINS) -> float:
+def ece(p: F64, y: npt.ArrayLike, bins: int = BINS) -> float:
     """Expected calibration error: the ties-weighted mean |mean probability - observed share| per bin."""
     if p.shape[0] == 0:
         return float("nan")

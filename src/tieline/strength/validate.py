@@ -18,7 +18,7 @@ import numpy as np
 from tieline.strength.calibrate import ece, fit_isotonic, fit_platt, reliability
 from tieline.strength.evaluate import ego_interval, ego_resamples
 from tieline.strength.events import F64
-from tieline.strength.fit import TieDataset, _vector, search_weights, training_mask
+from tieline.strength.fit import TieDataset, _vector, per_ego_auc, search_weights, training_mask
 from tieline.strength.terms import FITTED_SIGNS, WEIGHTS
 
 NEUTRAL = {**WEIGHTS, **{name: 0.0 for name in FITTED_SIGNS}, "attention": 0.6}
@@ -38,6 +38,7 @@ class Validation:
     auc_by_split: list[float] = field(default_factory=list)
     ece_platt: float = float("nan")
     ece_isotonic: float = float("nan")
+    ece_if_calibrated: float = float("nan")  # the ECE labels drawn from the Platt probabilities would show
     reliability: list[tuple[float, float, int, float, float]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
@@ -55,6 +56,7 @@ class Validation:
             "per_ego_auc_by_split": [r(a) for a in self.auc_by_split],
             "ece_platt": r(self.ece_platt),
             "ece_isotonic": r(self.ece_isotonic),
+            "ece_if_calibrated": r(self.ece_if_calibrated),
             "reliability": [
                 {"low": lo, "high": hi, "ties": n, "mean_probability": r(mp), "observed": r(obs)}
                 for lo, hi, n, mp, obs in self.reliability
@@ -93,7 +95,8 @@ def validate(datasets: Mapping[str, TieDataset], splits: int = 5, k: int = 5) ->
             for name, data in datasets.items():
                 held = {e for e, fold in folds[name].items() if fold == f}
                 train[name] = data.subset(training_mask(data, held))
-            w = _vector(search_weights([t for t in train.values() if t.y.size], NEUTRAL))
+            usable = [t for t in train.values() if np.isfinite(per_ego_auc(t.x[:, 0], t))]
+            w = _vector(search_weights(usable, NEUTRAL) if usable else NEUTRAL)
             for name, data in datasets.items():
                 test = np.array([folds[name][str(e)] == f for e in data.ego], dtype=bool)
                 if not test.any() or not train[name].y.size:
@@ -120,6 +123,11 @@ def _summarise(data: TieDataset, logits: list[F64], platt: list[F64], iso: list[
     low, high = ego_interval(gains, egos)
     not_better = float(np.mean(ego_resamples(gains, egos) <= 0)) if gains else float("nan")
     ok = [np.isfinite(p) for p in platt]
+    pooled = np.concatenate([p[m] for p, m in zip(platt, ok, strict=True)]) if platt else np.zeros(0)
+    # How large the ECE is from sampling alone: labels drawn from one split's probabilities themselves.
+    first = platt[0][ok[0]] if platt else np.zeros(0)
+    draws = np.random.default_rng(0).random((50, first.shape[0])) < first
+    noise = float(np.mean([ece(first, d) for d in draws])) if first.size else float("nan")
     return Validation(
         splits=len(logits),
         auc=float(np.mean(model_mean)) if groups else float("nan"),
@@ -129,10 +137,12 @@ def _summarise(data: TieDataset, logits: list[F64], platt: list[F64], iso: list[
         gain_high=high,
         not_better=not_better,
         auc_by_split=[float(np.mean([s[g][1] for g in groups])) for s in per_split] if groups else [],
-        ece_platt=float(np.mean([ece(p[m], data.y[m]) for p, m in zip(platt, ok, strict=True)])),
-        ece_isotonic=float(np.mean([ece(p[m], data.y[m]) for p, m in zip(iso, ok, strict=True)])),
-        reliability=reliability(
-            np.concatenate([p[m] for p, m in zip(platt, ok, strict=True)]),
-            np.concatenate([data.y[m] for m in ok]),
-        ),
+        ece_platt=_mean([ece(p[m], data.y[m]) for p, m in zip(platt, ok, strict=True) if m.any()]),
+        ece_isotonic=_mean([ece(p[m], data.y[m]) for p, m in zip(iso, ok, strict=True) if m.any()]),
+        ece_if_calibrated=noise,
+        reliability=reliability(pooled, np.concatenate([data.y[m] for m in ok])),
     )
+
+
+def _mean(values: list[float]) -> float:
+    return float(np.mean(values)) if values else float("nan")

@@ -31,7 +31,7 @@ from dateutil.rrule import rruleset, rrulestr
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources import keys
-from tieline.sources.base import head_text
+from tieline.sources.base import head_text, open_text
 from tieline.sources.calendar import vcalrule
 from tieline.sources.mail import mailheaders
 
@@ -165,7 +165,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
     """Unfolded content lines with the number of their first physical line."""
     current: str | None = None
     start = 0
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline=None) as fh:
+    with open_text(path, newline=None) as fh:
         for number, raw in enumerate(fh, 1):
             line = raw.rstrip("\r\n")
             if current is not None and line[:1] in (" ", "\t"):

@@ -22,7 +22,7 @@ from pathlib import Path
 from tieline.errors import SourceError
 from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources import keys
-from tieline.sources.base import head
+from tieline.sources.base import head, open_text
 from tieline.sources.csvutil import sniff_delimiter
 from tieline.sources.times import from_iso, parse_when
 
@@ -109,7 +109,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = str(path)
     row_no = 1
     try:
-        with path.open("r", encoding=_encoding(path), errors="replace", newline="") as fh:
+        with open_text(path, _encoding(path)) as fh:
             rows = csv.reader(fh, delimiter=_delimiter(path))
             header = next(rows, None)
             if header is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from tieline.errors import SourceError
 from tieline.records import InteractionRecord, ReadOptions, Record, Skipped
 from tieline.sources import keys
-from tieline.sources.base import head_text
+from tieline.sources.base import head_text, open_text
 from tieline.sources.chat.whatsapp import participant
 
 NAME = "signal"
@@ -47,7 +47,7 @@ def sniff(path: Path) -> float:
 
 def _lines(path: Path) -> Iterator[str]:
     try:
-        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        with open_text(path) as fh:
             for raw in fh:
                 yield raw.rstrip("\r\n")
     except OSError as exc:

@@ -22,7 +22,7 @@ from typing import Literal
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources import keys
-from tieline.sources.base import head_text
+from tieline.sources.base import head_text, open_text
 
 NAME = "whatsapp"
 
@@ -200,7 +200,7 @@ class _Scan:
 
 def _open(path: Path) -> Iterator[str]:
     try:
-        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        with open_text(path) as fh:
             yield from fh
     except OSError as exc:
         raise SourceError(str(path), None, f"cannot open the file ({exc.strerror or exc})") from None

@@ -15,7 +15,7 @@ from typing import Any
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
-from tieline.sources import jsonfile, keys
+from tieline.sources import jsonstream, keys
 from tieline.sources.base import head_text
 from tieline.sources.contacts.vcard import _birthday as birthday
 
@@ -48,7 +48,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
 
 
 def _jcards(path: Path) -> Iterator[list[Prop]]:
-    data = jsonfile.load(path)
+    data = jsonstream.load(path)
     # One card is ["vcard", [...]]; a file of several is a list of those.
     cards = [data] if isinstance(data, list) and data[:1] == ["vcard"] else data
     if not isinstance(cards, list):

@@ -25,7 +25,7 @@ from typing import IO
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
 from tieline.sources import keys
-from tieline.sources.base import head, open_binary, physical_lines
+from tieline.sources.base import files_under, head, open_binary, physical_lines
 from tieline.sources.times import NO_YEAR
 
 NAME = "vcard"
@@ -75,7 +75,7 @@ def _is_vcard_bytes(data: bytes) -> float:
 def sniff(path: Path) -> float:
     try:
         if path.is_dir():
-            files = [p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")]
+            files = files_under(path, recursive=False)
             cards = [p for p in files if p.suffix.casefold() in SUFFIXES]
             if not cards or len(cards) * 2 < len(files):
                 return 0.0
@@ -90,8 +90,8 @@ def sniff(path: Path) -> float:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     if path.is_dir():
-        for p in sorted(path.rglob("*")):  # a vdir, and the collections inside it
-            if p.is_file() and p.suffix.casefold() in SUFFIXES and not p.name.startswith("."):
+        for p in files_under(path, hidden=True):  # a vdir, and the collections inside it
+            if p.suffix.casefold() in SUFFIXES and not p.name.startswith("."):
                 try:
                     yield from _read_file(p, str(p))
                 except SourceError as exc:  # one bad file in a vdir does not stop the others

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tieline.errors import SourceError
 from tieline.records import ReadOptions, Record, Skipped
-from tieline.sources.base import head
+from tieline.sources.base import head, inside, is_regular
 from tieline.sources.mail import mailheaders
 from tieline.sources.mail.eml import header_block
 from tieline.sources.times import from_unix
@@ -91,6 +91,10 @@ def messages(root: Path) -> Iterator[Path]:
             if name.startswith(_META) or name.lower().startswith("readme"):
                 continue
             file = here / name
+            if file.is_symlink() and not inside(root, file):
+                continue  # a link out of the folder is never followed
+            if not is_regular(file):
+                continue
             if in_box or _looks_like_mail(file):
                 yield file
 

@@ -212,7 +212,7 @@ def sent_senders(path: Path) -> Counter[str]:
     whole_file_is_sent = folder_name(path).lower() in mailheaders.SENT_LABELS
     counts: Counter[str] = Counter()
     try:
-        with path.open("rb") as fh:
+        with open_binary(path) as fh:
             for _postmark, block in iter_header_blocks(fh, str(path)):
                 headers = mailheaders.parse_headers(block)
                 if not headers.from_:

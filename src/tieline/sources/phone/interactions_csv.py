@@ -29,7 +29,7 @@ from tieline.records import (
     Skipped,
 )
 from tieline.sources import keys
-from tieline.sources.base import head_text
+from tieline.sources.base import head_text, open_text
 from tieline.sources.phone.phonelog_values import epoch_time
 
 NAME = "interactions_csv"
@@ -189,7 +189,7 @@ def _egos(path: Path, limit: int) -> set[str]:
 def _rows(path: Path, only_ego: bool = False) -> Iterator[tuple[str, Record]]:
     name = str(path)
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        with open_text(path, errors="strict") as fh:
             reader = csv.reader(fh)
             header = next(reader, None)
             if header is None:
