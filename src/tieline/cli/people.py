@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tieline.cli import lazy
@@ -64,11 +65,20 @@ def add(
         relationship,
         closeness,
     )
-    pid = service.add(st.store(), new, st.region)
+    added = service.add_person(st.store(), new, st.region)
+    pid = added.id
     if as_json:
-        emit_json({"id": pid, "name": name})
-    else:
-        console.print(f"Added [bold]{name}[/bold] as #{pid}.")
+        emit_json({"id": pid, "name": name, "lifted": added.lifted, "lookalikes": added.lookalikes})
+        return
+    console.print(f"Added [bold]{escape(name)}[/bold] as #{pid}.")
+    for value in added.lifted:
+        console.print(f"{value} had been forgotten: imports will bring it in again.", markup=False)
+    for other in added.lookalikes:
+        console.print(
+            f"note: #{other['id']} {other['name']} has a similar name "
+            f"(`tieline people merge {other['id']} {pid}` if they are one person).",
+            markup=False,
+        )
 
 
 @app.command("list")

@@ -53,6 +53,7 @@ FREE_MAIL = frozenset(
 SIMILAR = 0.85  # names parsed and compared part by part (ingest/names.py)
 BLOCK = 50  # how many earlier people one newcomer is compared with, per family name
 RARE = 3  # a name held by at most this many people is evidence on its own
+RARE_NAME = "similar names, no one else is called so"
 
 
 def plain(name: str) -> str:
@@ -76,6 +77,7 @@ class Matcher:
         self.people: dict[int, Known] = {}
         self.by_family: dict[str, list[int]] = defaultdict(list)
         self.pairs: set[tuple[int, int]] = set()  # proposed once (open, merged or dismissed): never again
+        self.waiting: list[tuple[int, int, float]] = []
 
     def load(self, ctx: Context) -> None:
         p = t.people
@@ -134,7 +136,21 @@ class Matcher:
         for kind, value in keys:
             self._evidence(me, kind, value)
         for other, score, why in self.likely(person_id):
-            self.queue(ctx, other, person_id, why, score)
+            if why == RARE_NAME:  # rare or not is known when the whole file is read
+                self.waiting.append((other, person_id, score))
+            else:
+                self.queue(ctx, other, person_id, why, score)
+
+    def finish(self, ctx: Context) -> None:
+        """Propose the pairs whose only evidence is a rare name, if it is still rare now."""
+        for a, b, score in self.waiting:
+            if a in self.people and b in self.people and self._rare(a) and self._rare(b):
+                self.queue(ctx, a, b, RARE_NAME, score)
+        self.waiting.clear()
+
+    def _rare(self, pid: int) -> bool:
+        n = self.people[pid].name
+        return len(self.by_family.get(n.family, [])) + len(self.by_family.get(n.given, [])) <= RARE
 
     def likely(self, person_id: int) -> list[tuple[int, float, str]]:
         """Earlier people like ``person_id``: (id, score, why), the name alike and some evidence besides."""
@@ -142,9 +158,9 @@ class Matcher:
         n = me.name
         # the family block, and the block of the given name for names written the other way round
         blocks = [self.by_family.get(n.family, []), self.by_family.get(n.given, []) if n.given else []]
+        rare = sum(len(b) for b in blocks) <= RARE
         out: list[tuple[int, float, str]] = []
         for block in blocks:
-            rare = len(block) <= RARE + 1
             for other in reversed(block[-BLOCK:]):
                 if other == person_id or any(o == other for o, _, _ in out):
                     continue
@@ -162,7 +178,7 @@ class Matcher:
                 elif domains:
                     why = f"similar names, both at {sorted(domains)[0]}"
                 else:
-                    why = "similar names, no one else is called so"
+                    why = RARE_NAME
                 out.append((other, round(score, 2), why))
         return out
 

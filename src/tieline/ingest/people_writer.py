@@ -54,9 +54,10 @@ class ContactWriter:
         if rec.is_me:
             write_me(ctx, keys)
             return
-        if (
-            any(k in ctx.index.suppressed for k in keys)
-            or ("source", rec.source_key[:300]) in ctx.index.suppressed
+        if any(k in ctx.index.suppressed for k in keys) or (
+            # forgotten by the record it came from, unless the user has since added a handle of it by hand
+            ("source", rec.source_key[:300]) in ctx.index.suppressed
+            and not any(self._owner(k) is not None for k in keys)
         ):
             ctx.counts.skip("forgotten person")
             return
@@ -103,6 +104,7 @@ class ContactWriter:
         """Write what is held, then join or propose the people who share a phone number."""
         self.flush()
         self.phones.settle(self.ctx, self.matcher)
+        self.matcher.finish(self.ctx)
 
     @property
     def waiting(self) -> bool:
