@@ -172,3 +172,16 @@ def test_the_vcard_address_gives_the_country_of_its_numbers(tmp_path: Path) -> N
     tieline(db, "import", path)
     assert _handles(db, "Priya Raman") == ["+919971130352"]
     assert _handles(db, "Ada Lovelace") == ["3456789"]
+
+
+def test_a_linkedin_profile_location_gives_the_country_of_the_owners_numbers(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Profile.csv").write_text(
+        'First Name,Last Name,Headline,Geo Location\nPriya,Raman,Engineer,"Bengaluru, Karnataka, India"\n',
+        encoding="utf-8",
+    )
+    (export / "PhoneNumbers.csv").write_text("Extension,Number,Type\n,9971130352,Mobile\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    tieline(db, "import", str(export))
+    assert tieline(db, "me", "show", "--json").json() == [{"kind": "phone", "value": "+919971130352"}]

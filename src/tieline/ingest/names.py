@@ -21,6 +21,10 @@ _LOOK_ALIKE = str.maketrans(
     "АВЕЅІЈКМНОРСТХУаеіјорсхуѕԁһӏɑοαειτκνρχΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
     "ABESIJKMHOPCTXYaeijopcxysdhlaoaeitkvpxABEHIKMNOPTXYZ",
 )
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th"}
+)
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
@@ -85,9 +89,10 @@ def fold(text: str) -> str:
     text = text.casefold()
     if any("а" <= c <= "я" or c == "ё" for c in text):
         text = "".join(_CYRILLIC.get(c, c) for c in text).replace("-", "")
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     kept = "".join(c if c.isalnum() or c in " ,.'-" else " " for c in text if not unicodedata.combining(c))
-    return " ".join(kept.replace("'", "").replace("-", " ").split())
+    # a hyphen joins one name (Jean-Pierre is not Jean-Paul); an apostrophe is dropped (O'Brien, OBrien)
+    return " ".join(kept.replace("'", "").split())
 
 
 def _mixes_scripts(text: str) -> bool:
@@ -146,5 +151,12 @@ def same_for_sure(a: Name, b: Name) -> bool:
         and a.given == b.given
         and a.family == b.family
         and a.suffix == b.suffix
-        and (not a.middle or not b.middle or a.middle[0] == b.middle[0])
+        and _middles_agree(a.middle, b.middle)
     )
+
+
+def _middles_agree(a: str, b: str) -> bool:
+    """No middle name, the same one, or an initial of it (Grace B. Hopper, Grace Brewster Hopper)."""
+    if not a or not b or a == b:
+        return True
+    return (len(a) == 1 or len(b) == 1) and a[0] == b[0]
