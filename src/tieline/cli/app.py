@@ -122,7 +122,9 @@ def main() -> None:
         )
         sys.exit(1)
     except KeyboardInterrupt:
-        err_console.print("interrupted: what was committed stays; run the same command again to resume")
+        err_console.print(
+            "interrupted: nothing was being written; run the same command again", highlight=False
+        )
         sys.exit(130)
 
 

@@ -11,10 +11,13 @@ from rich.table import Table
 
 from tieline.cli import lazy
 from tieline.cli.common import JSON, console, emit_json, err_console, state
+from tieline.errors import ImportInterrupted
 
 if TYPE_CHECKING:
     from tieline.ingest import batch as ingest_batch
+    from tieline.ingest.batch import ImportOptions, ImportResult
     from tieline.services import imports as service
+    from tieline.store.db import Store
 else:
     ingest_batch = lazy.module("tieline.ingest.batch")
     service = lazy.module("tieline.services.imports")
@@ -89,35 +92,17 @@ def import_(
         create_people=create_people,
         day_first=day_first,
     )
-    if as_json or not console.is_terminal:
-        result, _rescored = service.import_paths(store, list(paths), options)
-    else:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("planning", total=None)
-
-            current = {"name": ""}
-
-            def on_file(shown: str, size: int) -> None:
-                current["name"] = f"importing {Path(shown).name}" + (
-                    f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""
-                )
-                # A bar with a time left when the file's size is known; a counter otherwise.
-                progress.update(task, description=current["name"], total=size or None, completed=0)
-
-            def on_records(n: int, done: int) -> None:
-                progress.update(task, description=f"{current['name']} — {n:,} records", completed=done)
-
-            options.progress = on_records
-            result, _rescored = service.import_paths(store, list(paths), options, on_file=on_file)
+    try:
+        result = _run(store, list(paths), options, as_json)
+    except ImportInterrupted as stop:
+        err_console.print(
+            f"interrupted: the chunk being written was rolled back; batch {stop.batch} keeps what was "
+            f"committed ({stop.interactions} interactions, {stop.people} people). Run the same command "
+            f"again to resume batch {stop.batch}, or `tieline imports undo {stop.batch}` to take it back.",
+            soft_wrap=True,
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
     if as_json:
         emit_json(result.as_json())
         if not result.imported:
@@ -157,6 +142,38 @@ def import_(
         console.print(f"{data['merge_candidates']} possible duplicates: see `tieline people duplicates`.")
     if not result.imported:  # no file could be imported at all
         raise typer.Exit(1)
+
+
+def _run(store: Store, paths: list[Path], options: ImportOptions, as_json: bool) -> ImportResult:
+    """The import itself, with a progress bar on a terminal."""
+    if as_json or not console.is_terminal:
+        return service.import_paths(store, paths, options)[0]
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("planning", total=None)
+
+        current = {"name": ""}
+
+        def on_file(shown: str, size: int) -> None:
+            current["name"] = f"importing {Path(shown).name}" + (
+                f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""
+            )
+            # A bar with a time left when the file's size is known; a counter otherwise.
+            progress.update(task, description=current["name"], total=size or None, completed=0)
+
+        def on_records(n: int, done: int) -> None:
+            progress.update(task, description=f"{current['name']} — {n:,} records", completed=done)
+
+        options.progress = on_records
+        return service.import_paths(store, paths, options, on_file=on_file)[0]
 
 
 @imports_app.command("list")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.prompt import Prompt
 from rich.table import Table
 
 from tieline.cli import lazy
@@ -51,6 +54,66 @@ def explain(
     for term in d["terms"]:
         table.add_row(term["term"], f"{term['contribution']:+.2f}", term["words"])
     console.print(table)
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many people to ask about.")] = 5,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch", help="Apply answers from a CSV: person,would_take_call,closeness (no prompts)."
+        ),
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Ask about the ties where your answer would change the picture most, and pin what you say."""
+    store = state(ctx).store()
+    if batch is not None:
+        counts = service.answer_batch(store, batch)
+        if as_json:
+            emit_json(counts)
+        else:
+            console.print(
+                f"Pinned {counts['answered']} answer(s): {counts['would_take_call']} would-take-my-call, "
+                f"{counts['closeness']} closeness."
+            )
+        return
+    candidates = service.ask_candidates(store, limit)
+    if as_json:
+        emit_json([c.as_json() for c in candidates])
+        return
+    if not candidates:
+        console.print("Nothing to ask: every tie with evidence already has your answer.")
+        return
+    if not _interactive():
+        err_console.print(
+            "tieline model ask asks questions and needs a terminal; for scripts use --json to list "
+            "the people and --batch FILE to give the answers."
+        )
+        raise typer.Exit(1)
+    pinned = 0
+    for c in candidates:
+        console.print(
+            f"\n[bold]{escape(c.name)}[/bold] — strength {c.strength:.2f}, {c.state}; "
+            f"would take your call: {c.p_call:.0%} ({'; '.join(c.reasons)})"
+        )
+        said = Prompt.ask("Would they take your call?", choices=["y", "n", "skip", "quit"], default="skip")
+        if said == "quit":
+            break
+        close = Prompt.ask(
+            "How close are you, 1 (barely) to 5 (closest)?",
+            choices=["1", "2", "3", "4", "5", ""],
+            default="",
+            show_default=False,
+        )
+        call = None if said == "skip" else said == "y"
+        if call is None and not close:
+            continue
+        service.answer(store, f"#{c.person_id}", call, int(close) if close else None)
+        pinned += 1
+    console.print(f"Pinned {pinned} answer(s). `tieline people list --sort strength` shows the new picture.")
 
 
 @app.command()
@@ -143,6 +206,10 @@ def eval_(
     )
     if "validation" in result:
         _print_validation(result["validation"])
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
 
 
 def _fig(value: Any, sign: bool = False) -> str:

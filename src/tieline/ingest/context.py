@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -24,6 +25,11 @@ class Counts:
     skip_reasons: dict[str, int] = field(default_factory=dict)
     merged: list[dict[str, object]] = field(default_factory=list)  # automatic merges, each undoable
     notes: dict[str, int] = field(default_factory=dict)  # what the user should know, counted
+
+    def restore(self, other: Counts) -> None:
+        """Go back to ``other`` (what was committed), e.g. when a file's chunks are taken back."""
+        for name, value in vars(copy.deepcopy(other)).items():
+            setattr(self, name, value)
 
     def skip(self, reason: str) -> None:
         self.skipped += 1

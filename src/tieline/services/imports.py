@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, select, update
 
 from tieline.errors import NotFound, TielineError
 from tieline.ingest.batch import ImportOptions, ImportResult, batch_row_counts, run_import
+from tieline.ingest.batch_rows import shown_status
 from tieline.ingest.context import utc
 from tieline.ingest.undo import undo_since
 from tieline.store import tables as t
@@ -34,8 +35,8 @@ def listing(store: Store) -> list[dict[str, Any]]:
                     "source": r["source"],
                     "paths": r["paths"].split("\n") if r["paths"] else [],
                     "started_at": started.isoformat() if started else None,
-                    "status": r["status"],
-                    "stats": r["stats"] or {},
+                    "status": shown_status(r["status"], r["stats"]),
+                    "stats": {k: v for k, v in (r["stats"] or {}).items() if k != "owner"},
                     "rows": batch_row_counts(conn, r["id"]) if r["status"] != "undone" else {},
                 }
             )

@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import and_, insert, select
 
 from tieline.errors import TielineError
+from tieline.services.ask import AskCandidate, answer, answer_batch, ask_candidates
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
@@ -22,6 +23,8 @@ from tieline.strength.ties_data import load_log, read_pairs
 from tieline.strength.validate import validate
 
 MIN_LABELS = 10
+
+__all__ = ["AskCandidate", "answer", "answer_batch", "ask_candidates", "evaluate_files", "fit", "score_file"]
 
 
 def weights(store: Store) -> dict[str, float] | None:

@@ -19,7 +19,7 @@ from tieline.strength.features import Evidence
 
 # When every directed event came from them and none from me (and none is undirected), time in
 # touch and volume count this fraction: a flood of mail never answered is not a tie (Wiese et al. 2015).
-ONE_WAY_FACTOR = 0.1
+ONE_WAY_FACTOR = 0.25
 _REL_PRIOR = np.array([defaults.RELATIONSHIP_PRIOR[r] for r in RELATIONSHIPS])
 
 
@@ -87,6 +87,25 @@ def _history_words(ev: Evidence, i: int, _x: float) -> str:
     if ev.n_events[i] == 0:
         return "no contact yet"
     return f"what the tie keeps from {ev.in_touch[i] / 7.0:.0f} weeks in touch, however long ago"
+
+
+_TOLERANCE = np.array([defaults.TOLERANCE[r] for r in RELATIONSHIPS])
+# Silence beyond a year (times the kind's tolerance: family four) makes a tie dormant; the penalty
+# grows with the log of the silence up to three times that, then stops: what is left is the floor.
+DORMANT_DAYS = 365.0
+DORMANCY_CAP = float(np.log(3.0))
+
+
+def _dormancy(x: Inputs) -> F64:
+    limit = DORMANT_DAYS * _TOLERANCE[x.facts.relationship.astype(np.int64)]
+    silent = np.nan_to_num(x.ev.last_age, nan=0.0)
+    return np.minimum(np.log(np.maximum(silent, limit) / limit), DORMANCY_CAP)
+
+
+def _dormancy_words(ev: Evidence, i: int, x: float) -> str:
+    if x <= 0:
+        return "not silent long enough to go dormant"
+    return f"silent for {days_text(ev.last_age[i])}: the tie has gone dormant, a good one to reconnect"
 
 
 def _volume(x: Inputs) -> F64:
@@ -177,7 +196,7 @@ TERMS: tuple[Term, ...] = (
         0.452,
         _attention,
         _attention_words,
-        "ln(1 + weeks in touch, each weighing 2^(−age/half-life(kind))); a tenth when only they ever wrote",
+        "ln(1 + weeks in touch, each weighing 2^(−age/half-life(kind))); a quarter when only they ever wrote",
         "attention, not span: the periods you were actually in touch, older ones weighing less; "
         "silence lets it decay, family slowest",
         "Granovetter 1973 (amount of time); Roberts & Dunbar 2011, 2015 (decay by kind)",
@@ -188,10 +207,19 @@ TERMS: tuple[Term, ...] = (
         0.226,
         _history,
         _history_words,
-        "ln(1 + weeks in touch, undecayed); a tenth when only they ever wrote",
+        "ln(1 + weeks in touch, undecayed); a quarter when only they ever wrote",
         "the floor a dormant tie keeps: an old friend is a good reconnect, not a stranger",
         "Roberts & Dunbar 2015; Levin, Walter & Murnighan 2011 (dormant ties)",
         sign=1.0,
+    ),
+    Term(
+        "dormancy",
+        -0.6,
+        _dormancy,
+        _dormancy_words,
+        "ln(silence / (365 d · tolerance(kind))) when positive, at most ln 3; tolerance: family 4, partner and mentor 2, friend 1.5",
+        "a dormant tie is a reconnect, not a call that would surely be taken; the cap leaves the floor",
+        "Roberts & Dunbar 2015; Levin, Walter & Murnighan 2011",
     ),
     Term(
         "volume",

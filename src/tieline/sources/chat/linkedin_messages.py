@@ -106,6 +106,10 @@ def _recipients(names: str, urls: str) -> tuple[Participant, ...]:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message row; sponsored InMail and unreadable rows Skipped."""
+    return keys.repeats_apart(_read(path, options))
+
+
+def _read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = str(path)
     row_no = 1
     try:
