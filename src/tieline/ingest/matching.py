@@ -141,6 +141,13 @@ class Matcher:
             else:
                 self.queue(ctx, other, person_id, why, score)
 
+    def merged(self, keep: int, other: int) -> None:
+        """``other`` was merged into ``keep``: it is no one any more, and the pair is settled."""
+        known = self.people.pop(other, None)
+        if known is not None and other in self.by_family.get(known.name.family, []):
+            self.by_family[known.name.family].remove(other)
+        self.pairs.add((min(keep, other), max(keep, other)))
+
     def finish(self, ctx: Context) -> None:
         """Propose the pairs whose only evidence is a rare name, if it is still rare now."""
         for a, b, score in self.waiting:

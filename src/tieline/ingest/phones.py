@@ -72,6 +72,7 @@ class PhoneHolders:
                 if created[other] == ctx.batch_id:
                     ctx.counts.people_created -= 1
                 merged[other] = keep
+                matcher.merged(keep, other)
                 strong[keep] |= strong.pop(other)
                 ctx.touched_people.add(keep)
             else:
