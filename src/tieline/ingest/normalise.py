@@ -14,6 +14,7 @@ Each function returns ``None`` for a value that is not a handle of that kind.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 import phonenumbers
@@ -67,7 +68,11 @@ def phone(value: str, region: str | None = None) -> str | None:
             parsed = None
     else:
         parsed = None
-    if parsed is not None and phonenumbers.is_valid_number(parsed):
+    # A number with its country code is written E.164 when it can be; whether it is valid is asked only
+    # when it would join people (matchable_phone). One read in a region must be valid there to be its.
+    if parsed is not None and (
+        international and phonenumbers.is_possible_number(parsed) or phonenumbers.is_valid_number(parsed)
+    ):
         return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)) + ext
     return ("+" if international else "") + digits + ext
 
@@ -91,6 +96,7 @@ def _written_as_national(parsed: phonenumbers.PhoneNumber, digits: str, region: 
     return not rule or prefix not in rule or bool(fmt and fmt.national_prefix_optional_when_formatting)
 
 
+@lru_cache(maxsize=200_000)
 def matchable_phone(value: str) -> bool:
     """Whether a stored phone number may point at a person at all: valid, long enough, not a placeholder."""
     base = value.split(";", 1)[0]
