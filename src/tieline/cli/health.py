@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from tieline.cli.common import JSON, console, emit_json, state
-from tieline.services.logbook import parse_when
+from tieline.cli.common import JSON, console, emit_json, safe, state
 
 
 def health(
@@ -23,6 +21,7 @@ def health(
 ) -> None:
     """How many connections you have vs how many would take your call; freshness, giving, diversity."""
     from tieline.insight import health as service
+    from tieline.services.logbook import parse_when
 
     store = state(ctx).store()
     when = parse_when(as_of) if as_of else None
@@ -38,7 +37,7 @@ def health(
         return
     render(report)
     if plot is not None:
-        console.print(f"\nChart written to {plot}")
+        console.print(f"\nChart written to {safe(plot)}")
 
 
 def headline_lines(h: dict[str, Any]) -> list[str]:
@@ -69,7 +68,7 @@ def render(h: dict[str, Any]) -> None:
         console.print(line, highlight=False)
     f = h["freshness"]
     if f["inner_ties"]:
-        overdue = "; ".join(f"{escape(o['name'])} ({o['words']})" for o in f["most_overdue"])
+        overdue = "; ".join(f"{safe(o['name'])} ({o['words']})" for o in f["most_overdue"])
         console.print(
             f"\n[bold]Freshness[/bold]: {f['within_rhythm']} of your {f['inner_ties']} inner ties "
             f"({f['share']:.0%}) are within their own rhythm."
@@ -80,7 +79,7 @@ def render(h: dict[str, Any]) -> None:
         f"[bold]States[/bold]: {h['strong']} strong, {h['fading']} fading, {h['dormant']} dormant, {h['new']} new.",
         highlight=False,
     )
-    only = ", ".join(escape(o["name"]) for o in h["only_asked_of"])
+    only = ", ".join(safe(o["name"]) for o in h["only_asked_of"])
     console.print(
         f"[bold]Giving vs taking[/bold] (last year): you gave {h['giving']} favours, tidbits and introductions "
         f"and received {h['taking']}."
@@ -89,7 +88,7 @@ def render(h: dict[str, Any]) -> None:
         highlight=False,
     )
     orgs = ", ".join(
-        f"{escape(o['organisation'])} {o['strong_ties']}" for o in h["strong_ties_by_organisation"]
+        f"{safe(o['organisation'])} {o['strong_ties']}" for o in h["strong_ties_by_organisation"]
     )
     console.print(
         f"[bold]Diversity[/bold]: your {h['strong_ties']} strong ties span {h['organisations_of_strong_ties']} "
@@ -97,7 +96,7 @@ def render(h: dict[str, Any]) -> None:
         highlight=False,
     )
     if h["diversity_warning"]:
-        console.print(f"  [yellow]Warning:[/yellow] {escape(h['diversity_warning'])}.", highlight=False)
+        console.print(f"  [yellow]Warning:[/yellow] {safe(h['diversity_warning'])}.", highlight=False)
     console.print(
         f"[bold]Never touched[/bold]: {h['never_touched']} connections with no interaction, no note and no "
         "how-we-met — the numbers-game part of the network.",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, safe, state
 
 if TYPE_CHECKING:
     from tieline.services import me as service
@@ -25,7 +25,7 @@ def add(
     """Add one of your own handles."""
     st = state(ctx)
     change = service.add(st.store(), handle, st.region)
-    console.print(f"Added {change.kind} {change.value} as yours.", markup=False)
+    console.print(f"Added {change.kind} {safe(change.value)} as yours.")
     if change.redirected or change.promoted:
         console.print(
             f"{change.redirected} stored interactions now read as sent by you; "
@@ -43,9 +43,8 @@ def remove(
     st = state(ctx)
     change = service.remove(st.store(), handle, st.region)
     console.print(
-        f"Removed {change.kind} {change.value}; {change.redirected} interactions read as incoming again "
-        f"(`tieline imports undo {change.batch}` takes it back).",
-        markup=False,
+        f"Removed {change.kind} {safe(change.value)}; {change.redirected} interactions read as incoming again "
+        f"(`tieline imports undo {change.batch}` takes it back)."
     )
 
 
@@ -62,4 +61,4 @@ def show(
     if not rows:
         console.print("No handles of yours yet: `tieline me add you@example.com`.")
     for r in rows:
-        console.print(f"{r['kind']}: {r['value']}")
+        console.print(f"{r['kind']}: {safe(r['value'])}")

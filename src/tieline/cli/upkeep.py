@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from tieline.cli import lazy
-from tieline.cli.common import console, err_console, state
+from tieline.cli.common import console, err_console, safe, state
 
 if TYPE_CHECKING:
     from tieline.services import privacy
@@ -19,6 +19,6 @@ def maintenance(ctx: typer.Context) -> None:
     """Finish wiping what was deleted (after a forget another program delayed) and compact the store."""
     advice = privacy.maintenance(state(ctx).store())
     if advice:
-        err_console.print(f"error: {advice}", soft_wrap=True)
+        err_console.print(f"error: {safe(advice)}", soft_wrap=True)
         raise typer.Exit(1)
     console.print("Done: nothing of what was deleted is left in the database files.")

@@ -29,7 +29,7 @@ from tieline.ingest.matching import Matcher
 from tieline.ingest.people_writer import ContactWriter
 from tieline.ingest.undo import TRACKED, marks, undo_since
 from tieline.records import ContactRecord, InteractionRecord, ReadOptions, Skipped
-from tieline.sources import registry
+from tieline.sources import archive, registry
 from tieline.sources.base import ReadMeter, metering
 from tieline.store.db import Store
 
@@ -89,6 +89,13 @@ class ImportResult:
 def run_import(
     store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None = None
 ) -> ImportResult:
+    with archive.unpacking():  # archives unpacked once, and removed however the import ends
+        return _run_import(store, paths, options, on_file)
+
+
+def _run_import(
+    store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None
+) -> ImportResult:
     errors: list[dict[str, str | None]] = []
     planned: list[registry.Planned] = []
     for path in paths:
@@ -121,14 +128,19 @@ def run_import(
         extra=options.extra,
     )
     with guard.installed():
-        for item in planned:
+        for number, item in enumerate(planned, 1):
             if on_file is not None:
                 on_file(item.shown_as, _size(item.path))
             try:
+                skipped = counts.skipped
                 _import_file(store, batch_id, item, read_options, options, counts, errors, now, guard)
+                log.info("file %d of %d (%s): imported, %d record(s) skipped", number,
+                         len(planned), item.reader.NAME, counts.skipped - skipped)  # fmt: skip
             except SourceError as exc:
                 errors.append({"file": exc.file, "record": exc.record, "reason": exc.reason})
                 failed += 1
+                log.info("file %d of %d (%s): refused as a whole", number, len(planned),
+                         item.reader.NAME)  # fmt: skip
             except KeyboardInterrupt:
                 with guard.held():
                     _finish(store, batch_id, "interrupted", counts, errors)

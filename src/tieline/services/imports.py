@@ -14,6 +14,7 @@ from tieline.ingest.batch import ImportOptions, ImportResult, batch_row_counts, 
 from tieline.ingest.batch_rows import shown_status
 from tieline.ingest.context import utc
 from tieline.ingest.undo import undo_since
+from tieline.services.lookup import MAX_ID
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -53,6 +54,8 @@ def undo(store: Store, batch_id: int, with_later: bool = False) -> list[int]:
     from tieline.services.merge import unmerge_in
 
     b = t.batches
+    if not 0 < batch_id <= MAX_ID:
+        raise NotFound(f"no import batch {batch_id}")
     with store.write() as conn:
         row = conn.execute(
             select(b.c.status).where(and_(b.c.account_id == store.account_id, b.c.id == batch_id))

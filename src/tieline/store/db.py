@@ -30,12 +30,20 @@ def default_url() -> str:
     return f"sqlite:///{folder / 'tieline.db'}"
 
 
+SUPPORTED = "a SQLite file (a path or sqlite:///path) or PostgreSQL (postgresql://user@host/database)"
+
+
 def normalise_url(url: str) -> str:
-    """Accept a plain file path as a SQLite database; ``postgresql://`` means psycopg 3."""
+    """Accept a plain file path as a SQLite database; ``postgresql://`` means psycopg 3; refuse the rest."""
+    if not url.strip():
+        raise TielineError(f"no database named (--db is empty): give {SUPPORTED}, or leave --db out")
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not url.startswith(("sqlite:", "sqlite+", "postgresql+")):
+        scheme = url.split("://", 1)[0]
+        raise TielineError(f"{scheme} databases are not supported: give {SUPPORTED}")
     return url
 
 
@@ -43,7 +51,7 @@ class Store:
     """An engine plus the account every query is scoped to."""
 
     def __init__(self, url: str | None = None, account: str = DEFAULT_ACCOUNT, migrate: bool = True) -> None:
-        self.url = normalise_url(url) if url else default_url()
+        self.url = normalise_url(url) if url is not None else default_url()
         self.engine = _engine(self.url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         try:

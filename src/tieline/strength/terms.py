@@ -60,6 +60,17 @@ def days_text(value: float) -> str:
     return f"{value / 365.25:.0f} years"
 
 
+def ago_text(value: float) -> str:
+    """How long ago, in words: "today", "a day ago", "3 months ago"."""
+    shown = days_text(value)
+    return shown if shown in ("today", "never") else f"{shown} ago"
+
+
+def plural(n: float, word: str) -> str:
+    """``1 interaction``, ``2 interactions``."""
+    return f"{n:.0f} {word}" + ("" if round(n) == 1 else "s")
+
+
 def times_text(n: float) -> str:
     return {1: "once", 2: "twice"}.get(int(n), f"{n:.0f} times")
 
@@ -74,8 +85,8 @@ def _attention_words(ev: Evidence, i: int, _x: float) -> str:
     one_way = ev.n_out[i] + ev.n_undirected[i] == 0 and ev.n_in[i] > 0
     tail = ": one-way contact counts little" if one_way else ""
     return (
-        f"in touch {ev.in_touch[i] / 7.0:.0f} weeks in all, worth {ev.in_touch_recent[i] / 7.0:.1f} "
-        f"today (older weeks count less; last contact {days_text(ev.last_age[i])} ago){tail}"
+        f"in touch {plural(ev.in_touch[i] / 7.0, 'week')} in all, worth {ev.in_touch_recent[i] / 7.0:.1f} "
+        f"today (older weeks count less; last contact {ago_text(ev.last_age[i])}){tail}"
     )
 
 
@@ -86,7 +97,7 @@ def _history(x: Inputs) -> F64:
 def _history_words(ev: Evidence, i: int, _x: float) -> str:
     if ev.n_events[i] == 0:
         return "no contact yet"
-    return f"what the tie keeps from {ev.in_touch[i] / 7.0:.0f} weeks in touch, however long ago"
+    return f"what the tie keeps from {plural(ev.in_touch[i] / 7.0, 'week')} in touch, however long ago"
 
 
 _TOLERANCE = np.array([defaults.TOLERANCE[r] for r in RELATIONSHIPS])
@@ -113,7 +124,7 @@ def _volume(x: Inputs) -> F64:
 
 
 def _volume_words(ev: Evidence, i: int, _x: float) -> str:
-    return f"{ev.n_events[i]:.0f} interactions, recent, spoken and one-to-one ones counting most"
+    return f"{plural(ev.n_events[i], 'interaction')}, recent, spoken and one-to-one ones counting most"
 
 
 def _reciprocity(x: Inputs) -> F64:
@@ -135,7 +146,7 @@ def _talk(x: Inputs) -> F64:
 
 
 def _talk_words(ev: Evidence, i: int, _x: float) -> str:
-    return f"{ev.n_calls[i]:.0f} calls, recent talk time weighing most"
+    return f"{plural(ev.n_calls[i], 'call')}, recent talk time weighing most"
 
 
 def _favors(x: Inputs) -> F64:
@@ -184,7 +195,7 @@ def _bias(x: Inputs) -> F64:
 TERMS: tuple[Term, ...] = (
     Term(
         "bias",
-        -1.357,
+        -1.485,
         _bias,
         lambda _e, _i, _x: "starting point for someone you know nothing about",
         "1",
@@ -193,7 +204,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "attention",
-        0.452,
+        0.467,
         _attention,
         _attention_words,
         "ln(1 + weeks in touch, each weighing 2^(−age/half-life(kind))); a quarter when only they ever wrote",
@@ -204,7 +215,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "history",
-        0.226,
+        0.233,
         _history,
         _history_words,
         "ln(1 + weeks in touch, undecayed); a quarter when only they ever wrote",
@@ -233,7 +244,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "reciprocity",
-        0.075,
+        0.078,
         _reciprocity,
         _reciprocity_words,
         "ln(1 + min(events I started, events they started)), each weighing 2^(−age/half-life(kind))",
@@ -243,7 +254,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "talk",
-        0.151,
+        0.156,
         _talk,
         _talk_words,
         "ln(1 + decayed call minutes), calls capped at 2 h",

@@ -127,10 +127,32 @@ def _utf8(fh: IO[bytes], shown: str) -> IO[bytes]:
     return io.BytesIO(data.decode("utf-16", "replace").encode())
 
 
+class _Line:
+    """A content line being unfolded: its pieces joined once at the end, so unfolding stays linear."""
+
+    def __init__(self, first: bytes, start: int) -> None:
+        self.parts, self.start, self.size = [first], start, len(first)
+
+    def add(self, piece: bytes) -> None:
+        self.parts.append(piece)
+        self.size += len(piece)
+
+    def ends_soft(self) -> bool:
+        """A quoted-printable soft line break (``=`` at the end) to remove before the next piece."""
+        last = self.parts[-1]
+        if not last.endswith(b"="):
+            return False
+        self.parts[-1] = last[:-1]
+        self.size -= 1
+        return True
+
+    def bytes(self) -> bytes:
+        return b"".join(self.parts)
+
+
 def _logical(fh: IO[bytes], shown: str) -> Iterator[tuple[int, bytes]]:
-    """(first physical line number, unfolded content line)."""
-    cur: bytes | None = None
-    start = 0
+    """(first physical line number, unfolded content line); a line unfolded past ``MAX_CARD`` is cut there."""
+    cur: _Line | None = None
     qp = b64 = False
     n = 0
     for raw in physical_lines(fh, MAX_LINE):
@@ -142,26 +164,32 @@ def _logical(fh: IO[bytes], shown: str) -> Iterator[tuple[int, bytes]]:
             line = line[3:]
         first = line[:1]
         if cur is not None:
-            if first == b" " or first == b"\t":
-                if qp and cur.endswith(b"="):  # a soft break some writers also indent
-                    cur = cur[:-1] + line.lstrip(b" \t")
+            folded = first == b" " or first == b"\t"
+            if cur.size > MAX_CARD:
+                if folded:
+                    continue  # past any real card: dropped, and the card is refused as too large
+            elif folded:
+                if qp and cur.ends_soft():  # a soft break some writers also indent
+                    cur.add(line.lstrip(b" \t"))
                 else:
-                    cur += line[1:].lstrip() if b64 else line[1:]
+                    cur.add(line[1:].lstrip() if b64 else line[1:])
                 continue
-            if qp and cur.endswith(b"="):  # 2.1 quoted-printable soft line break
-                cur = cur[:-1] + line
+            elif qp and cur.ends_soft():  # 2.1 quoted-printable soft line break
+                cur.add(line)
                 continue
-            if b64 and line and b":" not in line:  # 2.1 base64 block: unindented, ends with a blank line
-                cur += line.strip()
+            elif b64 and line and b":" not in line:  # 2.1 base64 block: unindented, ends with a blank line
+                cur.add(line.strip())
                 continue
-            if line and b":" not in line and not line.isspace():  # a stray broken line: keep it with the last
-                cur += line
+            elif (
+                line and b":" not in line and not line.isspace()
+            ):  # a stray broken line: keep it with the last
+                cur.add(line)
                 continue
-            yield start, cur
+            yield cur.start, cur.bytes()
             cur = None
         if not line or line.isspace():
             continue
-        cur, start = line, n
+        cur = _Line(line, n)
         colon = line.find(b":")
         semi = line.find(b";", 0, colon)
         if semi >= 0:
@@ -171,7 +199,7 @@ def _logical(fh: IO[bytes], shown: str) -> Iterator[tuple[int, bytes]]:
         else:
             qp = b64 = False
     if cur is not None:
-        yield start, cur
+        yield cur.start, cur.bytes()
 
 
 def _cards(fh: IO[bytes], shown: str) -> Iterator[Record]:

@@ -28,7 +28,7 @@ from tieline.records import (
     Record,
     Skipped,
 )
-from tieline.sources import keys
+from tieline.sources import csvutil, keys
 from tieline.sources.base import head_text, open_text
 from tieline.sources.phone.phonelog_values import epoch_time
 
@@ -190,7 +190,7 @@ def _rows(path: Path, only_ego: bool = False) -> Iterator[tuple[str, Record]]:
     name = str(path)
     try:
         with open_text(path, errors="strict") as fh:
-            reader = csv.reader(fh)
+            reader = (row for _n, row in csvutil.rows(fh, name))
             header = next(reader, None)
             if header is None:
                 raise SourceError(name, 1, "the file is empty")
