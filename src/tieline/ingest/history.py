@@ -39,6 +39,11 @@ class HistoryWriter:
         self._vouching = False  # the interaction being resolved is an endorsement or a recommendation
         self._name_only: set[int] = set()  # people made here from a name alone
 
+    def forget_cache(self) -> None:
+        """Another writer committed: the name index (and who is named by an address) is read again when needed."""
+        self._names = None
+        self._nameless = None
+
     def add(self, rec: InteractionRecord) -> None:
         if rec.source_key in self.pending:
             self.ctx.counts.unchanged += 1
@@ -71,12 +76,15 @@ class HistoryWriter:
         for iid, row in zip(ids, rows, strict=True):
             row["id"] = iid
         ctx.conn.execute(insert(t.interactions), rows)
+        # A sender's reply later in the same chunk may have made them a person since their message was
+        # read: each participant goes to whoever their handle belongs to now (the rule sees the whole file).
+        owner = ctx.index.by_id
         prows = [
             {
                 "account_id": ctx.account_id,
                 "interaction_id": iid,
                 "handle_id": hid,
-                "person_id": pid,
+                "person_id": owner[hid][1] if hid in owner and owner[hid][1] is not None else pid,
                 "role": role,
             }
             for iid, people in zip(ids, parts, strict=True)

@@ -119,7 +119,9 @@ def _engine(url: str) -> Engine:
             engine = create_engine(url, poolclass=NullPool if not path else None)
             _sqlite_setup(engine)
             return engine
-        return create_engine(url, pool_pre_ping=True, connect_args=_pg_args())
+        engine = create_engine(url, pool_pre_ping=True, connect_args=_pg_args())
+        _pg_setup(engine)
+        return engine
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise TielineError(f"cannot use the database URL {url!r}: {exc}") from None
 
@@ -143,6 +145,15 @@ def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
+
+
+def _pg_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.info.get("immediate"):
+            # Writers take turns, as SQLite's BEGIN IMMEDIATE makes them: two imports that meet the same
+            # new correspondent can then neither deadlock nor both insert them (one lock per schema).
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
 
 
 def _reason(exc: OperationalError) -> str:
