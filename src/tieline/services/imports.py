@@ -125,4 +125,6 @@ def import_paths(
     from tieline.services.strength import rescore, touched_by_batch
 
     result = run_import(store, paths, options, on_file=on_file)
+    if result.batch is None:
+        return result, 0
     return result, rescore(store, touched_by_batch(store, result.batch))
