@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 
 from tieline.errors import ImportInterrupted, SourceError
-from tieline.ingest.batch_rows import open_batch, save
+from tieline.ingest.batch_rows import open_batch, others_wrote, save
 from tieline.ingest.context import Context, Counts
 from tieline.ingest.history import HistoryWriter
 from tieline.ingest.index import HandleIndex
@@ -212,6 +212,7 @@ def _import_file(
     conn = store.engine.connect()
     conn.info["immediate"] = True
     tx = conn.begin()
+    versions: list[int] = []
 
     def commit() -> None:
         nonlocal tx, committed
@@ -219,6 +220,11 @@ def _import_file(
         tx.commit()
         committed = copy.deepcopy(counts)
         tx = conn.begin()
+        if others_wrote(conn, versions):
+            # Another import or a `log` committed between our chunks: nothing we hold in memory is current.
+            ctx.index.reload(conn)
+            contacts.reload_sources()
+            history.forget_cache()
 
     try:
         with guard.writing():
@@ -235,6 +241,7 @@ def _import_file(
             )
             history = HistoryWriter(ctx)
             contacts = ContactWriter(ctx, Matcher())
+            others_wrote(conn, versions)  # where the database stands as this file starts
         since_commit = 0
         meter = ReadMeter()
         records = enumerate(_records(item, read_options, meter), start=1)

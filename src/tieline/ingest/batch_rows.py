@@ -100,3 +100,17 @@ def _alive(who: Any) -> bool:
     except (PermissionError, ValueError, TypeError, KeyError):
         return True
     return True
+
+
+def others_wrote(conn: Connection, seen: list[int]) -> bool:
+    """Whether another connection may have committed since this one last looked.
+
+    SQLite counts other connections' commits (``PRAGMA data_version``); on PostgreSQL we cannot tell
+    cheaply, so the answer is always yes.
+    """
+    if conn.dialect.name != "sqlite":
+        return True
+    version = int(conn.exec_driver_sql("PRAGMA data_version").scalar_one())
+    changed = seen != [version]
+    seen[:] = [version]
+    return changed

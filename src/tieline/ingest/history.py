@@ -29,6 +29,10 @@ class HistoryWriter:
         self._names: dict[str, list[int]] | None = None
         self._matcher: Matcher | None = None
 
+    def forget_cache(self) -> None:
+        """Another writer committed: the name index is read again when next needed."""
+        self._names = None
+
     def add(self, rec: InteractionRecord) -> None:
         if rec.source_key in self.pending:
             self.ctx.counts.unchanged += 1
@@ -61,12 +65,15 @@ class HistoryWriter:
         for iid, row in zip(ids, rows, strict=True):
             row["id"] = iid
         ctx.conn.execute(insert(t.interactions), rows)
+        # A sender's reply later in the same chunk may have made them a person since their message was
+        # read: each participant goes to whoever their handle belongs to now (the rule sees the whole file).
+        owner = ctx.index.by_id
         prows = [
             {
                 "account_id": ctx.account_id,
                 "interaction_id": iid,
                 "handle_id": hid,
-                "person_id": pid,
+                "person_id": owner[hid][1] if hid in owner and owner[hid][1] is not None else pid,
                 "role": role,
             }
             for iid, people in zip(ids, parts, strict=True)

@@ -89,7 +89,9 @@ def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> 
     found.sort(key=lambda d: (-d.rank, d.tie.person.name.lower()))
     shown = found[:limit] if limit is not None else found
     with store.read() as conn:
-        subjects = last_subjects(conn, store.account_id, [d.tie.person.id for d in shown], now)
+        subjects = last_subjects(
+            conn, store.account_id, {d.tie.person.id: d.contact.last for d in shown if d.contact is not None}
+        )
     return [_row(d, subjects.get(d.tie.person.id)) for d in shown]
 
 

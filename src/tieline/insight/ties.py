@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from tieline.ingest.context import utc
 from tieline.services.strength import Network, network
@@ -24,6 +24,7 @@ from tieline.store.db import Store
 
 INNER_LAYERS = (1, 2, 3)  # support, sympathy, affinity: the ties that would go out of their way
 CHUNK = 500
+SUBJECT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -240,9 +241,41 @@ class Contact:
 def contacts(
     conn: Connection, account_id: int, person_ids: Iterable[int], before: datetime
 ) -> dict[int, Contact]:
-    """First and last contact, count and main channel of each person given."""
-    i, pa = t.interactions, t.participants
+    """First and last contact, count and main channel of each person given. For the present they come
+    from the per-tie summaries that every write keeps current (one row per person) where the store has
+    them; for a past moment (and anyone without a summary) from the interactions before it."""
     ids = sorted(set(person_ids))
+    out: dict[int, Contact] = {}
+    summaries = getattr(t, "tie_summaries", None)
+    if summaries is not None and (datetime.now(UTC) - before).total_seconds() < 3600:
+        covered = _summarised(conn, account_id, ids, summaries, out)
+        ids = [pid for pid in ids if pid not in covered]
+    return out | _counted(conn, account_id, ids, before)
+
+
+def _summarised(
+    conn: Connection, account_id: int, ids: list[int], ts: Any, out: dict[int, Contact]
+) -> set[int]:
+    """Fill ``out`` from the summaries; return everyone who has one (in touch or not)."""
+    covered: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        for r in conn.execute(
+            select(
+                ts.c.person_id, ts.c.first_contact, ts.c.last_contact, ts.c.interactions, ts.c.channels
+            ).where(and_(ts.c.account_id == account_id, ts.c.person_id.in_(ids[start : start + CHUNK])))
+        ):
+            covered.add(r.person_id)
+            first, last = utc(r.first_contact), utc(r.last_contact)
+            if first is None or last is None or not r.interactions:
+                continue
+            by_channel = {ch: sum(d.values()) for ch, d in (r.channels or {}).items()}
+            channel = max(by_channel, key=lambda ch: by_channel[ch]) if by_channel else "email"
+            out[r.person_id] = Contact(first, last, int(r.interactions), channel)
+    return covered
+
+
+def _counted(conn: Connection, account_id: int, ids: list[int], before: datetime) -> dict[int, Contact]:
+    i, pa = t.interactions, t.participants
     spans: dict[int, tuple[datetime, datetime, int]] = {}
     channels: dict[int, Counter[str]] = {}
     for start in range(0, len(ids), CHUNK):
@@ -278,22 +311,24 @@ def contacts(
     return {pid: Contact(f, la, n, channels[pid].most_common(1)[0][0]) for pid, (f, la, n) in spans.items()}
 
 
-def last_subjects(
-    conn: Connection, account_id: int, person_ids: Iterable[int], before: datetime
-) -> dict[int, str]:
-    """The subject of the latest contact that kept one, for each person given (a few people at a time)."""
+def last_subjects(conn: Connection, account_id: int, last_contact: dict[int, datetime]) -> dict[int, str]:
+    """The subject of the latest contact that kept one, in the month up to each person's last contact.
+
+    Read through the interactions' time index (the month before the last contact), not through the
+    person's whole history, which for a close tie can be a hundred thousand messages."""
     i, pa = t.interactions, t.participants
     out: dict[int, str] = {}
-    for pid in person_ids:
+    for pid, last in last_contact.items():
         subject = conn.execute(
             select(i.c.subject)
-            .join(pa, pa.c.interaction_id == i.c.id)
             .where(
                 and_(
-                    pa.c.person_id == pid,
-                    i.c.happened_at < before,
+                    i.c.account_id == account_id,
+                    i.c.happened_at <= last,
+                    i.c.happened_at >= last - timedelta(days=SUBJECT_DAYS),
                     i.c.subject.is_not(None),
                     i.c.bulk.is_(False),
+                    exists().where(and_(pa.c.interaction_id == i.c.id, pa.c.person_id == pid)),
                 )
             )
             .order_by(i.c.happened_at.desc())

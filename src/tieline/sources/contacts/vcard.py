@@ -17,7 +17,7 @@ import binascii
 import io
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO
 
@@ -35,6 +35,7 @@ SUFFIXES = (".vcf", ".vcard")
 
 _WANTED = frozenset(
     b"FN N EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS NICKNAME".split()
+    + [b"X-TIELINE-POSITION", b"X-TIELINE-HOW-MET", b"X-TIELINE-CONNECTED"]  # what `tieline export` adds
 )
 _IM_PROPS = {
     b"X-SKYPE": "skype",
@@ -406,6 +407,9 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
     birthday: date | None = None
     photo: str | None = None
     shown_as_company = False
+    jobs: list[Position] = []  # X-TIELINE-POSITION: every job with its dates (tieline's own export)
+    how_met: str | None = None
+    connected: date | None = None
     for group, name, params, value in props:
         if name == b"PHOTO":
             photo = photo or _photo(value, params)
@@ -462,6 +466,14 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             return Skipped(shown, f"line {begin}", f"an organisation's card (KIND:{text}), not a person")
         elif name == b"X-ABSHOWAS":
             shown_as_company = text.upper() == "COMPANY"
+        elif name == b"X-TIELINE-POSITION":
+            org_, title_, start_, end_ = ([*_split(text, ";"), "", "", ""])[:4]
+            if org_.strip():
+                jobs.append(Position(org_.strip(), title_ or None, _birthday(start_), _birthday(end_)))
+        elif name == b"X-TIELINE-HOW-MET":
+            how_met = how_met or _unescape(text)
+        elif name == b"X-TIELINE-CONNECTED":
+            connected = connected or _birthday(text)
 
     family = n_parts[0] if n_parts else ""
     given = n_parts[1] if len(n_parts) > 1 else ""
@@ -487,7 +499,13 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
     else:
         norm = b"\n".join(ln.strip() for ln in lines if not ln.upper().startswith(_VOLATILE))
         key = keys.key("vcard:sha1:", norm)
-    positions = (Position(orgs[0], titles[0] if titles else None),) if orgs and orgs[0] else ()
+    positions: tuple[Position, ...] = (
+        tuple(jobs)
+        if jobs
+        else (Position(orgs[0], titles[0] if titles else None),)
+        if orgs and orgs[0]
+        else ()
+    )
     return ContactRecord(
         source_key=key,
         name=fn or None,
@@ -499,6 +517,10 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
         tags=tuple(dict.fromkeys(tags)),
         birthday=birthday,
         photo_ref=photo,
+        how_met=how_met,
+        connected_on=datetime(connected.year, connected.month, connected.day, tzinfo=UTC)
+        if connected
+        else None,
     )
 
 
