@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, scoring_progress, state
 from tieline.insight.durations import parse_days
 
 if TYPE_CHECKING:
@@ -95,11 +95,17 @@ def list_(
 ) -> None:
     """List people with the strength of your tie (every match; --limit to cut)."""
     st = state(ctx)
-    rows = service.listing(
-        st.store(), query, sort, layer, only_state, logbook.parse_when(as_of) if as_of else None
-    )
-    if limit is not None:
-        rows = rows[:limit]
+    with scoring_progress() as progress:
+        rows = service.listing(
+            st.store(),
+            query,
+            sort,
+            layer,
+            only_state,
+            logbook.parse_when(as_of) if as_of else None,
+            limit=limit,
+            progress=progress,
+        )
     if as_json:
         emit_json(rows)
         return
@@ -124,11 +130,12 @@ def show(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     limit: Annotated[int, typer.Option(help="How many interactions to list (0 = all).")] = 50,
+    page: Annotated[int, typer.Option(help="Which page of the timeline, newest first (1 = latest).")] = 1,
     as_json: JSON = False,
 ) -> None:
     """Everything about one person: handles (and where they came from), jobs, notes, the timeline."""
     st = state(ctx)
-    d = service.detail(st.store(), person, limit or None)
+    d = service.detail(st.store(), person, limit or None, (max(page, 1) - 1) * limit)
     if as_json:
         emit_json(d)
         return

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, insert, select
 
 from tieline.ingest.context import Context
+from tieline.ingest.conversations import Conversations, is_group
 from tieline.ingest.matching import Matcher, plain
 from tieline.records import Direction, InteractionRecord, Participant
 from tieline.store import tables as t
@@ -28,6 +29,7 @@ class HistoryWriter:
         self.pending: dict[str, InteractionRecord] = {}
         self._names: dict[str, list[int]] | None = None
         self._matcher: Matcher | None = None
+        self.conversations = Conversations(ctx)
 
     def add(self, rec: InteractionRecord) -> None:
         if rec.source_key in self.pending:
@@ -55,6 +57,7 @@ class HistoryWriter:
             rows.append(row)
             parts.append(people)
         self.pending.clear()
+        self.conversations.clear()
         if not rows:
             return
         ids = allocate(ctx.conn, t.interactions, len(rows))
@@ -66,7 +69,8 @@ class HistoryWriter:
                 "account_id": ctx.account_id,
                 "interaction_id": iid,
                 "handle_id": hid,
-                "person_id": pid,
+                # A handle promoted later in the same chunk (the owner replied) takes its earlier messages.
+                "person_id": pid if pid is not None else self._person_of(hid),
                 "role": role,
             }
             for iid, people in zip(ids, parts, strict=True)
@@ -75,6 +79,10 @@ class HistoryWriter:
         if prows:
             ctx.conn.execute(insert(t.participants), prows)
         ctx.counts.interactions_created += len(rows)
+
+    def _person_of(self, hid: int) -> int | None:
+        entry = self.ctx.index.by_id.get(hid)
+        return None if entry is None else entry[1]
 
     def _existing(self, keys: list[str]) -> set[str]:
         found: set[str] = set()
@@ -122,7 +130,15 @@ class HistoryWriter:
             if pid is None and (two_way or ctx.create_people):
                 pid = self._promote(hid, part)
             people.append((hid, pid, role))
-        if not people:
+        conversation_id = None
+        if is_group(rec) and rec.thread:
+            # Stored once: the members join the conversation, the message keeps only its sender.
+            members = [hid for hid, _pid, _role in people]
+            if members:
+                conversation_id = self.conversations.find_or_add(rec.thread, rec.channel)
+                self.conversations.add_members(conversation_id, members, rec.when)
+            people = [p for p in people if p[2] == "sender"]
+        if not people and conversation_id is None:
             ctx.counts.skip("no one but the owner took part")
             return None
         row = {
@@ -138,6 +154,7 @@ class HistoryWriter:
             "bulk": rec.bulk,
             "batch_id": ctx.batch_id,
             "source_key": rec.source_key[:300],
+            "conversation_id": conversation_id,
         }
         return row, people
 

@@ -13,6 +13,7 @@ from tieline.errors import NotFound, TielineError
 from tieline.ingest.batch import ImportOptions, ImportResult, batch_row_counts, run_import
 from tieline.ingest.context import utc
 from tieline.ingest.undo import undo_since
+from tieline.services.strength import rescore, touched_by_batch
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -52,11 +53,10 @@ def undo(store: Store, batch_id: int) -> None:
             raise NotFound(f"no import batch {batch_id}")
         if row.status == "undone":
             raise TielineError(f"batch {batch_id} is already undone")
+        touched = touched_by_batch(store, batch_id, conn)
         undo_since(conn, store.account_id, batch_id)
         conn.execute(update(b).where(b.c.id == batch_id).values(status="undone"))
-    from tieline.services.strength import invalidate
-
-    invalidate(store)
+    rescore(store, touched)
 
 
 def questions(store: Store, paths: list[Path], source: str | None, day_first: bool | None) -> dict[str, Any]:
@@ -90,7 +90,5 @@ def import_paths(
     store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None = None
 ) -> tuple[ImportResult, int]:
     """Import, then rescore only the ties the import touched. Returns the result and how many ties were rescored."""
-    from tieline.services.strength import rescore, touched_by_batch
-
     result = run_import(store, paths, options, on_file=on_file)
     return result, rescore(store, touched_by_batch(store, result.batch))

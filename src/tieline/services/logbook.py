@@ -82,4 +82,7 @@ def log(
                 role="recipient",
             )
         )
+    from tieline.services.strength import rescore
+
+    rescore(store, [pid])
     return iid

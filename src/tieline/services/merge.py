@@ -79,7 +79,7 @@ def merge(store: Store, keep_ref: str, other_ref: str) -> int:
             update(t.people).where(t.people.c.introduced_by_id == other).values(introduced_by_id=keep)
         )
         conn.execute(delete(t.people).where(t.people.c.id == other))
-    _invalidate(store)
+    _rescore(store, [keep])
     return merge_id
 
 
@@ -108,7 +108,7 @@ def undo_merge(store: Store, merge_id: int | None = None) -> int:
         conn.execute(delete(ch).where(ch.c.merge_id == row["id"]))
         conn.execute(update(m).where(m.c.id == row["id"]).values(undone=True))
         undone = int(row["id"])
-    _invalidate(store)
+    _rescore(store, [row["kept_id"], row["merged_id"]])
     return undone
 
 
@@ -148,7 +148,8 @@ def _log(conn: Connection, account_id: int, merge_id: int, table: Any, row: Any,
     )
 
 
-def _invalidate(store: Store) -> None:
-    from tieline.services.strength import invalidate
+def _rescore(store: Store, person_ids: list[int]) -> None:
+    """Only the people a merge or its undo changed need their summary and score again."""
+    from tieline.services.strength import rescore
 
-    invalidate(store)
+    rescore(store, person_ids)

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 if TYPE_CHECKING:
@@ -58,14 +58,36 @@ def config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (the newest by default)."""
+    _run(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database back to ``revision`` (for tests of a migration's data, and by hand)."""
+    _run(engine, "downgrade", revision)
+
+
+def _run(engine: Engine, direction: str, revision: str) -> None:
     from alembic import command
 
     cfg = config()
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys on, the
+            # drop would cascade into every table that refers to it (all participants, say).
+            _foreign_keys(conn, on=False)
         conn.info["immediate"] = True
         try:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            getattr(command, direction)(cfg, revision)
             conn.commit()
         finally:
             conn.info.pop("immediate", None)
+            if sqlite:
+                _foreign_keys(conn, on=True)
+
+
+def _foreign_keys(conn: Connection, on: bool) -> None:
+    # Outside any transaction (the pragma is ignored inside one), on the driver's own connection.
+    conn.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")  # type: ignore[union-attr]
