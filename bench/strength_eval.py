@@ -12,10 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from tieline.strength import defaults
 from tieline.strength.evaluate import evaluate_loaded
 from tieline.strength.fit import cross_validate, dataset, fit_dataset, per_ego_auc
 from tieline.strength.model import weight_vector
+from tieline.strength.terms import WEIGHTS
 from tieline.strength.ties_data import load_log, read_pairs
 
 NAMES = ("social-evolution-dev", "copenhagen")
@@ -53,7 +53,7 @@ def main() -> None:
             f"  {name}: fitted {res.heldout_auc_fitted:.3f} vs defaults {res.heldout_auc_defaults:.3f}"
             f" -> {'adopted' if res.adopted else 'kept the defaults'}"
         )
-    w = weight_vector(defaults.WEIGHTS)
+    w = weight_vector(WEIGHTS)
     print(
         "defaults in-sample: " + "  ".join(f"{n} {per_ego_auc(ds.x @ w, ds):.3f}" for n, ds in data.items())
     )

@@ -157,6 +157,25 @@ def test_model_eval_reports_the_model_and_both_baselines(tmp_path: Path) -> None
     assert data["model"]["groups"] == 2 and data["model"]["per_ego_auc"] > 0.9
     m = data["model"]
     assert m["per_ego_auc_low"] <= m["per_ego_auc"] <= m["per_ego_auc_high"] and m["egos"] >= 1
+    assert 0.0 <= m["ece"] <= 1.0
+    v = data["validation"]
+    assert v["splits"] == 5 and len(v["per_ego_auc_by_split"]) == 5
+    assert v["gain_over_count"] == pytest.approx(v["per_ego_auc"] - v["per_ego_auc_count"], abs=1e-3)
+    assert v["gain_low"] <= v["gain_over_count"] <= v["gain_high"]
+    assert v["ece_platt"] is not None and v["reliability"]
+    text = tieline(
+        f"sqlite:///{tmp_path / 'x.db'}",
+        "model",
+        "eval",
+        "--interactions",
+        str(interactions),
+        "--labels",
+        str(labels),
+        "--splits",
+        "5",
+    )
+    assert text.code == 0, text.err
+    assert "gain" in text.out and "Platt" in text.out and "mean of 5 splits" in text.out
 
 
 def test_model_score_and_eval_say_which_rows_they_could_not_read(tmp_path: Path) -> None:

@@ -92,3 +92,18 @@ def test_re_importing_the_group_chat_adds_nothing(db_url: str, tmp_path: Path) -
     tieline(db_url, "import", str(chat))
     assert snapshot(store) == before
     store.dispose()
+
+
+def test_a_later_chat_export_builds_on_the_group_an_earlier_one_began(store: Store, tmp_path: Path) -> None:
+    import pytest
+
+    from tieline.errors import TielineError
+
+    first = _import(store, group_chat(tmp_path / "_chat.txt", messages=20))
+    before_second = snapshot(store)
+    (tmp_path / "later").mkdir()
+    _import(store, group_chat(tmp_path / "later" / "_chat.txt", messages=40))
+    with pytest.raises(TielineError, match="later work built on"):
+        imports.undo(store, first)
+    imports.undo(store, first + 1)
+    assert snapshot(store) == before_second

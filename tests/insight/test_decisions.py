@@ -16,7 +16,8 @@ def test_the_migrations_build_exactly_the_schema_tables_py_describes(db_url: str
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), t.metadata)
     store.dispose()
-    assert [d for d in diff if "fts" not in str(d)] == []
+    # person_text (and FTS5's own tables) is the text index, dialect-specific by design (migration 0008).
+    assert [d for d in diff if "person_text" not in str(d)] == []
 
 
 def test_people_edit_sets_a_cadence_and_archives(db_url: str) -> None:

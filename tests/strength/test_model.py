@@ -57,7 +57,6 @@ def test_a_yearly_tie_silent_for_three_months_is_not_fading() -> None:
     events = table(regular(0, 365, 5))
     s = score(events, 1, events.t.max() + 90 * DAY)
     assert s.state[0] not in ("fading", "dormant")
-    assert s.features[0, TERM_NAMES.index("overdue")] == 0.0
 
 
 def test_they_would_take_my_call_outweighs_inferred_evidence() -> None:
@@ -227,3 +226,12 @@ def test_the_reciprocity_sentence_counts_in_words() -> None:
         s = score(events, 1, T0 + 30 * DAY)
         sentences = {name: text for name, _, text in explain(s, 0, all_terms=True)}
         assert sentences["reciprocity"] == expected
+
+
+def test_the_docs_list_every_term_as_the_terms_module_does() -> None:
+    from pathlib import Path
+
+    from tieline.strength.terms import docs_table
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text(encoding="utf-8")
+    assert docs_table() in docs

@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tieline import __version__
+from tieline.cli import due as due_cli
+from tieline.cli import health as health_cli
 from tieline.cli import imports as imports_cli
-from tieline.cli import lazy
+from tieline.cli import lazy, upkeep
 from tieline.cli import me as me_cli
 from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
+from tieline.cli import who as who_cli
 from tieline.cli.common import JSON, State, console, emit_json, err_console, state
 from tieline.errors import TielineError
 
@@ -33,6 +36,10 @@ app.add_typer(me_cli.app, name="me")
 app.add_typer(model_cli.app, name="model")
 app.add_typer(imports_cli.imports_app, name="imports")
 app.command("import")(imports_cli.import_)
+app.command()(upkeep.maintenance)
+app.command("health")(health_cli.health)
+app.add_typer(due_cli.app, name="due")
+app.command("who")(who_cli.who)
 
 
 def _version(value: bool) -> None:

@@ -169,7 +169,15 @@ def list_(
 def undo(
     ctx: typer.Context,
     batch: Annotated[int, typer.Argument(help="The batch number, as `imports list` shows it.")],
+    with_later: Annotated[
+        bool,
+        typer.Option(
+            "--with-later", help="Also undo the later imports and merges built on this one, newest first."
+        ),
+    ] = False,
 ) -> None:
     """Undo an import: the database is as it was before that batch."""
-    service.undo(state(ctx).store(), batch)
+    undone = service.undo(state(ctx).store(), batch, with_later=with_later)
+    for other in undone[:-1]:
+        console.print(f"Batch {other} undone (it built on batch {batch}).")
     console.print(f"Batch {batch} undone.")

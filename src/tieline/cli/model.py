@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.prompt import Prompt
 from rich.table import Table
 
 from tieline.cli import lazy
@@ -51,6 +54,66 @@ def explain(
     for term in d["terms"]:
         table.add_row(term["term"], f"{term['contribution']:+.2f}", term["words"])
     console.print(table)
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many people to ask about.")] = 5,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch", help="Apply answers from a CSV: person,would_take_call,closeness (no prompts)."
+        ),
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Ask about the ties where your answer would change the picture most, and pin what you say."""
+    store = state(ctx).store()
+    if batch is not None:
+        counts = service.answer_batch(store, batch)
+        if as_json:
+            emit_json(counts)
+        else:
+            console.print(
+                f"Pinned {counts['answered']} answer(s): {counts['would_take_call']} would-take-my-call, "
+                f"{counts['closeness']} closeness."
+            )
+        return
+    candidates = service.ask_candidates(store, limit)
+    if as_json:
+        emit_json([c.as_json() for c in candidates])
+        return
+    if not candidates:
+        console.print("Nothing to ask: every tie with evidence already has your answer.")
+        return
+    if not _interactive():
+        err_console.print(
+            "tieline model ask asks questions and needs a terminal; for scripts use --json to list "
+            "the people and --batch FILE to give the answers."
+        )
+        raise typer.Exit(1)
+    pinned = 0
+    for c in candidates:
+        console.print(
+            f"\n[bold]{escape(c.name)}[/bold] — strength {c.strength:.2f}, {c.state}; "
+            f"would take your call: {c.p_call:.0%} ({'; '.join(c.reasons)})"
+        )
+        said = Prompt.ask("Would they take your call?", choices=["y", "n", "skip", "quit"], default="skip")
+        if said == "quit":
+            break
+        close = Prompt.ask(
+            "How close are you, 1 (barely) to 5 (closest)?",
+            choices=["1", "2", "3", "4", "5", ""],
+            default="",
+            show_default=False,
+        )
+        call = None if said == "skip" else said == "y"
+        if call is None and not close:
+            continue
+        service.answer(store, f"#{c.person_id}", call, int(close) if close else None)
+        pinned += 1
+    console.print(f"Pinned {pinned} answer(s). `tieline people list --sort strength` shows the new picture.")
 
 
 @app.command()
@@ -110,12 +173,18 @@ def eval_(
     candidates: Annotated[
         str, typer.Option(help="contacted (had contact before as_of) or all")
     ] = "contacted",
+    splits: Annotated[
+        int, typer.Option("--splits", min=0, help="Leave-egos-out splits to average (0: skip the validation)")
+    ] = 5,
     as_json: JSON = False,
 ) -> None:
-    """Per-ego AUC, pooled AUC and R-precision of the model and two baselines (recency, count)."""
+    """Per-ego AUC, pooled AUC, R-precision and calibration of the model and two baselines (recency,
+    count); then the model cross-validated: mean over leave-egos-out splits, gain over count, ECE."""
     if candidates not in ("contacted", "all"):
         raise TielineError("--candidates is contacted or all")
-    result = service.evaluate_files(interactions, labels, "contacted" if candidates == "contacted" else "all")
+    result = service.evaluate_files(
+        interactions, labels, "contacted" if candidates == "contacted" else "all", splits
+    )
     warn_skipped(result)
     if as_json:
         emit_json(result)
@@ -128,7 +197,8 @@ def eval_(
         "R-precision",
         "groups",
         "egos",
-        title=f"{result['scored_rows']} of {result['rows']} rows ({candidates} candidates)",
+        "ECE",
+        title=f"{result['scored_rows']} of {result['rows']} rows ({candidates} candidates), shipped weights",
     )
     for key, label in (("model", "tieline"), ("baseline_recency", "recency"), ("baseline_count", "count")):
         m = result[key]
@@ -140,10 +210,66 @@ def eval_(
             f"{m['r_precision']:.3f}",
             str(int(m["groups"])),
             str(int(m["egos"])),
+            _fig(m.get("ece")),
         )
     console.print(table)
     console.print(
-        "The interval resamples whole egos: how far the per-ego AUC could move on another set of people.",
+        "The interval resamples whole egos: how far the per-ego AUC could move on another set of people. "
+        "ECE: the shipped probabilities against these labels (10 equal-width bins).",
+        style="dim",
+    )
+    if "validation" in result:
+        _print_validation(result["validation"])
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _fig(value: Any, sign: bool = False) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "—"
+    return f"{value:+.3f}" if sign else f"{value:.3f}"
+
+
+def _print_validation(v: dict[str, Any]) -> None:
+    """The cross-validated figures: what a reviewer should quote."""
+    table = Table(
+        "per-ego AUC",
+        "count, same groups",
+        "gain over count",
+        "95% interval (egos resampled)",
+        "not better in",
+        "ECE Platt",
+        "ECE isotonic",
+        "ECE from chance alone",
+        title=f"leave-egos-out, weights and calibration refitted in each fold, mean of {v['splits']} splits",
+    )
+    share = v.get("not_better_share")
+    table.add_row(
+        _fig(v["per_ego_auc"]),
+        _fig(v["per_ego_auc_count"]),
+        _fig(v["gain_over_count"], sign=True),
+        f"{_fig(v['gain_low'], sign=True)} to {_fig(v['gain_high'], sign=True)}",
+        "—" if share is None else f"{share:.0%} of resamples",
+        _fig(v["ece_platt"]),
+        _fig(v["ece_isotonic"]),
+        _fig(v["ece_if_calibrated"]),
+    )
+    console.print(table)
+    rel = Table(
+        "probability", "ties", "mean probability", "observed", title="reliability, Platt, out of fold"
+    )
+    for row in v["reliability"]:
+        rel.add_row(
+            f"{row['low']:.1f}–{row['high']:.1f}",
+            str(row["ties"]),
+            _fig(row["mean_probability"]),
+            _fig(row["observed"]),
+        )
+    console.print(rel)
+    console.print(
+        "Training leaves out every tie to a held-out ego (the same tie seen from the other phone).",
         style="dim",
     )
 

@@ -8,11 +8,11 @@ import typer
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, scoring_progress, state
+from tieline.cli.common import JSON, console, emit_json, err_console, scoring_progress, state
 from tieline.insight.durations import parse_days
 
 if TYPE_CHECKING:
-    from tieline.services import decisions, logbook
+    from tieline.services import decisions, logbook, privacy
     from tieline.services import merge as merge_service
     from tieline.services import people as service
     from tieline.services import strength as strength_service
@@ -20,6 +20,7 @@ else:
     decisions = lazy.module("tieline.services.decisions")
     merge_service = lazy.module("tieline.services.merge")
     service = lazy.module("tieline.services.people")
+    privacy = lazy.module("tieline.services.privacy")
     logbook = lazy.module("tieline.services.logbook")
     strength_service = lazy.module("tieline.services.strength")
 
@@ -288,5 +289,7 @@ def forget(
     st = state(ctx)
     if not yes and not typer.confirm(f"Forget {person!r} and everything about them?"):
         raise typer.Exit(1)
-    pid, name = service.forget(st.store(), person)
-    console.print(f"Forgot {name} (#{pid}).")
+    done = privacy.forget(st.store(), person)
+    console.print(f"Forgot {done.name} (#{done.id}).")
+    if done.advice:
+        err_console.print(f"warning: {done.advice}", soft_wrap=True)

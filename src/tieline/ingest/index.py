@@ -8,6 +8,7 @@ from sqlalchemy import Connection, select
 
 from tieline.ingest.normalise import normalise
 from tieline.records import Handle
+from tieline.store import suppressions
 from tieline.store import tables as t
 
 Key = tuple[str, str]
@@ -20,7 +21,7 @@ class HandleIndex:
     account_id: int
     region: str | None = None
     handles: dict[Key, list[int | None]] = field(default_factory=dict)
-    suppressed: set[Key] = field(default_factory=set)
+    suppressed: suppressions.Suppressed = field(default_factory=lambda: suppressions.Suppressed(""))
     me: set[Key] = field(default_factory=set)
     by_id: dict[int, list[int | None]] = field(default_factory=dict)
     _norm: dict[Handle, Key | None] = field(default_factory=dict)
@@ -35,10 +36,7 @@ class HandleIndex:
             entry: list[int | None] = [hid, pid]
             index.handles[(kind, value)] = entry
             index.by_id[hid] = entry
-        s = t.suppressions
-        index.suppressed = {
-            (k, v) for k, v in conn.execute(select(s.c.kind, s.c.value).where(s.c.account_id == account_id))
-        }
+        index.suppressed = suppressions.load(conn, account_id)
         m = t.me_handles
         index.me = {
             (k, v) for k, v in conn.execute(select(m.c.kind, m.c.value).where(m.c.account_id == account_id))

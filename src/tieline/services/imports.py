@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Connection, and_, select, update
 
 from tieline.errors import NotFound, TielineError
 from tieline.ingest.batch import ImportOptions, ImportResult, batch_row_counts, run_import
@@ -43,7 +43,15 @@ def listing(store: Store) -> list[dict[str, Any]]:
     return out
 
 
-def undo(store: Store, batch_id: int) -> None:
+def undo(store: Store, batch_id: int, with_later: bool = False) -> list[int]:
+    """Undo a batch; with ``with_later``, first the later batches and merges built on it, newest first.
+
+    Returns the batches undone, in the order they were. Without ``with_later`` a batch that later
+    work depends on is refused, naming that work, and nothing changes (see ingest/dependents.py).
+    """
+    from tieline.ingest.dependents import dependents
+    from tieline.services.merge import unmerge_in
+
     b = t.batches
     with store.write() as conn:
         row = conn.execute(
@@ -53,10 +61,43 @@ def undo(store: Store, batch_id: int) -> None:
             raise NotFound(f"no import batch {batch_id}")
         if row.status == "undone":
             raise TielineError(f"batch {batch_id} is already undone")
-        touched = touched_by_batch(store, batch_id, conn)
-        undo_since(conn, store.account_id, batch_id)
-        conn.execute(update(b).where(b.c.id == batch_id).values(status="undone"))
+        later = dependents(conn, store.account_id, batch_id)
+        if later and not with_later:
+            named = ", ".join(str(x) for x in reversed(later))
+            raise TielineError(
+                f"batch {batch_id} cannot be undone alone: later work built on what it wrote ({named}). "
+                f"`tieline imports undo {batch_id} --with-later` undoes that too, newest first."
+            )
+        touched = _touched(store, conn, batch_id, later)
+        undone: list[int] = []
+        for x in later:
+            if x.kind == "merge":
+                unmerge_in(conn, x.id)
+            else:
+                _undo_one(conn, store.account_id, x.id)
+                undone.append(x.id)
+        _undo_one(conn, store.account_id, batch_id)
+        undone.append(batch_id)
     rescore(store, touched)
+    return undone
+
+
+def _touched(store: Store, conn: Connection, batch_id: int, later: list[Any]) -> set[int]:
+    """Everyone whose tie the undo changes: what the batches wrote or changed, and both sides of a merge."""
+    touched = touched_by_batch(store, batch_id, conn)
+    for x in later:
+        if x.kind == "merge":
+            m = t.merges
+            row = conn.execute(select(m.c.kept_id, m.c.merged_id).where(m.c.id == x.id)).one()
+            touched |= {row.kept_id, row.merged_id}
+        else:
+            touched |= touched_by_batch(store, x.id, conn)
+    return touched
+
+
+def _undo_one(conn: Connection, account_id: int, batch_id: int) -> None:
+    undo_since(conn, account_id, batch_id)
+    conn.execute(update(t.batches).where(t.batches.c.id == batch_id).values(status="undone"))
 
 
 def questions(store: Store, paths: list[Path], source: str | None, day_first: bool | None) -> dict[str, Any]:

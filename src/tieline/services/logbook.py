@@ -84,5 +84,5 @@ def log(
         )
     from tieline.services.strength import rescore
 
-    rescore(store, [pid])
+    rescore(store, [pid])  # a logged contact changes that tie today, as an import would
     return iid

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from tieline.errors import NotFound, TielineError
 from tieline.ingest.context import from_json, to_json
+from tieline.ingest.undo import restore
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
 from tieline.store.db import Store
@@ -92,24 +93,25 @@ def undo_merge(store: Store, merge_id: int | None = None) -> int:
         row = conn.execute(q).mappings().first()
         if row is None:
             raise NotFound("no merge to undo" if merge_id is None else f"no merge #{merge_id} to undo")
-        ch = t.changes
-        logged = conn.execute(
-            select(ch.c.table_name, ch.c.op, ch.c.before).where(ch.c.merge_id == row["id"]).order_by(ch.c.id)
-        ).all()
-        by_name = {table.name: table for table in (*MOVED, t.people, t.merge_candidates)}
-        # People first (the merged one must exist again before rows point back at it).
-        for table_name, op, before in sorted(logged, key=lambda r: r.table_name != "people"):
-            table = by_name[table_name]
-            values = from_json(before)
-            if op == "delete":
-                conn.execute(insert(table).values(**values))
-            else:
-                conn.execute(update(table).where(table.c.id == values["id"]).values(**values))
-        conn.execute(delete(ch).where(ch.c.merge_id == row["id"]))
-        conn.execute(update(m).where(m.c.id == row["id"]).values(undone=True))
+        unmerge_in(conn, int(row["id"]))
         undone = int(row["id"])
     _rescore(store, [row["kept_id"], row["merged_id"]])
     return undone
+
+
+def unmerge_in(conn: Connection, merge_id: int) -> None:
+    """Take back one merge inside the caller's transaction."""
+    m, ch = t.merges, t.changes
+    logged = conn.execute(
+        select(ch.c.table_name, ch.c.op, ch.c.before).where(ch.c.merge_id == merge_id).order_by(ch.c.id)
+    ).all()
+    by_name = {table.name: table for table in (*MOVED, t.people, t.merge_candidates)}
+    # People first (the merged one must exist again before rows point back at it).
+    for table_name, op, before in sorted(logged, key=lambda r: r.table_name != "people"):
+        values = from_json(before)
+        restore(conn, by_name[table_name], op, values["id"], values)
+    conn.execute(delete(ch).where(ch.c.merge_id == merge_id))
+    conn.execute(update(m).where(m.c.id == merge_id).values(undone=True))
 
 
 def candidates(store: Store) -> list[dict[str, Any]]:

@@ -11,15 +11,20 @@ import numpy as np
 from sqlalchemy import and_, insert, select
 
 from tieline.errors import TielineError
+from tieline.services.ask import AskCandidate, answer, answer_batch, ask_candidates
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
-from tieline.strength.evaluate import Candidates, evaluate, score_pairs_report
+from tieline.strength.evaluate import Candidates, evaluate_loaded, score_pairs_report
 from tieline.strength.events import TieFacts
-from tieline.strength.fit import TieDataset, fit_dataset
+from tieline.strength.fit import TieDataset, dataset, fit_dataset
 from tieline.strength.model import design
+from tieline.strength.ties_data import load_log, read_pairs
+from tieline.strength.validate import validate
 
 MIN_LABELS = 10
+
+__all__ = ["AskCandidate", "answer", "answer_batch", "ask_candidates", "evaluate_files", "fit", "score_file"]
 
 
 def weights(store: Store) -> dict[str, float] | None:
@@ -120,9 +125,19 @@ def score_file(interactions: Path, pairs: Path, out: Path) -> dict[str, Any]:
         raise TielineError(f"{exc.filename or out}: {exc.strerror or exc}") from None
 
 
-def evaluate_files(interactions: Path, labels: Path, candidates: Candidates = "contacted") -> dict[str, Any]:
+def evaluate_files(
+    interactions: Path, labels: Path, candidates: Candidates = "contacted", splits: int = 5
+) -> dict[str, Any]:
+    """The shipped model and two baselines on the labels, then (``splits`` > 0) the whole recipe
+    cross-validated: mean over ``splits`` leave-egos-out splits, the paired gain over counting with
+    its interval, and out-of-fold calibration."""
     _exists(interactions, labels)
-    return evaluate(interactions, labels, candidates)
+    log = load_log(interactions)
+    pairs = read_pairs(labels)
+    result = evaluate_loaded(log, pairs, candidates)
+    if splits > 0:
+        result["validation"] = validate({"data": dataset(log, pairs)}, splits=splits)["data"].as_json()
+    return result
 
 
 def _exists(*paths: Path) -> None:

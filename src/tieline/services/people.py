@@ -13,7 +13,9 @@ from tieline.errors import TielineError
 from tieline.ingest.context import utc
 from tieline.ingest.normalise import normalise
 from tieline.records import Handle
+from tieline.services.erasure import erase_person, merged_into
 from tieline.services.lookup import find_person
+from tieline.store import suppressions
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -97,15 +99,7 @@ def add(store: Store, new: NewPerson, region: str | None = None) -> int:
                 conn.execute(
                     insert(h).values(account_id=store.account_id, person_id=pid, kind=kind, value=value)
                 )
-            conn.execute(
-                delete(t.suppressions).where(
-                    and_(
-                        t.suppressions.c.account_id == store.account_id,
-                        t.suppressions.c.kind == kind,
-                        t.suppressions.c.value == value,
-                    )
-                )
-            )
+            suppressions.release(conn, store.account_id, kind, value)
         if new.organization:
             conn.execute(
                 insert(t.positions).values(
@@ -351,46 +345,20 @@ def edit(store: Store, ref: str, **values: Any) -> int:
 
 
 def forget(store: Store, ref: str) -> tuple[int, str]:
-    """Delete a person and everything about them; remember their handles so imports leave them out."""
+    """Delete a person and everything about them; remember their handles so imports leave them out.
+
+    ``services.privacy.forget`` also wipes the bytes the delete leaves in the store's files."""
     now = datetime.now(UTC)
     with store.write() as conn:
         pid = find_person(conn, store.account_id, ref)
         name = conn.execute(select(t.people.c.name).where(t.people.c.id == pid)).scalar_one()
         h, pa, i = t.handles, t.participants, t.interactions
-        for kind, value in conn.execute(select(h.c.kind, h.c.value).where(h.c.person_id == pid)).all():
-            if not conn.execute(
-                select(t.suppressions.c.id).where(
-                    and_(
-                        t.suppressions.c.account_id == store.account_id,
-                        t.suppressions.c.kind == kind,
-                        t.suppressions.c.value == value,
-                    )
-                )
-            ).first():
-                conn.execute(
-                    insert(t.suppressions).values(
-                        account_id=store.account_id, kind=kind, value=value, created_at=now
-                    )
-                )
+        keys = [(k, v) for k, v in conn.execute(select(h.c.kind, h.c.value).where(h.c.person_id == pid))]
         source_key = conn.execute(select(t.people.c.source_key).where(t.people.c.id == pid)).scalar()
-        if (
-            source_key
-            and not conn.execute(
-                select(t.suppressions.c.id).where(
-                    and_(
-                        t.suppressions.c.account_id == store.account_id,
-                        t.suppressions.c.kind == "source",
-                        t.suppressions.c.value == source_key,
-                    )
-                )
-            ).first()
-        ):
+        if source_key:
             # Someone known by no handle at all is kept out of later imports by the record they came from.
-            conn.execute(
-                insert(t.suppressions).values(
-                    account_id=store.account_id, kind="source", value=source_key, created_at=now
-                )
-            )
+            keys.append(("source", source_key))
+        suppressions.suppress(conn, store.account_id, keys, now)
         theirs = select(pa.c.interaction_id).where(pa.c.person_id == pid)
         others = select(pa.c.interaction_id).where(
             and_(pa.c.interaction_id.in_(theirs), or_(pa.c.person_id != pid, pa.c.person_id.is_(None)))
@@ -403,30 +371,24 @@ def forget(store: Store, ref: str) -> tuple[int, str]:
             conn.execute(delete(pa).where(pa.c.interaction_id.in_(chunk)))
             conn.execute(delete(i).where(i.c.id.in_(chunk)))
         conn.execute(delete(pa).where(pa.c.person_id == pid))
-        _forget_changes(conn, store.account_id, pid)
-        conn.execute(delete(t.merges).where(or_(t.merges.c.kept_id == pid, t.merges.c.merged_id == pid)))
+        theirs_handles = conn.execute(select(h.c.id, h.c.value).where(h.c.person_id == pid)).all()
+        erase_person(
+            conn,
+            store.account_id,
+            merged_into(conn, store.account_id, pid),
+            {hid for hid, _ in theirs_handles},
+            {value for _, value in theirs_handles if len(value) >= 5},
+        )
         conn.execute(update(t.people).where(t.people.c.introduced_by_id == pid).values(introduced_by_id=None))
         for table in (t.merge_candidates,):
             conn.execute(delete(table).where(or_(table.c.person_a == pid, table.c.person_b == pid)))
         for table in (t.tags, t.notes, t.positions, t.handles):
             conn.execute(delete(table).where(table.c.person_id == pid))
         conn.execute(delete(t.people).where(t.people.c.id == pid))
+        from tieline.insight.textindex import drop_person
+
+        drop_person(conn, pid)  # what was known about them leaves the text index now, not at its rebuild
     return pid, str(name)
-
-
-def _forget_changes(conn: Connection, account_id: int, pid: int) -> None:
-    """Before-images kept for undo must not keep a forgotten person alive."""
-    ch = t.changes
-    doomed = [
-        cid
-        for cid, table_name, row_id, before in conn.execute(
-            select(ch.c.id, ch.c.table_name, ch.c.row_id, ch.c.before).where(ch.c.account_id == account_id)
-        )
-        if (table_name == "people" and row_id == pid)
-        or (isinstance(before, dict) and before.get("person_id") == pid)
-    ]
-    for start in range(0, len(doomed), 500):
-        conn.execute(delete(ch).where(ch.c.id.in_(doomed[start : start + 500])))
 
 
 def _iso(value: datetime | date | None) -> str | None:

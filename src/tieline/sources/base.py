@@ -14,6 +14,11 @@ A reader is a module (or any object) with:
 
 from __future__ import annotations
 
+import errno
+import io
+import logging
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -72,26 +77,104 @@ def metering(meter: ReadMeter) -> Iterator[None]:
         _meter.reset(token)
 
 
-def open_binary(path: Path) -> BinaryIO:
-    """``path.open("rb")``, counted by the importer's progress meter when one is installed."""
+log = logging.getLogger("tieline.sources")
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+class NotRegularFile(OSError):
+    """Raised instead of opening a pipe, device or socket: reading one could block or never end."""
+
+
+def check_regular(path: Path) -> int:
+    """The size of ``path`` when it is a regular file (links followed); raises NotRegularFile otherwise.
+
+    ``stat`` never blocks, unlike opening a FIFO, so this is asked before every open.
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return os.stat(path).st_size
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind})", str(path))
+
+
+def is_regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file (links followed); never raises."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def open_binary(path: Path, counted: bool = True) -> BinaryIO:
+    """``path.open("rb")`` for a regular file only, counted by the importer's progress meter when one is installed.
+
+    Every reader opens its files here: a pipe or device is refused (:class:`NotRegularFile`, an ``OSError``)
+    before it could block, and the import's progress follows the bytes read (``counted=False`` keeps a
+    reader's first pass over a file out of it).
+    """
+    size = check_regular(path)
     fh = cast(BinaryIO, path.open("rb"))
-    meter = _meter.get()
+    log.debug("reading %s (%d bytes)", path.name, size)
+    meter = _meter.get() if counted else None
     if meter is not None:
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
         meter.opened(fh, size)
     return fh
 
 
+def open_text(
+    path: Path, encoding: str = "utf-8-sig", errors: str = "replace", newline: str | None = ""
+) -> IO[str]:
+    """:func:`open_binary` decoded as text (by default line ends are kept as they are: ``newline=""``)."""
+    return io.TextIOWrapper(open_binary(path), encoding=encoding, errors=errors, newline=newline)
+
+
 def head(path: Path, size: int = 8192) -> bytes:
-    """The first ``size`` bytes of a file (empty for a folder or an unreadable file)."""
+    """The first ``size`` bytes of a regular file (empty for a folder, a pipe, a device or an unreadable file)."""
+    if not is_regular(path):
+        return b""
     try:
         with path.open("rb") as fh:
             return fh.read(size)
     except OSError:
         return b""
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, links resolved, lies inside ``root`` (a dangling link does not)."""
+    try:
+        target = path.resolve(strict=True)
+        return target == root.resolve() or target.is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def files_under(root: Path, recursive: bool = True, hidden: bool = False) -> list[Path]:
+    """The regular files in a folder, in name order; links that lead outside it or nowhere are left out.
+
+    Sub-folders that are links are not entered; pipes, devices and sockets are never listed.
+    """
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if hidden or not d.startswith("."))
+        for name in sorted(filenames):
+            if not hidden and name.startswith("."):
+                continue
+            p = Path(dirpath) / name
+            if p.is_symlink() and not inside(root, p):
+                log.info("skipped a link that leads outside the import folder")
+                continue
+            if is_regular(p):
+                found.append(p)
+        if not recursive:
+            break
+    return sorted(found)
 
 
 def head_text(path: Path, size: int = 8192) -> str:

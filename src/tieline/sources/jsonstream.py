@@ -6,7 +6,8 @@ one ``json.load`` would give and every error carries the decoder's words and the
 Only the text around the value being decoded is held (read ``CHUNK`` bytes at a time; one value
 may span at most ``MAX_VALUE`` characters), however large the file.
 
-``open_json`` turns every failure into one SourceError naming the file, as ``jsonfile.load`` does.
+``open_json`` turns every failure into one SourceError naming the file, as ``load`` does; ``load`` reads a
+small document (a jCard, a friends list) whole, with a size cap and a nesting limit checked before decoding.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from tieline.errors import SourceError
 from tieline.sources.base import open_binary
 
 CHUNK = 1 << 20  # bytes read at a time
+MAX_BYTES = 200 * 1024 * 1024  # what ``load`` reads whole
+MAX_DEPTH = 64  # nesting ``load`` accepts: an export is a few levels deep
 MAX_VALUE = 64 << 20  # characters one decoded value may span: a message is a few KB
 # A decoder error this far before the end of the text read so far is not for want of more text:
 # only a cut literal, number or escape ends that close to it, and a cut string says "Unterminated".
@@ -185,7 +188,7 @@ def open_json(path: Path, counted: bool = False) -> Iterator[Cursor]:
 
     ``counted``: the importer's progress follows this reading (the pass that yields the records).
     """
-    with failures_named(path), open_binary(path) if counted else path.open("rb") as fh:
+    with failures_named(path), open_binary(path, counted) as fh:
         yield Cursor(fh, CHUNK, MAX_VALUE)
 
 
@@ -207,3 +210,39 @@ def failures_named(path: Path) -> Iterator[None]:
         raise SourceError(str(path), None, f"cannot open the file ({exc.strerror or exc})") from None
     except (MemoryError, ValueError) as exc:
         raise SourceError(str(path), None, f"cannot read the file ({exc})") from None
+
+
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def check_depth(data: bytes, shown: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse JSON nested deeper than ``limit`` without recursing (strings are skipped first)."""
+    depth = 0
+    for m in _BRACKETS.finditer(_STRINGS.sub(b'""', data)):
+        if m.group() in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                raise SourceError(shown, f"byte {m.start()}", f"JSON is nested more than {limit} levels deep")
+        else:
+            depth -= 1
+
+
+def load(path: Path, too_big: str = "file too large to read at once", max_bytes: int | None = None) -> Any:
+    """The parsed document of a small JSON file; raises SourceError naming the file (and the line).
+
+    Empty files, files over ``max_bytes`` (default ``MAX_BYTES``) and nesting over ``MAX_DEPTH`` are refused
+    before decoding. For small documents only: the chat exports stream theirs with :class:`Cursor`.
+    """
+    shown = str(path)
+    with failures_named(path), open_binary(path) as fh:
+        limit = MAX_BYTES if max_bytes is None else max_bytes
+        data = fh.read(limit + 1)
+        if len(data) > limit:
+            size = max(len(data), path.stat().st_size)
+            raise SourceError(shown, None, f"{too_big} ({size // 2**20} MB)")
+        data = data.removeprefix(b"\xef\xbb\xbf")
+        if not data.strip():
+            raise SourceError(shown, None, "empty file")
+        check_depth(data, shown)
+        return json.loads(data.decode("utf-8"))

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import cast
 
 from tieline.errors import SourceError
-from tieline.sources import archive
-from tieline.sources.base import Reader
+from tieline.sources import archive, base
+from tieline.sources.base import Reader, log
 
 BUILTIN: tuple[str, ...] = (
     "contacts.linkedin",
@@ -106,7 +106,7 @@ def plan(paths: list[Path], forced: str | None = None) -> Iterator[Planned]:
     """Yield (reader, file) pairs for every path; unpack zips into a temp folder kept for the process."""
     candidates = [by_name(forced)] if forced else readers()
     for path in paths:
-        yield from _plan_one(path, candidates, str(path), forced is not None)
+        yield from _plan_one(path, candidates, str(path), forced is not None, root=path)
 
 
 def _plan_one(
@@ -116,9 +116,15 @@ def _plan_one(
     forced: bool,
     inside: bool = False,
     unpacked: bool = False,
+    root: Path | None = None,
 ) -> Iterator[Planned]:
     if not path.exists():
         raise SourceError(str(path), None, "no such file or folder")
+    if not path.is_dir() and not base.is_regular(path):
+        try:
+            base.check_regular(path)
+        except OSError as exc:
+            raise SourceError(shown, None, exc.strerror or "not a regular file") from None
     if path.is_file() and archive.is_zip(path):
         # Only a reader made for archives may take one whole: a text reader could mistake the
         # stored bytes of an uncompressed zip for its own format.
@@ -135,11 +141,18 @@ def _plan_one(
         if reader is not None and conf >= FOLDER_CLAIM:
             yield Planned(reader, path, shown, unpacked)
             return
+        top = root or path
         for child in sorted(path.iterdir()):
             if child.name.startswith("."):
                 continue
+            if child.is_symlink() and not base.inside(top, child):
+                log.info("passed over a link that leads out of the folder or nowhere")
+                continue
+            if not child.is_dir() and not base.is_regular(child):
+                log.info("passed over a file that is not a regular file (pipe, device, socket)")
+                continue
             name = archive.member_name(shown, child.name) if unpacked else _join(shown, child.name)
-            yield from _plan_one(child, candidates, name, forced, inside=True)
+            yield from _plan_one(child, candidates, name, forced, inside=True, root=top)
         return
     if reader is None or (conf < MIN_CONFIDENCE and not (forced and conf > 0)):
         if inside:

@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from tieline.errors import TielineError
 from tieline.store import tables as t
+from tieline.store.suppressions import new_key
 
 DEFAULT_ACCOUNT = "me"
 
@@ -51,6 +52,10 @@ class Store:
 
                 if not at_head(self.engine):
                     upgrade(self.engine)
+                    if self.is_sqlite:
+                        from tieline.store.wipe import checkpoint
+
+                        checkpoint(self.engine, attempts=1)  # a migration may rewrite private data (hashes)
             self.account_id = self._account(account)
         except OperationalError as exc:
             raise TielineError(f"cannot open the database {self.safe_url}: {_reason(exc)}") from None
@@ -81,7 +86,9 @@ class Store:
             if found is not None:
                 return int(found)
             new = conn.execute(
-                insert(t.accounts).values(name=name, created_at=datetime.now(UTC)).returning(t.accounts.c.id)
+                insert(t.accounts)
+                .values(name=name, created_at=datetime.now(UTC), hash_key=new_key())
+                .returning(t.accounts.c.id)
             ).scalar_one()
             return int(new)
 
@@ -119,6 +126,7 @@ def _sqlite_setup(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA secure_delete=ON")  # deleted content is overwritten, not left in free pages
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")

@@ -12,8 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+
+from tieline.errors import TielineError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -74,20 +76,22 @@ def _run(engine: Engine, direction: str, revision: str) -> None:
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:
-            # SQLite alters a table by copying it and dropping the old one; with foreign keys on, the
-            # drop would cascade into every table that refers to it (all participants, say).
-            _foreign_keys(conn, on=False)
+            # A table rebuilt in SQLite is dropped and renamed: with foreign keys on, dropping it would
+            # cascade into every row that points at it. The pragma only takes outside a transaction.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         conn.info["immediate"] = True
         try:
             cfg.attributes["connection"] = conn
             getattr(command, direction)(cfg, revision)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    conn.rollback()
+                    raise TielineError(
+                        f"the database's links are broken (table {broken[0]}); nothing changed"
+                    )
             conn.commit()
         finally:
             conn.info.pop("immediate", None)
             if sqlite:
-                _foreign_keys(conn, on=True)
-
-
-def _foreign_keys(conn: Connection, on: bool) -> None:
-    # Outside any transaction (the pragma is ignored inside one), on the driver's own connection.
-    conn.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")  # type: ignore[union-attr]
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]

@@ -3,6 +3,9 @@
 Every row belongs to an account. Rows written by an import carry the ``batch_id`` that wrote them
 and the ``source_key`` of the record they came from, so a re-import changes nothing and a batch
 can be undone.
+
+Ids are never handed out twice (``AUTOINCREMENT`` on SQLite, sequences on PostgreSQL): a before-image
+kept for undo or unmerge names its row by id, and must never land on somebody added later.
 """
 
 from __future__ import annotations
@@ -49,6 +52,10 @@ accounts = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The random key suppressions are hashed with (store/suppressions.py); kept in backups, never in exports.
+    Column("hash_key", String(64)),
+    Column("backed_up_at", DateTime(timezone=True)),  # when `tieline backup` last ran
+    sqlite_autoincrement=True,
 )
 
 batches = Table(
@@ -62,6 +69,7 @@ batches = Table(
     Column("finished_at", DateTime(timezone=True)),
     Column("status", String(20), nullable=False),  # running, done, undone
     Column("stats", JSON),
+    sqlite_autoincrement=True,
 )
 
 people = Table(
@@ -88,6 +96,7 @@ people = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     _batch(),
     Column("source_key", String(300)),
+    sqlite_autoincrement=True,
 )
 Index("ix_people_account_name", people.c.account_id, people.c.name)
 # `people list` sorts by the name as folded for display; this index serves that order with a limit.
@@ -108,6 +117,7 @@ handles = Table(
     Column("source_key", String(300)),
     Column("source_file", String(500)),
     UniqueConstraint("account_id", "kind", "value", name="uq_handles_account_kind_value"),
+    sqlite_autoincrement=True,
 )
 Index("ix_handles_person", handles.c.person_id)
 
@@ -124,6 +134,7 @@ positions = Table(
     _batch(),
     Column("source_key", String(300)),
     Column("source_file", String(500)),
+    sqlite_autoincrement=True,
 )
 Index("ix_positions_person", positions.c.person_id)
 
@@ -137,6 +148,7 @@ notes = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     _batch(),
     Column("source_key", String(300)),
+    sqlite_autoincrement=True,
 )
 Index("ix_notes_person", notes.c.person_id)
 
@@ -149,6 +161,7 @@ tags = Table(
     Column("tag", String(100), nullable=False),
     _batch(),
     UniqueConstraint("person_id", "tag", name="uq_tags_person_tag"),
+    sqlite_autoincrement=True,
 )
 
 # A group conversation (a group chat, a thread of many) is stored once: its members here, and each
@@ -162,6 +175,7 @@ conversations = Table(
     Column("channel", String(20), nullable=False),
     _batch(),
     UniqueConstraint("account_id", "key", name="uq_conversations_account_key"),
+    sqlite_autoincrement=True,
 )
 
 # A member is a handle, so merging, promoting or forgetting its person carries the membership along.
@@ -176,6 +190,7 @@ conversation_members = Table(
     Column("left_at", DateTime(timezone=True)),
     _batch(),
     UniqueConstraint("conversation_id", "handle_id", name="uq_conversation_members_conversation_handle"),
+    sqlite_autoincrement=True,
 )
 Index("ix_conversation_members_handle", conversation_members.c.handle_id)
 
@@ -197,6 +212,7 @@ interactions = Table(
     Column("source_key", String(300), nullable=False),
     Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="SET NULL")),
     UniqueConstraint("account_id", "source_key", name="uq_interactions_account_source_key"),
+    sqlite_autoincrement=True,
 )
 # A member's share of a group: the owner's messages in it, by time.
 Index(
@@ -221,6 +237,7 @@ participants = Table(
     # older interactions in place, attached to the handle again.
     Column("person_id", Integer, ForeignKey("people.id", ondelete="SET NULL")),
     Column("role", String(10), nullable=False),  # sender, recipient, attendee
+    sqlite_autoincrement=True,
 )
 Index("ix_participants_interaction", participants.c.interaction_id)
 # Covering: a person's timeline and summary read these two columns only.
@@ -235,9 +252,10 @@ me_handles = Table(
     Column("kind", String(20), nullable=False),
     Column("value", String(400), nullable=False),
     UniqueConstraint("account_id", "kind", "value", name="uq_me_handles_account_kind_value"),
+    sqlite_autoincrement=True,
 )
 
-# What `forget` leaves behind: the handles (and a name) that a later import must not bring back.
+# What `forget` leaves behind: a keyed hash of each handle (and source key) a later import must leave out.
 suppressions = Table(
     "suppressions",
     metadata,
@@ -247,6 +265,7 @@ suppressions = Table(
     Column("value", String(400), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("account_id", "kind", "value", name="uq_suppressions_account_kind_value"),
+    sqlite_autoincrement=True,
 )
 
 merge_candidates = Table(
@@ -261,6 +280,7 @@ merge_candidates = Table(
     Column("status", String(20), nullable=False),  # open, merged, dismissed
     _batch(),
     UniqueConstraint("person_a", "person_b", name="uq_merge_candidates_pair"),
+    sqlite_autoincrement=True,
 )
 
 # Before-images of rows a batch or a merge changed, so either can be undone exactly.
@@ -275,6 +295,7 @@ changes = Table(
     Column("row_id", Integer, nullable=False),
     Column("op", String(10), nullable=False),  # update, delete
     Column("before", JSON, nullable=False),
+    sqlite_autoincrement=True,
 )
 Index("ix_changes_batch", changes.c.batch_id)
 
@@ -287,6 +308,7 @@ merges = Table(
     Column("merged_id", Integer, nullable=False),
     Column("merged_at", DateTime(timezone=True), nullable=False),
     Column("undone", Boolean, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 
@@ -302,6 +324,7 @@ model_weights = Table(
     Column("labels", Integer, nullable=False),
     Column("heldout_auc", Float),
     Column("heldout_auc_defaults", Float),
+    sqlite_autoincrement=True,
 )
 
 
@@ -319,6 +342,7 @@ tie_scores = Table(
     Column("p_call", Float),
     Column("state", String(10), nullable=False),
     UniqueConstraint("account_id", "person_id", name="uq_tie_scores_account_person"),
+    sqlite_autoincrement=True,
 )
 Index("ix_tie_scores_account_score", tie_scores.c.account_id, tie_scores.c.score)
 
@@ -341,6 +365,7 @@ tie_summaries = Table(
     Column("rhythm_days", Float),  # the mean gap between contacts, in days
     Column("channels", JSON, nullable=False),  # {channel: {direction: count}}
     UniqueConstraint("account_id", "person_id", name="uq_tie_summaries_account_person"),
+    sqlite_autoincrement=True,
 )
 Index("ix_tie_summaries_account_last", tie_summaries.c.account_id, tie_summaries.c.last_contact)
 
@@ -361,6 +386,7 @@ review_decisions = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("before", JSON, nullable=False),
     Column("undone", Boolean, nullable=False),
+    sqlite_autoincrement=True,
 )
 Index("ix_review_decisions_person", review_decisions.c.person_id)
 
@@ -377,4 +403,15 @@ health_snapshots = Table(
     Column("fingerprint", String(200), nullable=False),
     Column("figures", JSON, nullable=False),
     UniqueConstraint("account_id", "as_of", name="uq_health_snapshots_account_as_of"),
+    sqlite_autoincrement=True,
+)
+
+
+# Which data the full-text index of people (`person_text`, made by migration 0008: FTS5 on SQLite, a
+# tsvector with a GIN index on PostgreSQL, so not described here) was last built from.
+text_index_state = Table(
+    "text_index_state",
+    metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("fingerprint", String(200), nullable=False),
 )

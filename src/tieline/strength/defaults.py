@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-MODEL_VERSION = "strength-1"
+MODEL_VERSION = "strength-2"
 
-# Logit weights per term (the score is the logistic function of bias + sum of weight x feature).
-WEIGHTS: dict[str, float] = {
-    "bias": -2.5,
-    "volume": 0.02,
-    "days": 0.02,
-    "persistence": 0.6,
-    "overdue": -0.05,
-    "reciprocity": 0.1,
-    "replies": 0.0,
-    "talk": 0.03,
-    "burstiness": -0.05,
-    "leisure": 0.3,
-    "age": 0.2,
-    "favors": 0.8,
-    "closeness": 1.2,
-    "take_call": 6.0,
-    "relationship": 0.8,
-}
-
-# Half-life of decayed volume, in days, by relationship kind: family ties decay slowly
-# (Roberts & Dunbar 2011: kin ties survive reduced contact; friendships do not).
+# How fast a tie goes stale without contact: the half-life, in days, of the credit a period in touch
+# (and decayed volume and talk time) gives, by relationship kind. Roberts & Dunbar (2011; 2015)
+# followed 25 people's whole networks for 18 months: when contact fell, emotional closeness to friends
+# fell within that time while closeness to kin held. A year's half-life leaves a silent friend a
+# third of their credit after 18 months; four years leave family three quarters. Acquaintances and
+# colleagues, kept up by circumstance rather than effort, go fastest; a tie of no stated kind
+# (most of a mailbox) decays like a colleague. Plotted in docs/model.md.
 HALF_LIFE_DAYS: dict[str | None, float] = {
-    None: 90.0,
-    "family": 365.0,
-    "partner": 365.0,
-    "friend": 90.0,
-    "colleague": 45.0,
-    "mentor": 120.0,
-    "acquaintance": 45.0,
+    None: 182.0,
+    "family": 1461.0,
+    "partner": 730.0,
+    "friend": 365.0,
+    "colleague": 182.0,
+    "mentor": 365.0,
+    "acquaintance": 91.0,
 }
 
 # The rhythm a tie is given before it has one of its own (fewer than two gaps), in days, and the

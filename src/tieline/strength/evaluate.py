@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from tieline.strength.calibrate import ece
 from tieline.strength.events import F64
 from tieline.strength.model import Scores, score
 from tieline.strength.ties_data import InteractionLog, Pair, by_as_of, load_log, read_pairs
@@ -236,12 +237,15 @@ def evaluate_loaded(
     mask = result.n_events > 0 if candidates == "contacted" else np.ones(len(pairs), dtype=bool)
     # The logit ranks exactly like the score but does not saturate to 1.0 (which would make ties).
     model = np.where(np.isnan(result.score), np.nan, result.logit)
+    label = np.array([p.label for p in pairs])
+    rated = mask & np.isfinite(label) & np.isfinite(result.score)
     return {
         "candidates": candidates,
         "rows": len(pairs),
         "scored_rows": int(mask.sum()),
         **skipped_summary(log),
-        "model": metrics(pairs, model, mask, egos),
+        # ECE of the shipped probabilities on these labels as they are (not out of fold).
+        "model": {**metrics(pairs, model, mask, egos), "ece": ece(result.score[rated], label[rated] > 0.5)},
         "baseline_recency": metrics(pairs, result.last_t, mask, egos),
         "baseline_count": metrics(pairs, np.where(result.n_rows > 0, result.n_rows, np.nan), mask, egos),
     }

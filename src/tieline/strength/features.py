@@ -44,8 +44,10 @@ MAX_CALL_S = 2 * 3600.0
 # Events with more people than this (me included) are broadcasts: diluted into volume, but no
 # evidence of when or how regularly two people are in touch.
 MAX_GROUP = 12
-# An event from the other side within this time of one's own is an answer (Gilbert & Karahalios 2009).
-REPLY_WINDOW_S = 24 * 3600.0
+# Two contacts at most this far apart keep two people "in touch" for the whole time between them;
+# a contact after a longer silence (or a first contact) counts one day: months of weekly calls are
+# months in touch, two e-mails ten years apart are two days.
+IN_TOUCH_DAYS = 45.0
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,14 @@ class Evidence:
     n_out: F64  # events I started
     n_in: F64  # events they started
     n_undirected: F64  # events whose direction is not known (a call log without it, a meeting)
-    replies: F64  # an event of one side answered by the other within REPLY_WINDOW_S
+    out_recent: F64  # events I started, each weighing 2^(-age / half-life)
+    in_recent: F64  # events they started, likewise
     call_minutes: F64  # decayed talk time
     n_calls: F64
-    burstiness: F64  # (sigma - mu) / (sigma + mu) of the gaps between contact days (NaN: < 2 gaps)
     favors_given: F64
     favors_received: F64
+    in_touch: F64  # days in touch: each personal contact covers the time since the previous one, at most IN_TOUCH_DAYS
+    in_touch_recent: F64  # the same days, each weighing 2^(-age / half-life): older ones count less
 
 
 def evidence(events: EventTable, n_ties: int, as_of: float, half_life_days: F64) -> Evidence:
@@ -124,28 +128,14 @@ def evidence(events: EventTable, n_ties: int, as_of: float, half_life_days: F64)
     g_tie = d_tie[1:][same]
     n_gaps = np.bincount(g_tie, minlength=n)[:n]
     rhythm = _median_by_group(gaps, g_tie, n_gaps, n)
-    g_sum = np.bincount(g_tie, weights=gaps, minlength=n)[:n]
-    g_sq = np.bincount(g_tie, weights=gaps * gaps, minlength=n)[:n]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mu = g_sum / n_gaps
-        sigma = np.sqrt(np.maximum(g_sq / n_gaps - mu * mu, 0.0))
-        burst = np.where(n_gaps >= 2, (sigma - mu) / (sigma + mu), np.nan)
+    in_touch, in_touch_recent = _in_touch(p_tie, p_t, as_of, half_life_days, n)
 
     direction = ev.direction[order]
     n_out = count((direction == OUT) | (direction == BOTH))
     n_undirected = count(direction == UNKNOWN)
     n_in = count((direction == IN) | (direction == BOTH))
-    # A reply: consecutive events of the same tie, opposite known directions, close in time.
-    reply = np.zeros(t.shape[0], dtype=bool)
-    if t.shape[0] > 1:
-        reply[1:] = (
-            (tie[1:] == tie[:-1])
-            & (direction[1:] != direction[:-1])
-            & ((direction[1:] == OUT) | (direction[1:] == IN))
-            & ((direction[:-1] == OUT) | (direction[:-1] == IN))
-            & (t[1:] - t[:-1] <= REPLY_WINDOW_S)
-        )
-
+    out_recent = count((direction == OUT) | (direction == BOTH), decay)
+    in_recent = count((direction == IN) | (direction == BOTH), decay)
     is_call = channel == CHANNEL_CODE["call"]
     dur = ev.duration[order].astype(np.float64)
     talk = is_call & np.isfinite(dur)
@@ -163,13 +153,38 @@ def evidence(events: EventTable, n_ties: int, as_of: float, half_life_days: F64)
         n_out=n_out,
         n_in=n_in,
         n_undirected=n_undirected,
-        replies=count(reply),
+        out_recent=out_recent,
+        in_recent=in_recent,
         call_minutes=count(weights=minutes * decay),
         n_calls=count(is_call),
-        burstiness=burst,
         favors_given=count(kind == KIND_CODE["favor-given"]),
         favors_received=count(kind == KIND_CODE["favor-received"]),
+        in_touch=in_touch,
+        in_touch_recent=in_touch_recent,
     )
+
+
+def _in_touch(tie: np.ndarray, t: F64, as_of: float, half_life_days: F64, n: int) -> tuple[F64, F64]:
+    """Days in touch per tie, plain and decayed, from personal events sorted by tie, then time.
+
+    Each event covers the interval since the tie's previous event when that is at most IN_TOUCH_DAYS,
+    else (and for the first event) one day. The intervals never overlap, so one more event only adds covered time, and the
+    decayed measure integrates 2^(-age / half-life) over them exactly: shifting a whole history and
+    ``as_of`` together changes nothing, and a day of silence only lowers it.
+    """
+    if t.shape[0] == 0:
+        return np.zeros(n), np.zeros(n)
+    first = np.ones(t.shape[0], dtype=bool)
+    first[1:] = tie[1:] != tie[:-1]
+    since = np.empty_like(t)
+    since[0] = 0.0
+    since[1:] = (t[1:] - t[:-1]) / DAY
+    length = np.where(first | (since > IN_TOUCH_DAYS), 1.0, since)
+    rate = np.log(2.0) / half_life_days[tie]
+    end_age = (as_of - t) / DAY
+    recent = (np.exp(-rate * end_age) - np.exp(-rate * (end_age + length))) / rate
+    plain = np.bincount(tie, weights=length, minlength=n)[:n]
+    return plain.astype(np.float64), np.bincount(tie, weights=recent, minlength=n)[:n].astype(np.float64)
 
 
 def _median_by_group(values: F64, group: np.ndarray, counts: np.ndarray, n: int) -> F64:

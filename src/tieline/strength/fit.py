@@ -17,24 +17,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from tieline.strength import defaults
 from tieline.strength.evaluate import score_rows
 from tieline.strength.events import F64
-from tieline.strength.model import TERM_NAMES
+from tieline.strength.terms import FITTED_SIGNS, TERM_NAMES, WEIGHTS
 from tieline.strength.ties_data import InteractionLog, Pair, group_ids, load_log, read_pairs
-
-# The terms the interaction logs can teach, with the sign each must keep.
-FITTED_SIGNS: dict[str, float] = {
-    "volume": 1.0,
-    "days": 1.0,
-    "persistence": 1.0,
-    "overdue": -1.0,
-    "reciprocity": 1.0,
-    "replies": 1.0,
-    "talk": 1.0,
-    "burstiness": -1.0,
-    "leisure": 1.0,
-}
 
 
 @dataclass(frozen=True)
@@ -46,9 +32,13 @@ class TieDataset:
     group: npt.NDArray[np.int64]
     ego: npt.NDArray[np.str_]
     alter: npt.NDArray[np.str_]
+    count: F64 | None = None  # rows as logged before as_of: the count baseline
 
     def subset(self, mask: npt.NDArray[np.bool_]) -> TieDataset:
-        return TieDataset(self.x[mask], self.y[mask], self.group[mask], self.ego[mask], self.alter[mask])
+        count = None if self.count is None else self.count[mask]
+        return TieDataset(
+            self.x[mask], self.y[mask], self.group[mask], self.ego[mask], self.alter[mask], count
+        )
 
 
 @dataclass(frozen=True)
@@ -73,7 +63,12 @@ def dataset(log: InteractionLog, pairs: list[Pair]) -> TieDataset:
     ego = np.array([p.ego for p in pairs])
     alter = np.array([p.alter for p in pairs])
     return TieDataset(
-        scored.features[keep], (y[keep] > 0.5).astype(np.float64), gid[keep], ego[keep], alter[keep]
+        scored.features[keep],
+        (y[keep] > 0.5).astype(np.float64),
+        gid[keep],
+        ego[keep],
+        alter[keep],
+        scored.n_rows[keep],
     )
 
 
@@ -153,7 +148,7 @@ def fit_weights(
     signs: Mapping[str, float] = FITTED_SIGNS,
 ) -> dict[str, float]:
     """Fitted weights for the terms in ``signs`` (each data set weighing the same); others from ``base``."""
-    start = dict(defaults.WEIGHTS if base is None else base)
+    start = dict(WEIGHTS if base is None else base)
     names = list(signs)
     cols = [TERM_NAMES.index(n) for n in names]
     parts = [_pairs(ds, cols) for ds in datasets]
@@ -183,7 +178,7 @@ def search_weights(
     datasets: Sequence[TieDataset],
     start: Mapping[str, float] | None = None,
     signs: Mapping[str, float] = FITTED_SIGNS,
-    anchor: str = "persistence",
+    anchor: str = "attention",
     steps: Sequence[float] = (0.2, 0.1, 0.05, 0.02),
 ) -> dict[str, float]:
     """Coordinate search on the mean per-ego AUC itself (how the shipped defaults were chosen).
@@ -192,7 +187,7 @@ def search_weights(
     moves in small steps, keeping its sign, while the mean AUC over the data sets improves by more
     than 0.001 — a coarse search over few terms, so it cannot chase noise far.
     """
-    w = dict(defaults.WEIGHTS if start is None else start)
+    w = dict(WEIGHTS if start is None else start)
     names = [n for n in signs if n != anchor]
 
     def value(weights: Mapping[str, float]) -> float:
@@ -273,7 +268,7 @@ def fit(
 def fit_dataset(
     data: TieDataset, base: Mapping[str, float] | None = None, heldout_share: float = 0.3, seed: int = 0
 ) -> FitResult:
-    current = dict(defaults.WEIGHTS if base is None else base)
+    current = dict(WEIGHTS if base is None else base)
     train, held = split_egos(data, heldout_share, seed)
     trial = fit_weights([train], current)
     trial["bias"] = fit_bias(train, trial)
@@ -312,8 +307,8 @@ def cross_validate(
             train.append(data.subset(training_mask(data, held)))
         if method == "logistic":
             weights = fit_weights(train, lam=lam)
-        else:  # from a neutral start (persistence only), so the defaults' own choice is not leaked
-            neutral = {**defaults.WEIGHTS, **{n: 0.0 for n in FITTED_SIGNS}, "persistence": 0.6}
+        else:  # from a neutral start (attention only), so the defaults' own choice is not leaked
+            neutral = {**WEIGHTS, **{n: 0.0 for n in FITTED_SIGNS}, "attention": 0.6}
             weights = search_weights(train, neutral)
         w = _vector(weights)
         for name, data in datasets.items():
@@ -323,10 +318,10 @@ def cross_validate(
     for name, data in datasets.items():
         result[name] = {
             "cv_per_ego_auc": per_ego_auc(out[name], data),
-            "in_sample_defaults": per_ego_auc(data.x @ _vector(defaults.WEIGHTS), data),
+            "in_sample_defaults": per_ego_auc(data.x @ _vector(WEIGHTS), data),
         }
     return result
 
 
 def _vector(weights: Mapping[str, float]) -> F64:
-    return np.array([weights.get(n, defaults.WEIGHTS[n]) for n in TERM_NAMES], dtype=np.float64)
+    return np.array([weights.get(n, WEIGHTS[n]) for n in TERM_NAMES], dtype=np.float64)

@@ -4,7 +4,7 @@ import pytest
 
 from tests.corpora import FIXTURES, corpus
 from tieline.records import InteractionRecord, ReadOptions, Skipped
-from tieline.sources import jsonfile, jsonstream
+from tieline.sources import jsonstream
 from tieline.sources.chat import facebook_messages, telegram
 
 THREAD = FIXTURES / "facebook_messages" / "inbox" / "gracehopper_10" / "message_1.json"
@@ -29,11 +29,6 @@ def test_reads_a_group_thread_and_repairs_mojibake():
 def test_sniff_prefers_facebook_over_telegram_for_meta_files():
     assert facebook_messages.sniff(THREAD) >= 0.7
     assert telegram.sniff(THREAD) == 0.0
-
-
-def test_fix_text_leaves_correct_strings_alone():
-    assert facebook_messages.fix_text("Zoë") == "Zoë"
-    assert facebook_messages.fix_text("Zo\u00c3\u00ab") == "Zoë"
 
 
 def test_the_chat_miner_instagram_export_gives_the_target_messages():
@@ -82,12 +77,12 @@ def _thread(count: int, meta_first: bool) -> dict[str, object]:
 def test_a_long_thread_is_read_in_small_pieces_with_names_repaired(tmp_path, monkeypatch):
     monkeypatch.setattr(jsonstream, "CHUNK", 4096)
     monkeypatch.setattr(jsonstream, "MAX_VALUE", 8000)  # the thread is ~40 times that
-    monkeypatch.setattr(jsonfile, "MAX_BYTES", 64_000)
+    monkeypatch.setattr(jsonstream, "MAX_BYTES", 64_000)
     path = tmp_path / "message_1.json"
     got = []
     for meta_first in (True, False):
         path.write_text(json.dumps(_thread(2000, meta_first), indent=2), encoding="utf-8")
-        assert path.stat().st_size > jsonfile.MAX_BYTES
+        assert path.stat().st_size > jsonstream.MAX_BYTES
         got.append(list(facebook_messages.read(path, ReadOptions())))
     assert got[0] == got[1]  # the title and names may come before or after the messages
     found = [r for r in got[0] if isinstance(r, InteractionRecord)]

@@ -7,7 +7,7 @@ import pytest
 from tests.corpora import FIXTURES, corpus
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, InteractionRecord, ReadOptions, Skipped
-from tieline.sources import jsonfile, jsonstream
+from tieline.sources import jsonstream
 from tieline.sources.chat import facebook_messages, telegram
 
 HERE = FIXTURES / "telegram"
@@ -124,14 +124,14 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     whole-file limit so that the test files are above it."""
     monkeypatch.setattr(jsonstream, "CHUNK", 4096)
     monkeypatch.setattr(jsonstream, "MAX_VALUE", 8000)
-    monkeypatch.setattr(jsonfile, "MAX_BYTES", 64_000)
+    monkeypatch.setattr(jsonstream, "MAX_BYTES", 64_000)
 
 
 def test_an_export_above_the_old_limit_is_read_whole_in_small_pieces(tmp_path, small_pieces):
     path = tmp_path / "result.json"
     path.write_text(json.dumps(_export(per_chat=500), indent=1, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(SourceError, match="too large"):
-        jsonfile.load(path)  # how the reader loaded it before: refused
+        jsonstream.load(path)  # how the reader loaded it before: refused
     records = list(telegram.read(path, ReadOptions()))
     found = [r for r in records if isinstance(r, InteractionRecord)]
     assert len(found) == 3 * 490

@@ -42,12 +42,6 @@ def test_reads_a_bare_list_and_label_values() -> None:
     assert [r.reason for r in records if isinstance(r, Skipped)] == ["entry is not an object"]
 
 
-def test_names_that_are_already_correct_are_left_alone() -> None:
-    assert facebook_friends.fix_mojibake("Zoë") == "Zoë"
-    assert facebook_friends.fix_mojibake("Zo\u00c3\u00ab") == "Zoë"
-    assert facebook_friends.fix_mojibake("plain") == "plain"
-
-
 def test_rereading_gives_the_same_keys() -> None:
     keys = [r.source_key for r in read(HERE / "your_friends.json") if isinstance(r, ContactRecord)]
     assert keys == [r.source_key for r in read(HERE / "your_friends.json") if isinstance(r, ContactRecord)]

@@ -16,7 +16,6 @@ marked ``bulk``. Times with a ``TZID`` honour it (IANA names, Windows names, or 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import quopri
 import re
@@ -31,7 +30,8 @@ from dateutil.rrule import rruleset, rrulestr
 
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
-from tieline.sources.base import head_text
+from tieline.sources import keys
+from tieline.sources.base import head_text, open_text
 from tieline.sources.calendar import vcalrule
 from tieline.sources.mail import mailheaders
 
@@ -165,7 +165,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
     """Unfolded content lines with the number of their first physical line."""
     current: str | None = None
     start = 0
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline=None) as fh:
+    with open_text(path, newline=None) as fh:
         for number, raw in enumerate(fh, 1):
             line = raw.rstrip("\r\n")
             if current is not None and line[:1] in (" ", "\t"):
@@ -516,7 +516,7 @@ def _wall_time(name: str, params: Params, value: str, ctx: _Context, zone: tzinf
 def _synthetic_uid(event: _Event) -> str:
     wanted = ("DTSTART", "SUMMARY", "ORGANIZER", "ATTENDEE")
     text = "\n".join(f"{name}:{value}" for name, _params, value in event.props if name in wanted)
-    return "sha1-" + hashlib.sha1(text.encode()).hexdigest()[:20]
+    return "sha1-" + keys.digest(text)[:20]
 
 
 def _expand(

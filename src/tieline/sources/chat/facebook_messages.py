@@ -13,18 +13,18 @@ after the messages), the second yields the messages.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
-from tieline.sources import jsonstream
+from tieline.sources import jsonstream, keys
 from tieline.sources.base import head_text
+from tieline.sources.text import fix_mojibake
+from tieline.sources.times import from_unix
 
 NAME = "facebook_messages"
 
@@ -34,14 +34,6 @@ _REACTION = re.compile(
     r"(?:^|\s)(?:reacted .* to your message|liked a message|to your message\s*$)", re.IGNORECASE
 )
 _SYSTEM_TYPES = {"Subscribe": "joined the conversation", "Unsubscribe": "left the conversation"}
-
-
-def fix_text(value: str) -> str:
-    """Undo Meta's latin-1 mojibake; leave strings that are already right alone."""
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
 
 
 def sniff(path: Path) -> float:
@@ -67,7 +59,7 @@ def _service(path: Path) -> str:
 def _text(msg: dict[str, Any]) -> str:
     content = msg.get("content")
     if isinstance(content, str):
-        return fix_text(content)
+        return fix_mojibake(content)
     share = msg.get("share")
     link = share.get("link") if isinstance(share, dict) else None
     if isinstance(link, str):
@@ -108,11 +100,11 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
         names: dict[str, None] = {}
         for p in found.participants or ():
             if isinstance(p, dict) and isinstance(p.get("name"), str) and p["name"]:
-                names.setdefault(fix_text(p["name"]), None)
+                names.setdefault(fix_mojibake(p["name"]), None)
         for name in found.senders:
             names.setdefault(name, None)
         people = {n: Participant(handles=(Handle("chat", f"{service}:{n}"),), name=n) for n in names}
-        title = fix_text(found.title) if isinstance(found.title, str) else None
+        title = fix_mojibake(found.title) if isinstance(found.title, str) else None
         thread_path = found.thread_path if isinstance(found.thread_path, str) else None
         thread_id = thread_path or title or ", ".join(sorted(names))
         group_size = max(2, len(people))
@@ -147,7 +139,7 @@ def _scan(cursor: jsonstream.Cursor) -> _Thread | None:
             for _ in cursor.items() if found.listed else ():
                 m = cursor.value()
                 if isinstance(m, dict) and isinstance(m.get("sender_name"), str) and m["sender_name"]:
-                    found.senders.setdefault(fix_text(m["sender_name"]), None)
+                    found.senders.setdefault(fix_mojibake(m["sender_name"]), None)
     cursor.finish()
     return found
 
@@ -175,10 +167,12 @@ def _message(
     try:
         if not isinstance(stamp, int | float | str):
             raise TypeError
-        when = datetime.fromtimestamp(int(stamp) / 1000, tz=UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
+        when = from_unix(int(stamp), "ms")
+        if when is None:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
         return Skipped(file, where, "no readable timestamp")
-    author = fix_text(sender_name)
+    author = fix_mojibake(sender_name)
     text = _text(msg)
     if _REACTION.search(text):
         return Skipped(file, where, "reaction, not a message")
@@ -186,7 +180,7 @@ def _message(
     duration = msg.get("call_duration") if call else None
     basis = "\x1f".join((thread_id, str(stamp), author, text))
     return InteractionRecord(
-        source_key=f"{'ig' if service == 'instagram' else 'fb'}:" + hashlib.sha1(basis.encode()).hexdigest(),
+        source_key=keys.key(f"{'ig' if service == 'instagram' else 'fb'}:", basis),
         when=when,
         channel="call" if call else "chat",
         participants=tuple(p for n, p in people.items() if n != author),

@@ -13,17 +13,18 @@ either side) is Skipped: it is advertising, not a tie. Columns are found by name
 from __future__ import annotations
 
 import csv
-import hashlib
 import html
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tieline.errors import SourceError
 from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
-from tieline.sources.base import head
+from tieline.sources import keys
+from tieline.sources.base import head, open_text
 from tieline.sources.csvutil import sniff_delimiter
+from tieline.sources.times import from_iso, parse_when
 
 NAME = "linkedin_messages"
 
@@ -32,18 +33,6 @@ _V2_NEEDS = {"CONVERSATION ID", "FROM", "TO", "DATE", "CONTENT"}
 _V1_NEEDS = {"FROM", "TO", "DATE", "CONTENT", "DIRECTION"}
 _SPONSORED = "sponsored conversation"
 _MEMBER = "linkedin member"
-_DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S %Z",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%SZ",
-    "%Y-%m-%dT%H:%M:%S.%fZ",
-    "%Y-%m-%d %H:%M",
-    "%m/%d/%y, %I:%M %p",
-    "%m/%d/%Y, %I:%M %p",
-    "%m/%d/%y, %H:%M",
-    "%Y/%m/%d %H:%M:%S %Z",
-)
 _TAG = re.compile(r"<[^>]*>")
 _DIRECTION: dict[str, Direction] = {"INCOMING": "in", "OUTGOING": "out"}
 
@@ -92,13 +81,7 @@ def sniff(path: Path) -> float:
 
 def _when(value: str) -> datetime | None:
     value = value.strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            parsed = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        return parsed.replace(tzinfo=UTC)
-    return None
+    return parse_when(value) or from_iso(value.removesuffix(" UTC"))
 
 
 def _text(value: str) -> str:
@@ -126,7 +109,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = str(path)
     row_no = 1
     try:
-        with path.open("r", encoding=_encoding(path), errors="replace", newline="") as fh:
+        with open_text(path, _encoding(path)) as fh:
             rows = csv.reader(fh, delimiter=_delimiter(path))
             header = next(rows, None)
             if header is None:
@@ -184,7 +167,7 @@ def _row(file: str, row_no: int, get: Callable[[str], str], v2: bool, options: R
         (thread or "", get("DATE").strip(), sender_url or sender_name, to_urls or to_names, subject, content)
     )
     return InteractionRecord(
-        source_key="li-msg:" + hashlib.sha1(basis.encode()).hexdigest(),
+        source_key=keys.key("li-msg:", basis),
         when=when,
         channel="chat",
         participants=participants,

@@ -8,7 +8,6 @@ other authors as ``participants``. Times carry no zone; they are taken as UTC.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,7 +15,8 @@ from pathlib import Path
 
 from tieline.errors import SourceError
 from tieline.records import InteractionRecord, ReadOptions, Record, Skipped
-from tieline.sources.base import head_text
+from tieline.sources import keys
+from tieline.sources.base import head_text, open_text
 from tieline.sources.chat.whatsapp import participant
 
 NAME = "signal"
@@ -47,7 +47,7 @@ def sniff(path: Path) -> float:
 
 def _lines(path: Path) -> Iterator[str]:
     try:
-        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        with open_text(path) as fh:
             for raw in fh:
                 yield raw.rstrip("\r\n")
     except OSError as exc:
@@ -88,7 +88,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
             text = "\n".join(parts).rstrip()
             basis = f"{file}\x1f{when.isoformat()}\x1f{author}\x1f{text}"
             return InteractionRecord(
-                source_key="signal:" + hashlib.sha1(basis.encode()).hexdigest(),
+                source_key=keys.key("signal:", basis),
                 when=when,
                 channel="chat",
                 participants=tuple(p for a, p in people.items() if a != author),

@@ -13,7 +13,6 @@ owner, each chat's type and members, in whatever order the keys come); the secon
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,8 +30,9 @@ from tieline.records import (
     Record,
     Skipped,
 )
-from tieline.sources import jsonstream
+from tieline.sources import jsonstream, keys
 from tieline.sources.base import head_text
+from tieline.sources.times import from_unix
 
 NAME = "telegram"
 
@@ -78,7 +78,7 @@ def _when(msg: dict[str, Any]) -> datetime | None:
     try:
         unix = msg.get("date_unixtime")
         if unix is not None:
-            return datetime.fromtimestamp(int(unix), tz=UTC)
+            return from_unix(int(unix), "s")
         date = msg.get("date")
         if isinstance(date, str):
             # Older exports give only local time without a zone: taken as UTC.
@@ -345,7 +345,7 @@ def _message(file: str, pos: int, msg: Any, thread: _Thread, options: ReadOption
         basis = "\x1f".join(
             (str(thread.title or ""), str(msg.get("date_unixtime") or msg.get("date")), value, text)
         )
-        key = "tg:" + hashlib.sha1(basis.encode()).hexdigest()
+        key = keys.key("tg:", basis)
     return InteractionRecord(
         source_key=key,
         when=when,
@@ -379,7 +379,7 @@ def _contact(file: str, index: int, item: Any) -> Record:
         return Skipped(file, f"contact {index}", "contact with neither name nor phone")
     basis = item.get("user_id") or "\x1f".join((full or "", item.get("phone_number") or ""))
     return ContactRecord(
-        source_key="tg:contact:" + hashlib.sha1(str(basis).encode()).hexdigest(),
+        source_key=keys.key("tg:contact:", str(basis)),
         name=full,
         given_name=first,
         family_name=last,

@@ -12,7 +12,6 @@ Times carry no zone in the export; they are taken as UTC.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,8 @@ from typing import Literal
 
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
-from tieline.sources.base import head_text
+from tieline.sources import keys
+from tieline.sources.base import head_text, open_text
 
 NAME = "whatsapp"
 
@@ -200,7 +200,7 @@ class _Scan:
 
 def _open(path: Path) -> Iterator[str]:
     try:
-        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        with open_text(path) as fh:
             yield from fh
     except OSError as exc:
         raise SourceError(str(path), None, f"cannot open the file ({exc.strerror or exc})") from None
@@ -354,7 +354,7 @@ def _messages(
         basis = f"{file}\x1f{msg.when.isoformat()}\x1f{msg.author}\x1f{text}"
         repeat = repeat + 1 if basis == last_key else 0
         last_key = basis
-        digest = hashlib.sha1(f"{basis}\x1f{repeat}".encode()).hexdigest()
+        digest = keys.digest(basis, str(repeat))
         others = tuple(p for a, p in people.items() if a != msg.author)
         return InteractionRecord(
             source_key=f"wa:{digest}",

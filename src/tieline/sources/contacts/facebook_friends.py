@@ -11,25 +11,23 @@ so a hostile file nested 100,000 deep is refused instead of exhausting the stack
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, ReadOptions, Record, Skipped
+from tieline.sources import jsonstream, keys
 from tieline.sources.base import head_text
+from tieline.sources.text import fix_mojibake
+from tieline.sources.times import from_unix
 
 NAME = "facebook_friends"
 
 MAX_BYTES = 256 << 20
-MAX_DEPTH = 64
 LIST_KEYS = ("friends_v2", "friends")
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
-_BRACKETS = re.compile(rb"[\[\]{}]")
 # Files beside the friends list with the same shape that are not friends: removed or rejected friends,
 # friend requests sent and received, suggestions, people followed.
 _NOT_FRIENDS = re.compile(r"removed|deleted|reject|request|sent|received|suggest|follow|block")
@@ -56,46 +54,9 @@ def sniff(path: Path) -> float:
     return 0.0
 
 
-def fix_mojibake(text: str) -> str:
-    """Undo Facebook's UTF-8-as-Latin-1 escaping; strings that are not mangled come back unchanged."""
-    if not any("\x80" <= ch <= "\xff" for ch in text):
-        return text
-    try:
-        return text.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
-
-
-def check_depth(data: bytes, shown: str, limit: int = MAX_DEPTH) -> None:
-    """Refuse JSON nested deeper than ``limit`` without recursing (strings are skipped first)."""
-    depth = 0
-    for m in _BRACKETS.finditer(_STRINGS.sub(b'""', data)):
-        if m.group() in (b"[", b"{"):
-            depth += 1
-            if depth > limit:
-                raise SourceError(shown, f"byte {m.start()}", f"JSON is nested more than {limit} levels deep")
-        else:
-            depth -= 1
-
-
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     shown = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(shown, None, "file is larger than 256 MB: not a friends list")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(shown, None, f"cannot read the file ({exc.strerror or exc})") from None
-    if not data.strip():
-        raise SourceError(shown, None, "empty file")
-    check_depth(data, shown)
-    try:
-        doc = json.loads(data)
-    except UnicodeDecodeError:
-        raise SourceError(shown, None, "not UTF-8 text: not a Facebook export") from None
-    except (ValueError, RecursionError) as exc:
-        raise SourceError(shown, None, f"invalid JSON ({exc})") from None
+    doc = jsonstream.load(path, "file is larger than 256 MB: not a friends list", MAX_BYTES)
     friends = _friends(doc)
     if friends is None:
         raise SourceError(shown, None, "no friends list (`friends` or `friends_v2`) in this JSON file")
@@ -129,14 +90,11 @@ def _friend(entry: Any, i: int, shown: str) -> Record:
     stamp = entry.get("timestamp")
     when: datetime | None = None
     if isinstance(stamp, int | float) and not isinstance(stamp, bool):
-        try:
-            when = datetime.fromtimestamp(stamp / 1000 if stamp > 10**11 else stamp, UTC)
-        except (OverflowError, OSError, ValueError):
-            when = None
+        when = from_unix(stamp)
     handles = [Handle("chat", f"facebook:{name}")]
     if isinstance(email, str) and "@" in email:
         handles.append(Handle("email", fix_mojibake(email.strip())))
-    key = hashlib.sha1(f"{name}\x1f{stamp}".encode()).hexdigest()
+    key = keys.digest(name, str(stamp))
     return ContactRecord(
         source_key=f"facebook:friend:{key}",
         name=name,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, HandleKind, Position, ReadOptions, Record, Skipped
-from tieline.sources import csvutil
+from tieline.sources import csvutil, times
 from tieline.sources.csvutil import cell
 
 NAME = "google_csv"
@@ -154,6 +154,6 @@ def _record(
         positions=tuple(dict.fromkeys(positions)),
         notes=(notes,) if notes else (),
         tags=tuple(tags),
-        birthday=csvutil.parse_birthday_cell(cell(row, ix.get("birthday"))),
+        birthday=times.parse_birthday_cell(cell(row, ix.get("birthday"))),
         photo_ref=cell(row, ix.get("photo")) or None,
     )

@@ -7,7 +7,6 @@ CATEGORIES, BDAY, UID.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from typing import Any
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
-from tieline.sources import jsonfile
+from tieline.sources import jsonstream, keys
 from tieline.sources.base import head_text
 from tieline.sources.contacts.vcard import _birthday as birthday
 
@@ -49,7 +48,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
 
 
 def _jcards(path: Path) -> Iterator[list[Prop]]:
-    data = jsonfile.load(path)
+    data = jsonstream.load(path)
     # One card is ["vcard", [...]]; a file of several is a list of those.
     cards = [data] if isinstance(data, list) and data[:1] == ["vcard"] else data
     if not isinstance(cards, list):
@@ -172,7 +171,7 @@ def _record(path: Path, index: int, props: list[Prop]) -> Record:
         name = " ".join(p for p in (given, family) if p) or None
     if not name and not handles:
         return Skipped(str(path), f"card {index}", "a card with no name and no handle")
-    key = uid or hashlib.sha1(json.dumps([name, [h.value for h in handles]]).encode()).hexdigest()
+    key = uid or keys.digest(json.dumps([name, [h.value for h in handles]]))
     return ContactRecord(
         source_key=f"jcard:{key}",
         name=name,

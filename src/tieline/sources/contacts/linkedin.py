@@ -11,7 +11,6 @@ Dates without a zone are read as UTC.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import re
 import stat
@@ -35,9 +34,10 @@ from tieline.records import (
     Record,
     Skipped,
 )
-from tieline.sources import archive, csvutil
-from tieline.sources.base import head
-from tieline.sources.csvutil import cell, parse_birthday, parse_month, parse_when
+from tieline.sources import archive, csvutil, keys
+from tieline.sources.base import files_under, head, open_binary
+from tieline.sources.csvutil import cell
+from tieline.sources.times import parse_birthday, parse_month, parse_when
 
 NAME = "linkedin"
 READS_ZIP = True  # reads the export zip member by member, without unpacking it
@@ -145,7 +145,7 @@ class _Member:
 
 def _folder_files(folder: Path) -> list[Path]:
     """The files of an export folder itself: the CSVs we read are never in its subfolders."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    return files_under(folder, recursive=False)
 
 
 def _header(
@@ -186,7 +186,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
         raise SourceError(shown, None, "empty file")
     if head(path, 4) == b"PK\x03\x04":
         raise SourceError(shown, None, "truncated or corrupt zip archive (no central directory)")
-    member = _Member(shown, path.name, lambda: path.open("rb"))
+    member = _Member(shown, path.name, lambda: open_binary(path))
     yield from _read_many([member], options, None)
 
 
@@ -199,7 +199,7 @@ def _folder_members(folder: Path) -> list[_Member]:
 
 
 def _opener(p: Path) -> Callable[[], contextlib.AbstractContextManager[IO[bytes]]]:
-    return lambda: p.open("rb")
+    return lambda: open_binary(p)
 
 
 def _read_zip(path: Path, options: ReadOptions) -> Iterator[Record]:
@@ -322,7 +322,7 @@ Rows = Iterator[tuple[int, list[str]]]
 
 
 def _key(kind: str, *parts: str) -> str:
-    return f"linkedin:{kind}:" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+    return keys.key(f"linkedin:{kind}:", *parts)
 
 
 def _profile_url(url: str) -> str:
@@ -364,9 +364,7 @@ def _connections(rows: Rows, ix: dict[str, int], shown: str, options: ReadOption
         positions = (Position(company, position or None),) if company else ()
         name = _name(first, last)
         key = "linkedin:connection:" + (
-            url.rstrip("/").casefold()
-            if url
-            else hashlib.sha1(f"{name}\x1f{email}\x1f{connected}".encode()).hexdigest()
+            url.rstrip("/").casefold() if url else keys.digest(name, email, connected)
         )
         yield ContactRecord(
             source_key=key,

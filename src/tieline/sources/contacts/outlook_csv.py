@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
-from tieline.sources import csvutil
+from tieline.sources import csvutil, times
 from tieline.sources.csvutil import cell
 
 NAME = "outlook_csv"
@@ -205,5 +205,5 @@ def _record(
         positions=(Position(company, job or None),) if company else (),
         notes=(notes,) if notes else (),
         tags=tuple(t.strip() for t in re.split(r"[;,]", categories) if t.strip()),
-        birthday=csvutil.parse_birthday_cell(cell(row, fields.get("birthday")), day_first),
+        birthday=times.parse_birthday_cell(cell(row, fields.get("birthday")), day_first),
     )

@@ -14,7 +14,6 @@ copied from ORG) that has no given or family name.
 from __future__ import annotations
 
 import binascii
-import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -24,11 +23,12 @@ from typing import IO
 
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
-from tieline.sources.base import head, open_binary, physical_lines
+from tieline.sources import keys
+from tieline.sources.base import files_under, head, open_binary, physical_lines
+from tieline.sources.times import NO_YEAR
 
 NAME = "vcard"
 
-NO_YEAR = 1604
 MAX_LINE = 64 << 20  # a physical line (a photo on one line can be a few MB)
 MAX_CARD = 64 << 20
 SUFFIXES = (".vcf", ".vcard")
@@ -74,7 +74,7 @@ def _is_vcard_bytes(data: bytes) -> float:
 def sniff(path: Path) -> float:
     try:
         if path.is_dir():
-            files = [p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")]
+            files = files_under(path, recursive=False)
             cards = [p for p in files if p.suffix.casefold() in SUFFIXES]
             if not cards or len(cards) * 2 < len(files):
                 return 0.0
@@ -89,8 +89,8 @@ def sniff(path: Path) -> float:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     if path.is_dir():
-        for p in sorted(path.rglob("*")):  # a vdir, and the collections inside it
-            if p.is_file() and p.suffix.casefold() in SUFFIXES and not p.name.startswith("."):
+        for p in files_under(path, hidden=True):  # a vdir, and the collections inside it
+            if p.suffix.casefold() in SUFFIXES and not p.name.startswith("."):
                 try:
                     yield from _read_file(p, str(p))
                 except SourceError as exc:  # one bad file in a vdir does not stop the others
@@ -337,7 +337,7 @@ def _photo(value: bytes, params: dict[str, list[str]]) -> str | None:
         return _unescape(text.decode("utf-8", "replace"))
     else:
         return None
-    return "sha1:" + hashlib.sha1(data).hexdigest() if data else None
+    return "sha1:" + keys.digest(data) if data else None
 
 
 def _birthday(text: str) -> date | None:
@@ -458,7 +458,7 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             key += f"#{count}"
     else:
         norm = b"\n".join(ln.strip() for ln in lines if not ln.upper().startswith(_VOLATILE))
-        key = "vcard:sha1:" + hashlib.sha1(norm).hexdigest()
+        key = keys.key("vcard:sha1:", norm)
     positions = (Position(orgs[0], titles[0] if titles else None),) if orgs and orgs[0] else ()
     return ContactRecord(
         source_key=key,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tieline.errors import SourceError
 from tieline.records import ReadOptions, Record, Skipped
-from tieline.sources.base import head, open_binary
+from tieline.sources.base import files_under, head, open_binary
 from tieline.sources.mail import mailheaders
 
 NAME = "eml"
@@ -63,7 +63,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord (or Skipped) per message; a folder is read recursively in name order."""
     try:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".eml" and p.is_file())
+            files = [p for p in files_under(path, hidden=True) if p.suffix.lower() == ".eml"]
             for file in files:
                 yield _read_message(file, options, file.relative_to(path).as_posix())
             return
@@ -88,7 +88,7 @@ def _from_block(block: bytes, file: Path, options: ReadOptions, record: str) -> 
     try:
         headers = mailheaders.parse_headers(block)
         return mailheaders.to_interaction(headers, block, options, str(file), record)
-    except (ValueError, LookupError, UnicodeError, RecursionError) as exc:
+    except (ValueError, LookupError, UnicodeError, RecursionError, OverflowError) as exc:
         return Skipped(str(file), record, f"unreadable headers ({exc})")
 
 

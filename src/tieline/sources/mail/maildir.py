@@ -11,14 +11,15 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tieline.errors import SourceError
 from tieline.records import ReadOptions, Record, Skipped
-from tieline.sources.base import head
+from tieline.sources.base import head, inside, is_regular
 from tieline.sources.mail import mailheaders
 from tieline.sources.mail.eml import header_block
+from tieline.sources.times import from_unix
 
 NAME = "maildir"
 
@@ -77,10 +78,7 @@ def delivered_at(name: str) -> datetime | None:
     match = _DELIVERED.match(name)
     if match is None:
         return None
-    try:
-        return datetime.fromtimestamp(int(match.group(1)), tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
+    return from_unix(match.group(1), "s")
 
 
 def messages(root: Path) -> Iterator[Path]:
@@ -93,6 +91,10 @@ def messages(root: Path) -> Iterator[Path]:
             if name.startswith(_META) or name.lower().startswith("readme"):
                 continue
             file = here / name
+            if file.is_symlink() and not inside(root, file):
+                continue  # a link out of the folder is never followed
+            if not is_regular(file):
+                continue
             if in_box or _looks_like_mail(file):
                 yield file
 
@@ -121,7 +123,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
                 yield mailheaders.to_interaction(headers, block, options, file, record, fallback)
             except OSError as exc:
                 yield Skipped(file, record, f"cannot read the message ({exc.strerror})")
-            except (ValueError, LookupError, UnicodeError, RecursionError) as exc:
+            except (ValueError, LookupError, UnicodeError, RecursionError, OverflowError) as exc:
                 yield Skipped(file, record, f"unreadable headers ({exc})")
     except OSError as exc:
         raise SourceError(file, None, f"cannot list the folder ({exc.strerror})") from exc

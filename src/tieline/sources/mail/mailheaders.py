@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
-import hashlib
 import quopri
 import re
 from collections.abc import Iterable
@@ -22,6 +21,8 @@ from email.utils import parsedate_tz
 from functools import lru_cache
 
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Skipped
+from tieline.sources import keys
+from tieline.sources.times import MONTHS
 
 _WANTED = re.compile(
     rb"\n(from|to|cc|bcc|reply-to|date|message-id|in-reply-to|references|subject|list-id|precedence"
@@ -39,11 +40,7 @@ _DATE = re.compile(
     r"(?:[A-Za-z]+,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3})[A-Za-z]*\.?[\s-]+(\d{2,4}),?\s+"
     r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?\s*([+-]\d{4}|[A-Za-z]{1,5})?"
 )
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH_NAMES = {name.capitalize(): number for name, number in _MONTHS.items()}
+_MONTH_NAMES = {name.capitalize(): number for name, number in MONTHS.items()}
 _ZONES = {  # minutes east of UTC
     "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
     "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "cet": 60, "cest": 120, "bst": 60,
@@ -435,16 +432,11 @@ def parse_date(value: str) -> datetime | None:
                 offset = _zone_offset(zone)
             except ValueError:
                 return None
-            if not offset:
-                return when
-            shift = _SHIFTS.get(offset)
-            if shift is None:
-                shift = _SHIFTS[offset] = timedelta(minutes=offset)
-            return when - shift
+            return _to_utc(when, offset)
     match = _DATE.match(value.strip())
     if match:
         day, mon, year, hour, minute, second, zone = match.groups()
-        month = _MONTHS.get(mon.lower())
+        month = MONTHS.get(mon.lower())
         if month is not None:
             y = int(year)
             if y < 100:
@@ -456,20 +448,28 @@ def parse_date(value: str) -> datetime | None:
                 local = datetime(y, month, int(day), int(hour), int(minute), int(second or 0), tzinfo=UTC)
             except ValueError:
                 return None
-            if not offset:
-                return local
-            shift = _SHIFTS.get(offset)
-            if shift is None:
-                shift = _SHIFTS[offset] = timedelta(minutes=offset)
-            return local - shift
+            return _to_utc(local, offset)
     parsed = parsedate_tz(value)
     if parsed is None:
         return None
     try:
-        local = datetime(*parsed[:6])
-    except (ValueError, TypeError):
+        local = datetime(*parsed[:6], tzinfo=UTC)
+    except (ValueError, TypeError, OverflowError):
         return None
-    return (local - timedelta(seconds=parsed[9] or 0)).replace(tzinfo=UTC)
+    return _to_utc(local, (parsed[9] or 0) // 60)
+
+
+def _to_utc(local: datetime, offset: int) -> datetime | None:
+    """A time written ``offset`` minutes east of UTC, in UTC; None when that leaves years 1 to 9999."""
+    if not offset:
+        return local
+    shift = _SHIFTS.get(offset)
+    if shift is None:
+        shift = _SHIFTS[offset] = timedelta(minutes=offset)
+    try:
+        return local - shift
+    except OverflowError:
+        return None
 
 
 def _zone_offset(zone: str | None) -> int:
@@ -496,7 +496,7 @@ def header_key(block: bytes, headers: MailHeaders) -> str:
     """The source key of a message: its Message-ID, or a hash of its header block."""
     if headers.message_id:
         return "mid:" + headers.message_id
-    return "mail:" + hashlib.sha1(block.lstrip(b"\r\n")).hexdigest()
+    return keys.key("mail:", block.lstrip(b"\r\n"))
 
 
 def to_interaction(

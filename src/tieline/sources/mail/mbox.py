@@ -23,6 +23,7 @@ from tieline.errors import SourceError
 from tieline.records import ReadOptions, Record, Skipped
 from tieline.sources.base import head, open_binary
 from tieline.sources.mail import mailheaders
+from tieline.sources.times import MONTHS
 
 NAME = "mbox"
 
@@ -36,7 +37,6 @@ _CONTENT_LENGTH = re.compile(rb"\nContent-Length:[ \t]*(\d{1,12})", re.I)
 # "From sender@host Wed Mar  6 16:49:40 2002" / "From 179...@xxx Mon Jan 01 00:00:00 +0000 2026"
 _POSTMARK = re.compile(rb"From \S*.*?\d{1,2}:\d\d.*\d{4}")
 _ASCTIME = re.compile(rb"([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d\d)(?::(\d\d))?\s+(?:[+-]\d{4}\s+)?(\d{4})")
-_MONTHS = {m: i for i, m in enumerate(b"jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
 
 def sniff(path: Path) -> float:
@@ -83,7 +83,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
                     yield mailheaders.to_interaction(
                         headers, block, options, file, f"message {index}", fallback
                     )
-                except (ValueError, LookupError, UnicodeError, RecursionError) as exc:
+                except (ValueError, LookupError, UnicodeError, RecursionError, OverflowError) as exc:
                     yield Skipped(file, f"message {index}", f"unreadable headers ({exc})")
     except SourceError:
         raise
@@ -195,7 +195,7 @@ def postmark_date(line: bytes) -> datetime | None:
     if not match:
         return None
     mon, day, hour, minute, second, year = match.groups()
-    month = _MONTHS.get(mon.lower())
+    month = MONTHS.get(mon.decode("ascii", "replace").lower())
     if month is None:
         return None
     try:
@@ -212,7 +212,7 @@ def sent_senders(path: Path) -> Counter[str]:
     whole_file_is_sent = folder_name(path).lower() in mailheaders.SENT_LABELS
     counts: Counter[str] = Counter()
     try:
-        with path.open("rb") as fh:
+        with open_binary(path) as fh:
             for _postmark, block in iter_header_blocks(fh, str(path)):
                 headers = mailheaders.parse_headers(block)
                 if not headers.from_:

@@ -12,7 +12,6 @@ model tools (``tieline model score|eval``).
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -29,7 +28,8 @@ from tieline.records import (
     Record,
     Skipped,
 )
-from tieline.sources.base import head_text
+from tieline.sources import keys
+from tieline.sources.base import head_text, open_text
 from tieline.sources.phone.phonelog_values import epoch_time
 
 NAME = "interactions_csv"
@@ -189,7 +189,7 @@ def _egos(path: Path, limit: int) -> set[str]:
 def _rows(path: Path, only_ego: bool = False) -> Iterator[tuple[str, Record]]:
     name = str(path)
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        with open_text(path, errors="strict") as fh:
             reader = csv.reader(fh)
             header = next(reader, None)
             if header is None:
@@ -255,7 +255,7 @@ def _record(
         return Skipped(name, str(line), f"unreadable duration {row[i_dur or 0]!r}")
     other = Participant(handles=(alter_handle(alter),))
     # Identical rows are the same event logged twice: they share a key, so they import once.
-    digest = hashlib.sha1("\x1f".join(c.strip() for c in row).encode("utf-8")).hexdigest()
+    digest = keys.digest(*(c.strip() for c in row))
     return InteractionRecord(
         source_key=f"{NAME}:{digest}",
         when=when,

@@ -19,7 +19,6 @@ drafts, unsent texts and withheld numbers skipped with a reason.
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from typing import Literal
 
 from tieline.errors import SourceError
 from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
-from tieline.sources import csvutil
+from tieline.sources import csvutil, keys
 from tieline.sources.phone.phonelog_values import (
     Hint,
     Status,
@@ -399,4 +398,4 @@ def _parties(row: list[str], lay: Layout, said: Status | None) -> tuple[list[str
 
 
 def _key(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+    return keys.digest(*parts)

@@ -11,6 +11,8 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from tieline.sources.times import from_unix, parse_wordy
+
 Status = Literal["in", "out", "missed", "rejected", "blocked", "voicemail", "draft", "unsent"]
 Hint = Literal["call", "sms"]
 
@@ -20,24 +22,6 @@ _NUMERIC = re.compile(
     r"(?:[ T,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:[.,:]\d{1,6})?\s*([ap])?\.?\s*(?:m\.?)?)?$",
     re.IGNORECASE,
 )
-_WORDY = (
-    "%b %d, %Y %I:%M:%S %p",  # Nov 20, 2012 11:56:03 AM
-    "%b %d, %Y %I:%M %p",
-    "%b %d, %Y %H:%M:%S",
-    "%b %d, %Y %H:%M",
-    "%B %d, %Y %I:%M:%S %p",
-    "%B %d, %Y %I:%M %p",
-    "%B %d, %Y %H:%M:%S",
-    "%d %b %Y %H:%M:%S",  # 20 Nov 2012 11:56:03
-    "%d %b %Y %H:%M",
-    "%d %B %Y %H:%M:%S",
-    "%d %B %Y %H:%M",
-    "%d-%b-%Y %H:%M:%S",
-    "%a %b %d %H:%M:%S %Y",
-    "%a, %b %d, %Y %I:%M:%S %p",
-    "%a, %d %b %Y %H:%M:%S",
-)
-_WORDY_DATES = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y")
 
 
 def parse_time(text: str, day_first: bool | None = None) -> tuple[datetime, bool] | None:
@@ -59,24 +43,16 @@ def parse_time(text: str, day_first: bool | None = None) -> tuple[datetime, bool
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
-        return _wordy(text)
+        return parse_wordy(text)
     timed = len(text) > 10
     return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)), timed
 
 
 def epoch_time(text: str) -> datetime | None:
-    """Unix seconds or milliseconds (12–13 digits) as an aware UTC datetime; None if it is not one."""
-    if not _EPOCH.match(text):
+    """Unix seconds or milliseconds (9-13 digits) as an aware UTC datetime; None if it is not one."""
+    if not _EPOCH.match(text) or float(text) <= 0:
         return None
-    seconds = float(text)
-    if abs(seconds) > 1e11:
-        seconds /= 1000.0
-    if seconds <= 0:
-        return None
-    try:
-        return datetime.fromtimestamp(seconds, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
+    return from_unix(text)
 
 
 def date_order_of(text: str) -> Literal["day-first", "month-first", "ambiguous", "us", None]:
@@ -119,17 +95,6 @@ def _numeric(text: str, day_first: bool | None) -> tuple[datetime, bool] | None:
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC), hh is not None
     except ValueError:
         return None
-
-
-def _wordy(text: str) -> tuple[datetime, bool] | None:
-    text = re.sub(r"\b([ap])\.?m\.?$", lambda m: m.group(1).upper() + "M", text, flags=re.IGNORECASE)
-    for fmts, timed in ((_WORDY, True), (_WORDY_DATES, False)):
-        for fmt in fmts:
-            try:
-                return datetime.strptime(text, fmt).replace(tzinfo=UTC), timed
-            except ValueError:
-                continue
-    return None
 
 
 _CLOCK_PARTS = re.compile(

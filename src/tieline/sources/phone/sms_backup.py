@@ -10,19 +10,20 @@ The ``count`` attribute is ignored: it often disagrees with the content.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from tieline.errors import SourceError
 from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
+from tieline.sources import keys
 from tieline.sources.base import head, open_binary
 from tieline.sources.phone.phonelog_values import parse_time
+from tieline.sources.times import from_unix
 
 NAME = "sms_backup"
 
@@ -130,8 +131,8 @@ def _ms(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
-    except (ValueError, OverflowError, OSError):
+        return from_unix(int(value), "ms")
+    except ValueError:
         return None
 
 
@@ -159,7 +160,7 @@ def _numbers(value: str | None) -> list[str]:
 
 
 def _key(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+    return keys.digest(*parts)
 
 
 def _snippet(text: str | None, options: ReadOptions) -> str | None:

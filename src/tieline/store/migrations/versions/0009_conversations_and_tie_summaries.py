@@ -3,8 +3,8 @@
 A message of a group chat used to carry a participant row for every member (a 2,000,000-message chat
 of 50: 100 million rows). Now the conversation holds its members once and a message keeps its sender.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -49,6 +49,7 @@ def upgrade() -> None:
         _batch_fk("conversations"),
         sa.PrimaryKeyConstraint("id", name="pk_conversations"),
         sa.UniqueConstraint("account_id", "key", name="uq_conversations_account_key"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "conversation_members",
@@ -77,6 +78,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "conversation_id", "handle_id", name="uq_conversation_members_conversation_handle"
         ),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_conversation_members_handle", "conversation_members", ["handle_id"])
     with op.batch_alter_table("interactions") as batch_op:
@@ -118,6 +120,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_tie_summaries"),
         sa.UniqueConstraint("account_id", "person_id", name="uq_tie_summaries_account_person"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_tie_summaries_account_last", "tie_summaries", ["account_id", "last_contact"])
     _store_groups_once()

@@ -1,0 +1,251 @@
+"""`tieline due`: who to contact this week, and why, in words.
+
+Reasons, most pressing first: a birthday this week, a favour you owe, a job change, a new connection not
+followed up, a rhythm overdue (the tie's own, or the cadence the user set with ``people edit --every``).
+Any contact logged or imported after the reason arose clears it; ``due snooze`` hides a person for a
+while. Someone silent for a year with no cadence set is not nagged about here: the review offers them to
+reconnect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from tieline.ingest.context import utc
+from tieline.insight.durations import in_words
+from tieline.insight.ties import Contact, Tie, contacts, last_subjects, picture
+from tieline.services import logbook
+from tieline.services.lookup import find_person
+from tieline.store import tables as t
+from tieline.store.db import Store
+
+SILENT_YEAR = 365.0
+NEW_DAYS = 90
+JOB_DAYS = 120
+OWED_DAYS = 365
+BIRTHDAY_DAYS = 7
+MIN_RHYTHM = 7.0
+OVERDUE_FACTOR = 2.0  # a tie's own rhythm is overdue at twice its usual gap; a set cadence at once
+# How pressing each reason is, before the tie's strength weighs it.
+URGENCY = {"birthday": 3.0, "owed": 2.0, "job": 1.5, "new": 1.2, "cadence": 1.2, "rhythm": 1.0}
+
+
+@dataclass
+class Reason:
+    kind: str
+    words: str
+    since: datetime
+    urgency: float
+
+
+@dataclass
+class Due:
+    tie: Tie
+    reasons: list[Reason] = field(default_factory=list)
+    contact: Contact | None = None
+
+    @property
+    def rank(self) -> float:
+        weight = self.tie.p_call if self.tie.p_call is not None else 0.2
+        return max(r.urgency for r in self.reasons) * (0.3 + weight)
+
+
+def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> list[dict[str, Any]]:
+    """The people to contact, best first, each with the reason in words, a channel and the last subject."""
+    pic = picture(store, as_of)
+    now = pic.as_of
+    ties = {
+        tie.person.id: tie
+        for tie in pic.ties
+        if tie.person.snoozed_until is None or tie.person.snoozed_until <= now
+    }
+    with store.read() as conn:
+        owed = _owed(conn, store.account_id, set(ties), now)
+        jobs = _job_changes(conn, store.account_id, set(ties), now)
+        candidates = (
+            {
+                pid
+                for pid, tie in ties.items()
+                if tie.layer in (1, 2, 3, 4)
+                or tie.state == "fading"
+                or tie.person.every_days
+                or _recent(tie.person.connected_on, now, NEW_DAYS)
+                or _birthday_in(tie.person.birthday, now) is not None
+            }
+            | set(owed)
+            | set(jobs)
+        )
+        seen = contacts(conn, store.account_id, candidates, now)
+    found: list[Due] = []
+    for pid in candidates:
+        item = Due(ties[pid], contact=seen.get(pid))
+        _reasons(item, now, owed.get(pid), jobs.get(pid))
+        if item.reasons:
+            found.append(item)
+    found.sort(key=lambda d: (-d.rank, d.tie.person.name.lower()))
+    shown = found[:limit] if limit is not None else found
+    with store.read() as conn:
+        subjects = last_subjects(conn, store.account_id, [d.tie.person.id for d in shown], now)
+    return [_row(d, subjects.get(d.tie.person.id)) for d in shown]
+
+
+def _reasons(
+    item: Due, now: datetime, owed: tuple[datetime, str] | None, job: tuple[date, str] | None
+) -> None:
+    person, c = item.tie.person, item.contact
+    last = c.last if c is not None else None
+    silent = (now - last).total_seconds() / 86400.0 if last is not None else None
+    quiet = silent is None or silent > SILENT_YEAR
+    if (
+        not person.every_days
+        and quiet
+        and (silent is not None or not _recent(person.connected_on, now, NEW_DAYS))
+    ):
+        return  # silent a year, or never in touch and not new: the review's to reconnect or prune
+    add = item.reasons.append
+    birthday = _birthday_in(person.birthday, now)
+    if birthday is not None and (last is None or last < birthday - timedelta(days=BIRTHDAY_DAYS)):
+        add(Reason("birthday", f"birthday {_day_words(birthday, now)}", birthday, URGENCY["birthday"]))
+    if owed is not None and (last is None or last <= owed[0]):
+        add(Reason("owed", f"you owe them: {owed[1]} ({owed[0]:%-d %B})", owed[0], URGENCY["owed"]))
+    if job is not None:
+        started = datetime(job[0].year, job[0].month, job[0].day, tzinfo=now.tzinfo)
+        if last is None or last < started:
+            add(Reason("job", f"they changed jobs to {job[1]} in {job[0]:%B}", started, URGENCY["job"]))
+    connected = person.connected_on
+    if connected is not None and _recent(connected, now, NEW_DAYS) and (last is None or last <= connected):
+        met = f" ({person.how_met})" if person.how_met else ""
+        add(
+            Reason(
+                "new",
+                f"new connection{met} since {connected:%-d %B}, no follow-up yet",
+                connected,
+                URGENCY["new"],
+            )
+        )
+    if last is None and person.every_days:
+        add(
+            Reason(
+                "cadence",
+                f"you wanted to be in touch every {in_words(person.every_days)}; no contact yet",
+                person.connected_on or person.created_at,
+                URGENCY["cadence"],
+            )
+        )
+    if last is not None and silent is not None:
+        if person.every_days and silent > person.every_days:
+            add(
+                Reason(
+                    "cadence",
+                    f"you wanted to be in touch every {in_words(person.every_days)}; it has been {in_words(silent)}",
+                    last + timedelta(days=person.every_days),
+                    URGENCY["cadence"] * min(silent / person.every_days, 4.0),
+                )
+            )
+        elif not person.every_days and c is not None and c.rhythm_days is not None:
+            rhythm = max(c.rhythm_days, MIN_RHYTHM)
+            if silent > OVERDUE_FACTOR * rhythm:
+                add(
+                    Reason(
+                        "rhythm",
+                        f"you used to talk every ~{in_words(rhythm)}; it has been {in_words(silent)}",
+                        last + timedelta(days=OVERDUE_FACTOR * rhythm),
+                        URGENCY["rhythm"] * min(silent / rhythm / OVERDUE_FACTOR, 3.0),
+                    )
+                )
+
+
+def _row(d: Due, subject: str | None) -> dict[str, Any]:
+    d.reasons.sort(key=lambda r: -r.urgency)
+    top = d.reasons[0]
+    return {
+        "person_id": d.tie.person.id,
+        "name": d.tie.person.name,
+        "reason": top.words,
+        "kind": top.kind,
+        "also": [r.words for r in d.reasons[1:]],
+        "channel": d.contact.channel if d.contact is not None else None,
+        "due_since": top.since.isoformat(),
+        "last_contact": d.contact.last.isoformat() if d.contact is not None else None,
+        "last_subject": subject,
+        "strength": None if d.tie.strength is None else round(d.tie.strength, 4),
+        "p_call": None if d.tie.p_call is None else round(d.tie.p_call, 4),
+    }
+
+
+def _recent(when: datetime | None, now: datetime, days: int) -> bool:
+    return when is not None and now - timedelta(days=days) <= when <= now
+
+
+def _birthday_in(birthday: date | None, now: datetime) -> datetime | None:
+    """This year's (or next year's) birthday when it falls within the coming week."""
+    if birthday is None:
+        return None
+    for year in (now.year, now.year + 1):
+        try:
+            day = datetime(year, birthday.month, birthday.day, tzinfo=now.tzinfo)
+        except ValueError:  # 29 February in a common year
+            day = datetime(year, 3, 1, tzinfo=now.tzinfo)
+        if now - timedelta(days=1) < day <= now + timedelta(days=BIRTHDAY_DAYS):
+            return day
+    return None
+
+
+def _day_words(day: datetime, now: datetime) -> str:
+    delta = (day.date() - now.date()).days
+    return "today" if delta <= 0 else "tomorrow" if delta == 1 else f"on {day:%A}"
+
+
+def _owed(conn: Any, account_id: int, ids: set[int], now: datetime) -> dict[int, tuple[datetime, str]]:
+    """The latest favour or introduction received from each person in the last year, with what it was."""
+    i, pa = t.interactions, t.participants
+    out: dict[int, tuple[datetime, str]] = {}
+    for pid, when, subject, kind in conn.execute(
+        select(pa.c.person_id, i.c.happened_at, i.c.subject, i.c.kind)
+        .join(pa, pa.c.interaction_id == i.c.id)
+        .where(
+            and_(
+                i.c.account_id == account_id,
+                i.c.kind.in_(("favor-received", "intro", "tidbit")),
+                i.c.direction == "in",
+                i.c.happened_at >= now - timedelta(days=OWED_DAYS),
+                i.c.happened_at < now,
+            )
+        )
+    ):
+        at = utc(when)
+        if pid in ids and at is not None and (pid not in out or at > out[pid][0]):
+            out[pid] = (at, subject or ("an introduction" if kind == "intro" else "a favour"))
+    return out
+
+
+def _job_changes(conn: Any, account_id: int, ids: set[int], now: datetime) -> dict[int, tuple[date, str]]:
+    """A position begun in the last few months (job history is stored) by someone with an earlier one."""
+    pos = t.positions
+    rows = conn.execute(
+        select(pos.c.person_id, pos.c.organization, pos.c.title, pos.c.start_date).where(
+            and_(pos.c.account_id == account_id, pos.c.start_date.is_not(None))
+        )
+    ).all()
+    began: dict[int, list[tuple[date, str]]] = {}
+    for pid, org, title, start in rows:
+        if pid in ids and start <= now.date():
+            began.setdefault(pid, []).append((start, f"{title} at {org}" if title else org))
+    recent = now.date() - timedelta(days=JOB_DAYS)
+    return {pid: max(jobs) for pid, jobs in began.items() if len(jobs) > 1 and max(jobs)[0] >= recent}
+
+
+def done(store: Store, ref: str, what: str | None = None, when: str | None = None) -> tuple[int, str]:
+    """Log a contact with someone on the list (by the channel used most with them): it resets them."""
+    with store.read() as conn:
+        pid = find_person(conn, store.account_id, ref)
+        seen = contacts(conn, store.account_id, [pid], logbook.parse_when(when))
+    channel = seen[pid].channel if pid in seen and seen[pid].channel in logbook.CHANNELS else "note"
+    logbook.log(store, f"#{pid}", what or "in touch", channel=channel, when=when)
+    with store.write() as conn:
+        conn.execute(t.people.update().where(t.people.c.id == pid).values(snoozed_until=None))
+    return pid, channel

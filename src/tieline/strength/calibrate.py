@@ -1,0 +1,108 @@
+"""From the linear score to a probability that means what it says: Platt and isotonic maps, ECE.
+
+Platt scaling (a logistic regression of the label on the logit) keeps the model a sum of terms: its
+slope and intercept fold into the weights and the bias. Isotonic regression (pool adjacent
+violators) is the flexible alternative; ``tieline model eval`` measures both out of fold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tieline.strength.events import F64
+
+BINS = 10
+
+
+@dataclass(frozen=True)
+class Platt:
+    slope: float
+    intercept: float
+
+    def __call__(self, z: F64) -> F64:
+        return np.asarray(1.0 / (1.0 + np.exp(-(self.slope * z + self.intercept))), dtype=np.float64)
+
+
+def fit_platt(z: F64, y: F64, l2: float = 1e-3) -> Platt:
+    """Maximum-likelihood slope and intercept (a whisker of L2 keeps separable data finite)."""
+    b = np.zeros(2)
+    x = np.column_stack([z, np.ones_like(z)])
+
+    def loss(v: F64) -> float:
+        s = x @ v
+        return float(np.sum(np.logaddexp(0.0, s) - y * s) + 0.5 * l2 * v @ v)
+
+    current = loss(b)
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(x @ b)))
+        grad = x.T @ (p - y) + l2 * b
+        hess = (x * (p * (1.0 - p))[:, None]).T @ x + l2 * np.eye(2)
+        step = np.linalg.solve(hess, grad)
+        size = 1.0
+        while size > 1e-8:
+            trial = b - size * step
+            value = loss(trial)
+            if value <= current:
+                break
+            size /= 2.0
+        else:
+            break
+        b, done = trial, current - value < 1e-12
+        current = value
+        if done:
+            break
+    return Platt(float(b[0]), float(b[1]))
+
+
+@dataclass(frozen=True)
+class Isotonic:
+    edges: F64  # the upper score of each block, ascending
+    values: F64  # the block's observed rate
+
+    def __call__(self, z: F64) -> F64:
+        idx = np.minimum(np.searchsorted(self.edges, z, side="left"), self.edges.shape[0] - 1)
+        return np.asarray(self.values[idx], dtype=np.float64)
+
+
+def fit_isotonic(z: F64, y: F64) -> Isotonic:
+    """Pool adjacent violators: the non-decreasing step function closest to the labels."""
+    order = np.argsort(z, kind="mergesort")
+    zs, ys = z[order], y[order].astype(np.float64)
+    means: list[float] = []
+    weights: list[float] = []
+    tops: list[float] = []
+    for zi, yi in zip(zs, ys, strict=True):
+        means.append(float(yi))
+        weights.append(1.0)
+        tops.append(float(zi))
+        while len(means) > 1 and means[-2] >= means[-1]:
+            w = weights[-2] + weights[-1]
+            m = (means[-2] * weights[-2] + means[-1] * weights[-1]) / w
+            means[-2:] = [m]
+            weights[-2:] = [w]
+            tops[-2:] = [tops[-1]]
+    return Isotonic(np.array(tops), np.array(means))
+
+
+def reliability(p: F64, y: npt.ArrayLike, bins: int = BINS) -> list[tuple[float, float, int, float, float]]:
+    """(bin low, bin high, ties, mean probability, observed share) over equal-width bins of p."""
+    which = np.minimum((p * bins).astype(np.int64), bins - 1)
+    y = np.asarray(y, dtype=np.float64)
+    out = []
+    for b in range(bins):
+        m = which == b
+        n = int(m.sum())
+        if n:
+            out.append((b / bins, (b + 1) / bins, n, float(p[m].mean()), float(y[m].mean())))
+    return out
+
+
+def ece(p: F64, y: npt.ArrayLike, bins: int = BINS) -> float:
+    """Expected calibration error: the ties-weighted mean |mean probability - observed share| per bin."""
+    if p.shape[0] == 0:
+        return float("nan")
+    rows = reliability(p, y, bins)
+    return float(sum(n * abs(mp - obs) for _, _, n, mp, obs in rows) / p.shape[0])

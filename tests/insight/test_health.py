@@ -1,0 +1,89 @@
+"""`tieline health`: the headline, the parts the issue lists, --as-of, archived people, the JSON keys."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from tests.cli import tieline
+from tests.insight.network import AS_OF, build, day
+from tieline.insight.health import health
+from tieline.services import decisions, logbook, people
+from tieline.store.db import Store
+
+DOCUMENTED = Path(__file__).resolve().parents[2] / "docs" / "insight.md"
+KEYS = (
+    "as_of",
+    "connections",
+    "would_take_call",
+    "likely",
+    "layers",
+    "never_touched",
+    "fading",
+    "dormant",
+    "new",
+    "giving",
+    "taking",
+    "organisations_of_strong_ties",
+)
+
+
+def test_the_health_report_counts_what_the_network_holds(store: Store) -> None:
+    ids = build(store)
+    h = health(store, AS_OF)
+    assert h["connections"] == 5
+    assert h["never_touched"] == 1  # Linus: no contact, no note, no how-we-met (Barbara has one)
+    assert 0 < h["would_take_call"] < 5 and h["likely"] >= 2
+    assert sum(h["layers"].values()) == 5
+    assert h["taking"] == 1 and h["giving"] == 0
+    assert [o["person_id"] for o in h["only_asked_of"]] == [ids["grace"]]
+    assert h["before"]["as_of"].startswith((AS_OF - timedelta(days=90)).date().isoformat())
+
+
+def test_an_archived_person_leaves_the_counts(store: Store) -> None:
+    ids = build(store)
+    before = health(store, AS_OF + timedelta(days=1))
+    decisions.archive(store, f"#{ids['ada']}")
+    after = health(store, None)
+    assert after["connections"] == before["connections"] - 1
+    assert after["would_take_call"] < before["would_take_call"]
+
+
+def test_as_of_in_the_past_ignores_later_data(store: Store) -> None:
+    ids = build(store)
+    then = AS_OF - timedelta(days=60)
+    first = health(store, then)
+    now_before = health(store, AS_OF)
+    for n in range(1, 50, 3):  # later contact, a later favour, a later connection
+        logbook.log(store, f"#{ids['alan']}", "catching up", channel="call", when=day(n))
+    logbook.log(store, f"#{ids['linus']}", "helped me move", kind="favor-received", when=day(5))
+    people.add(store, people.NewPerson("Edsger Dijkstra", ("edsger@example.com",)))
+    again = health(store, then)
+    assert again == first
+    assert health(store, AS_OF) != now_before  # the same data, within range, do count
+
+
+def test_the_health_json_has_every_documented_key(db_url: str) -> None:
+    store = Store(db_url)
+    build(store)
+    store.dispose()
+    out = tieline(db_url, "health", "--as-of", AS_OF.date().isoformat(), "--json")
+    assert out.code == 0
+    report = out.json()
+    text = DOCUMENTED.read_text(encoding="utf-8")
+    for key in KEYS:
+        assert key in report, key
+    for key in report:
+        assert re.search(rf"`{key}`", text), f"health --json key {key!r} is not documented in docs/insight.md"
+
+
+def test_health_plot_writes_a_png_and_an_svg(db_url: str, tmp_path: Path) -> None:
+    store = Store(db_url)
+    build(store)
+    store.dispose()
+    png, svg = tmp_path / "health.png", tmp_path / "health.svg"
+    assert tieline(db_url, "health", "--as-of", AS_OF.date().isoformat(), "--plot", str(png)).code == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+    assert tieline(db_url, "health", "--plot", str(svg)).code == 0
+    assert b"<svg" in svg.read_bytes()[:500]
