@@ -19,10 +19,20 @@ from tieline.store.db import Store
 from tieline.store.migrate import downgrade, upgrade
 from tieline.strength import layers
 
+UNDESCRIBED = ("person_text", "text_index_state")
+
+
+def _undescribed(change: tuple[object, ...]) -> bool:
+    item = change[1]
+    table = getattr(item, "table", item)
+    return str(getattr(table, "name", "")).startswith(UNDESCRIBED)
+
 
 def test_the_migrations_build_the_tables_of_tables_py(store: Store) -> None:
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), t.metadata)
+    # The full-text index differs by backend and is described by its migration only (0008).
+    diff = [d for d in diff if not _undescribed(d)]
     assert diff == []
 
 
