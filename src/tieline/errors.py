@@ -24,3 +24,13 @@ class NotFound(TielineError):
 
 class Ambiguous(TielineError):
     """A name or query that matches more than one thing."""
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an import: the open chunk was rolled back; the batch keeps what was committed."""
+
+    def __init__(self, batch: int, interactions: int, people: int) -> None:
+        super().__init__()
+        self.batch = batch
+        self.interactions = interactions
+        self.people = people

@@ -21,7 +21,7 @@ def _network(db: str) -> None:
     for name in ("Ada", "Grace", "Alan", "Kurt", "Emmy"):
         tieline(db, "people", "add", name, "--email", f"{name.lower()}@example.com")
     store = Store(db)
-    for week in range(150):  # Ada: weekly for three years, up to last week
+    for week in range(30):  # Ada: weekly for seven months, up to last week
         log(store, "ada", "coffee", channel="in-person", when=(now - timedelta(weeks=week + 1)).isoformat())
     for month in range(4):  # Grace: a few calls, some months apart
         log(store, "grace", "call", channel="call", when=(now - timedelta(days=20 + 60 * month)).isoformat())
@@ -56,7 +56,8 @@ def test_ask_candidates_skip_answered_and_unknown_ties(db_url: str) -> None:
     assert len(ask_candidates(Store(db_url), limit=1)) == 1
 
 
-def test_ask_without_a_terminal_says_so_and_stops(db_url: str) -> None:
+def test_ask_without_a_terminal_says_so_and_stops(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'ask.db'}"
     _network(db_url)
     run = tieline(db_url, "model", "ask")
     assert run.code == 1 and "needs a terminal" in run.err and "--batch" in run.err
@@ -64,7 +65,8 @@ def test_ask_without_a_terminal_says_so_and_stops(db_url: str) -> None:
     assert len(listed) == 2 and {"id", "name", "p_call", "reasons"} <= set(listed[0])
 
 
-def test_answers_typed_in_the_terminal_are_pinned(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_answers_typed_in_the_terminal_are_pinned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db_url = f"sqlite:///{tmp_path / 'ask.db'}"
     _network(db_url)
     monkeypatch.setattr("tieline.cli.model._interactive", lambda: True)
     first = tieline(db_url, "model", "ask", "--json", "--limit", "1").json()[0]
@@ -76,7 +78,8 @@ def test_answers_typed_in_the_terminal_are_pinned(db_url: str, monkeypatch: pyte
     assert explained["p_call"] == pytest.approx(0.03)
 
 
-def test_a_batch_file_pins_answers_and_a_bad_row_writes_nothing(db_url: str, tmp_path: Path) -> None:
+def test_a_batch_file_pins_answers_and_a_bad_row_writes_nothing(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'ask.db'}"
     _network(db_url)
     bad = tmp_path / "bad.csv"
     bad.write_text("person,would_take_call,closeness\nada,yes,5\ngrace,perhaps,\n", encoding="utf-8")

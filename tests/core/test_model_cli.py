@@ -277,3 +277,6 @@ def test_the_demo_imports_the_sample_network_and_scores_it(
     assert not any(
         "news.example" in h["value"] or "shop.example" in h["value"] for p in people for h in p["handles"]
     )
+    # The ranking says something: the top fifteen are not all within 0.02 of each other.
+    top = sorted((p["strength"] for p in people if p["strength"] is not None), reverse=True)[:15]
+    assert top[0] - top[-1] > 0.02

@@ -290,10 +290,13 @@ def test_an_interrupted_import_keeps_its_chunks_and_a_second_run_completes_it(
         with pytest.raises(KeyboardInterrupt):
             run_import(store, [path], ImportOptions(create_people=True))
         assert count(store, t.interactions) == 30  # three whole chunks, not the half-written fourth
-        assert imports.listing(store)[-1]["status"] == "interrupted"
+        interrupted_batch = imports.listing(store)[-1]
+        assert interrupted_batch["status"] == "interrupted"
         monkeypatch.setattr(mbox, "read", real_read)
         resumed = run_import(store, [path], ImportOptions(create_people=True))
-        assert resumed.counts.interactions_created == 27
+        # The same batch goes on, and its counts are the batch's: 30 from the first run, 27 from this one.
+        assert resumed.batch == interrupted_batch["batch"]
+        assert resumed.counts.interactions_created == 57
         assert count(store, t.interactions) == 57
         assert count(store, t.people) == 57
         resumed_content = _content(store)

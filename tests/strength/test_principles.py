@@ -58,7 +58,7 @@ def test_one_email_a_year_for_five_years_is_weaker_than_daily_texts_for_two_mont
     daily = every(1, 60, "sms")
     s = scores(yearly, daily)
     assert s[1] > s[0] + 0.2
-    assert s[0] < 0.3
+    assert s[0] < 0.4
 
 
 @pytest.mark.parametrize("years", [1, 5, 10, 20])
@@ -84,7 +84,7 @@ def test_periods_in_touch_count_older_ones_weighing_less() -> None:
 
 def test_twenty_years_of_monthly_contact_beats_two_contacts_twenty_years_apart() -> None:
     s = scores(every(30, 240), [(7300, "call", "in"), (5, "call", "out")])
-    assert s[0] > 0.6 > 0.3 > s[1]
+    assert s[0] > 0.6 > 0.35 > s[1]
 
 
 # --- ties go stale ---------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def test_weekly_calls_that_stopped_three_years_ago_have_gone_stale() -> None:
     history = every(7, 156, first_ago=3 * 365)
     after_a_week = score(ties(history), 1, NOW - (3 * 365 - 7) * DAY).score[0]
     now = score(ties(history), 1, NOW)
-    assert now.score[0] < after_a_week - 0.15
+    assert now.score[0] < after_a_week - 0.2 and now.score[0] < 0.75
     assert now.state[0] == "dormant"
 
 
@@ -104,8 +104,8 @@ def test_silence_lowers_the_score_towards_a_floor_that_remembers_the_tie() -> No
     s = [score(ties(history), 1, NOW + d * DAY).score[0] for d in silences]
     assert all(a >= b for a, b in zip(s, s[1:], strict=False))
     assert s[0] - s[-1] > 0.3
-    # Twenty years on, the old friend still scores above someone met once last month.
-    once = scores([(30, "call", "out")])[0]
+    # Twenty years on, the old friend still scores above someone who e-mailed once last month.
+    once = scores([(30, "email", "in")])[0]
     assert s[-1] > once
 
 
@@ -204,7 +204,7 @@ def test_a_one_way_flood_of_mail_counts_little() -> None:
     flood = [(k * 7.3, "email", "in") for k in range(500)]  # ten years of unanswered mail
     two_way = every(30, 10, "email")
     s = scores(flood, two_way)
-    assert s[0] < 0.3 and s[1] > s[0] + 0.3
+    assert s[0] < 0.4 and s[1] > s[0] + 0.3
 
 
 def test_bulk_mail_and_newsletters_add_nothing() -> None:

@@ -12,6 +12,9 @@ def main() -> None:
 
         sys.stdout.write(f"tieline {__version__}\n")
         return
-    from tieline.cli.app import main as run
-
+    try:
+        from tieline.cli.app import main as run
+    except KeyboardInterrupt:  # Ctrl-C while starting: nothing was done, so nothing to say but that
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
     run()

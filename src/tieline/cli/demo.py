@@ -7,20 +7,21 @@ from typing import Any
 
 from rich.table import Table
 
-from tieline.cli.common import State, console, emit_json
+from tieline.cli.common import State, console, emit_json, safe
 from tieline.demo.network import AS_OF
 from tieline.services import demo as service
 from tieline.services import people
 from tieline.services.strength import LAYER_NAMES, explain
 
 
-def run_demo(_state: State, as_json: bool) -> None:
-    demo = service.build()
+def run_demo(state: State, as_json: bool) -> None:
+    demo = service.build(db=state.db)
+    where = state.db if state.db is not None else str(demo.folder / "demo.db")
     rows = people.listing(demo.store, sort="strength", as_of=AS_OF)
     if as_json:
         emit_json(
             {
-                "database": str(demo.folder / "demo.db"),
+                "database": where,
                 "as_of": AS_OF.isoformat(),
                 "import": demo.result.as_json(),
                 "people": rows,
@@ -30,7 +31,7 @@ def run_demo(_state: State, as_json: bool) -> None:
     r = demo.result.as_json()
     console.print(f"[bold]tieline demo[/bold] — Sam Taylor's made-up network, as of {AS_OF.date()}")
     console.print(
-        f"Imported {', '.join(p.name for p in demo.files)}: {r['people_created']} people, "
+        f"Imported {', '.join(safe(p.name) for p in demo.files)}: {r['people_created']} people, "
         f"{r['interactions_created']} interactions, {r['skipped']} skipped, "
         f"{r['merge_candidates']} possible duplicates to review."
     )
@@ -49,8 +50,33 @@ def run_demo(_state: State, as_json: bool) -> None:
     _table("New ties to nurture", [p for p in known if p["state"] == "new"][:8])
     if known:
         top = explain(demo.store, f"#{known[0]['id']}", AS_OF)
-        console.print(f"\nWhy {top['name']} is at the top: {top['summary']}")
-    console.print(f"\nExplore it: tieline --db {demo.folder / 'demo.db'} people list --sort strength")
+        console.print(f"\nWhy {safe(top['name'])} is at the top: {safe(top['summary'])}")
+    # The demo is scored as of AS_OF: the hint says so, or run on another day it would show other states.
+    console.print(
+        f"\nExplore it: tieline --db {safe(where)} people list --sort strength --as-of {AS_OF.date()}",
+        soft_wrap=True,
+    )
+    _what_to_do(demo.store)
+
+
+def _what_to_do(store: Any) -> None:
+    """The closing lines: the health headline, who to contact this week, and the review's queues."""
+    from tieline.cli.health import headline_lines
+    from tieline.insight.due import due
+    from tieline.insight.health import health
+    from tieline.insight.review import sizes
+
+    console.print(f"\n[bold]Network health[/bold] as of {AS_OF.date()}")
+    for line in headline_lines(health(store, AS_OF)):
+        console.print(line, highlight=False)
+    console.print("\n[bold]Contact this week[/bold]")
+    for r in due(store, AS_OF, limit=5):
+        console.print(f"  {safe(r['name'])} — {safe(r['reason'])}", highlight=False)
+    queues = sizes(store, AS_OF)
+    console.print(
+        "\n[bold]Review[/bold] (`tieline review`): " + ", ".join(f"{q} {n}" for q, n in queues.items()),
+        highlight=False,
+    )
 
 
 def _table(title: str, rows: list[dict[str, Any]]) -> None:
@@ -60,8 +86,8 @@ def _table(title: str, rows: list[dict[str, Any]]) -> None:
     for p in rows:
         table.add_row(
             str(p["id"]),
-            p["name"],
-            p["organization"] or "",
+            safe(p["name"]),
+            safe(p["organization"] or ""),
             f"{p['strength']:.2f}",
             LAYER_NAMES.get(p["layer"] or 0, ""),
             p["state"],

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from tieline.cli.common import JSON, console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, safe, state
 
 app = typer.Typer(help="Who to contact this week, and why.", invoke_without_command=True)
 
@@ -38,10 +37,10 @@ def due(
         why = "; ".join([r["reason"], *r["also"]])
         table.add_row(
             str(r["person_id"]),
-            escape(r["name"]),
-            escape(why),
+            safe(r["name"]),
+            safe(why),
             r["channel"] or "",
-            escape(r["last_subject"] or ""),
+            safe(r["last_subject"] or ""),
         )
     console.print(table)
     console.print(

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from tieline.cli.common import JSON, console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, safe, state
 
 
 def health(
@@ -22,9 +21,10 @@ def health(
 ) -> None:
     """How many connections you have vs how many would take your call; freshness, giving, diversity."""
     from tieline.insight import health as service
+    from tieline.services import backup as backups
+    from tieline.services.logbook import parse_when
 
     store = state(ctx).store()
-    from tieline.services.logbook import parse_when
 
     when = parse_when(as_of) if as_of else None
     if plot is not None:
@@ -34,12 +34,16 @@ def health(
     report = service.health(store, when)
     if plot is not None:
         drawing.render(drawing.chart_data(store, when), plot)
+    last = backups.last_backup(store)
+    report["backup"] = {"last": last.isoformat() if last else None, "warning": backups.backup_warning(store)}
     if as_json:
         emit_json(report)
         return
     render(report)
+    if report["backup"]["warning"]:
+        console.print(f"\n[yellow]Backup[/yellow]: {safe(report['backup']['warning'])}")
     if plot is not None:
-        console.print(f"\nChart written to {plot}")
+        console.print(f"\nChart written to {safe(plot)}")
 
 
 def headline_lines(h: dict[str, Any]) -> list[str]:
@@ -70,7 +74,7 @@ def render(h: dict[str, Any]) -> None:
         console.print(line, highlight=False)
     f = h["freshness"]
     if f["inner_ties"]:
-        overdue = "; ".join(f"{escape(o['name'])} ({o['words']})" for o in f["most_overdue"])
+        overdue = "; ".join(f"{safe(o['name'])} ({o['words']})" for o in f["most_overdue"])
         console.print(
             f"\n[bold]Freshness[/bold]: {f['within_rhythm']} of your {f['inner_ties']} inner ties "
             f"({f['share']:.0%}) are within their own rhythm."
@@ -81,7 +85,7 @@ def render(h: dict[str, Any]) -> None:
         f"[bold]States[/bold]: {h['strong']} strong, {h['fading']} fading, {h['dormant']} dormant, {h['new']} new.",
         highlight=False,
     )
-    only = ", ".join(escape(o["name"]) for o in h["only_asked_of"])
+    only = ", ".join(safe(o["name"]) for o in h["only_asked_of"])
     console.print(
         f"[bold]Giving vs taking[/bold] (last year): you gave {h['giving']} favours, tidbits and introductions "
         f"and received {h['taking']}."
@@ -90,7 +94,7 @@ def render(h: dict[str, Any]) -> None:
         highlight=False,
     )
     orgs = ", ".join(
-        f"{escape(o['organisation'])} {o['strong_ties']}" for o in h["strong_ties_by_organisation"]
+        f"{safe(o['organisation'])} {o['strong_ties']}" for o in h["strong_ties_by_organisation"]
     )
     console.print(
         f"[bold]Diversity[/bold]: your {h['strong_ties']} strong ties span {h['organisations_of_strong_ties']} "
@@ -98,7 +102,7 @@ def render(h: dict[str, Any]) -> None:
         highlight=False,
     )
     if h["diversity_warning"]:
-        console.print(f"  [yellow]Warning:[/yellow] {escape(h['diversity_warning'])}.", highlight=False)
+        console.print(f"  [yellow]Warning:[/yellow] {safe(h['diversity_warning'])}.", highlight=False)
     console.print(
         f"[bold]Never touched[/bold]: {h['never_touched']} connections with no interaction, no note and no "
         "how-we-met — the numbers-game part of the network.",

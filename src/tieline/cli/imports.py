@@ -7,14 +7,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, short_path, state
+from tieline.errors import ImportInterrupted
 
 if TYPE_CHECKING:
     from tieline.ingest import batch as ingest_batch
+    from tieline.ingest.batch import ImportOptions, ImportResult
     from tieline.services import imports as service
+    from tieline.store.db import Store
 else:
     ingest_batch = lazy.module("tieline.ingest.batch")
     service = lazy.module("tieline.services.imports")
@@ -43,36 +47,68 @@ def import_(
             "--day-first/--month-first", help="Date order of chat exports and re-saved CSVs, when ambiguous."
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="Text encoding of CSV files that do not say it (shift_jis, gb18030...)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Import exports: contacts, mailboxes, calendars, chats. Re-importing changes nothing."""
+    """Import exports: contacts, mailboxes, calendars, chats. Re-importing changes nothing.
+
+    What it reads (found by looking at each file; --source forces one):
+
+    \b
+    linkedin           LinkedIn export: zip, folder or Connections.csv
+    linkedin_messages  LinkedIn messages.csv
+    vcard, jcard       vCard 2.1/3.0/4.0 (.vcf, a folder of them), jCard, xCard
+    google_csv         Google Contacts CSV
+    outlook_csv        Outlook contacts CSV (en, de, fr, es, it, nl, pt headers)
+    facebook_friends   Facebook friends JSON
+    mbox, maildir, eml Gmail Takeout, Thunderbird, Apple Mail, mutt mail
+    ics                iCalendar .ics, vCal .vcs
+    whatsapp           WhatsApp chat export (.txt, Android or iOS)
+    telegram           Telegram result.json
+    facebook_messages  Messenger / Instagram message_N.json
+    signal             Signal export
+    sms_backup         SMS Backup & Restore XML, SuperBackup call log
+    phonelog_csv       call and SMS logs exported as CSV by phone apps
+    interactions_csv   ego,alter,timestamp,channel,initiator,duration_s
+    """
     from tieline.services import me as me_service
 
     st = state(ctx)
     store = st.store()
     for handle in me or ():
         me_service.add(store, handle, st.region)
+    # The questions and the import share one unpacking of each archive, removed when the command ends.
+    from tieline.sources import archive
+
+    ctx.with_resource(archive.unpacking())
     asked = service.questions(store, list(paths), source, day_first)
     interactive = sys.stdin.isatty() and not as_json
     if asked["me"]:
         if interactive and typer.confirm(
-            f"Is {asked['me']} you? (it sent most of the Sent mail)", default=True
+            f"Is {safe(asked['me'], markup=False)} you? (it sent most of the Sent mail)", default=True
         ):
             me_service.add(store, asked["me"], st.region)
         else:
+            me_shown = safe(asked["me"])
             err_console.print(
-                f"note: who you are is not set; {asked['me']} sent most of the Sent mail. "
-                f"Re-run with --me {asked['me']} so directions and people are right.",
+                f"note: who you are is not set; {me_shown} sent most of the Sent mail. "
+                f"Re-run with --me {me_shown} so directions and people are right.",
                 soft_wrap=True,
             )
     for shown in asked["ambiguous_dates"]:
         if interactive:
             day_first = typer.confirm(
-                f"{shown}: are dates written day first (31/12) rather than month first?", default=True
+                f"{safe(shown, markup=False)}: are dates written day first (31/12) rather than month first?",
+                default=True,
             )
         else:
             err_console.print(
-                f"note: {shown}: dates could be day-first or month-first; read as day-first "
+                f"note: {safe(shown)}: dates could be day-first or month-first; read as day-first "
                 "(--month-first to change).",
                 soft_wrap=True,
             )
@@ -82,43 +118,26 @@ def import_(
         content=not no_content,
         create_people=create_people,
         day_first=day_first,
+        extra={"encoding": encoding} if encoding else {},
     )
-    if as_json or not console.is_terminal:
-        result, _rescored = service.import_paths(store, list(paths), options)
-    else:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("planning", total=None)
-
-            current = {"name": ""}
-
-            def on_file(shown: str, size: int) -> None:
-                current["name"] = f"importing {Path(shown).name}" + (
-                    f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""
-                )
-                # A bar with a time left when the file's size is known; a counter otherwise.
-                progress.update(task, description=current["name"], total=size or None, completed=0)
-
-            def on_records(n: int, done: int) -> None:
-                progress.update(task, description=f"{current['name']} — {n:,} records", completed=done)
-
-            options.progress = on_records
-            result, _rescored = service.import_paths(store, list(paths), options, on_file=on_file)
+    try:
+        result = _run(store, list(paths), options, as_json)
+    except ImportInterrupted as stop:
+        err_console.print(
+            f"interrupted: the chunk being written was rolled back; batch {stop.batch} keeps what was "
+            f"committed ({stop.interactions} interactions, {stop.people} people). Run the same command "
+            f"again to resume batch {stop.batch}, or `tieline imports undo {stop.batch}` to take it back.",
+            soft_wrap=True,
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
     if as_json:
         emit_json(result.as_json())
         if not result.imported:
             raise typer.Exit(1)
         return
     data = result.as_json()
-    table = Table("", "count", title=f"batch {data['batch']} ({data['source']})")
+    table = Table("", "count", title=f"batch {data['batch']} ({safe(data['source'])})")
     for key in (
         "people_created",
         "people_updated",
@@ -131,14 +150,46 @@ def import_(
         table.add_row(key.replace("_", " "), str(data[key]))
     console.print(table)
     for reason, n in sorted(data["skip_reasons"].items(), key=lambda kv: -kv[1])[:8]:
-        console.print(f"  skipped {n}: {reason}")
+        console.print(f"  skipped {n}: {safe(reason)}")
     for e in data["errors"][:10]:
-        where = f"{e['file']}" + (f", record {e['record']}" if e["record"] else "")
-        err_console.print(f"  [yellow]{where}[/yellow]: {e['reason']}", soft_wrap=True)
+        where = safe(e["file"]) + (f", record {safe(e['record'])}" if e["record"] else "")
+        err_console.print(f"  [yellow]{where}[/yellow]: {safe(e['reason'])}", soft_wrap=True)
     if data["merge_candidates"]:
         console.print(f"{data['merge_candidates']} possible duplicates: see `tieline people duplicates`.")
     if not result.imported:  # no file could be imported at all
         raise typer.Exit(1)
+
+
+def _run(store: Store, paths: list[Path], options: ImportOptions, as_json: bool) -> ImportResult:
+    """The import itself, with a progress bar on a terminal."""
+    if as_json or not console.is_terminal:
+        return service.import_paths(store, paths, options)[0]
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("planning", total=None)
+
+        current = {"name": ""}
+
+        def on_file(shown: str, size: int) -> None:
+            current["name"] = f"importing {safe(Path(shown).name)}" + (
+                f" ({size // (1024 * 1024)} MB)" if size >= BIG else ""
+            )
+            # A bar with a time left when the file's size is known; a counter otherwise.
+            progress.update(task, description=current["name"], total=size or None, completed=0)
+
+        def on_records(n: int, done: int) -> None:
+            progress.update(task, description=f"{current['name']} — {n:,} records", completed=done)
+
+        options.progress = on_records
+        return service.import_paths(store, paths, options, on_file=on_file)[0]
 
 
 @imports_app.command("list")
@@ -151,16 +202,19 @@ def list_(
     if as_json:
         emit_json(rows)
         return
-    table = Table("batch", "when", "source", "status", "people", "interactions", "paths")
+    # No inner borders and a folding paths column: at 80 columns the file name stays whole.
+    table = Table("batch", "date", "source", "status", "people", "interactions", box=box.SIMPLE_HEAD)
+    table.add_column("paths", overflow="fold", ratio=1)
     for r in rows:
         table.add_row(
             str(r["batch"]),
-            (r["started_at"] or "")[:16].replace("T", " "),
-            r["source"],
+            (r["started_at"] or "")[:10],
+            safe(r["source"]),
             r["status"],
             str(r["rows"].get("people", "")),
             str(r["rows"].get("interactions", "")),
-            ", ".join(r["paths"])[:60],
+            "\n".join(safe(short_path(p)) for p in r["paths"][:3])
+            + (f"\n… and {len(r['paths']) - 3} more" if len(r["paths"]) > 3 else ""),
         )
     console.print(table)
 

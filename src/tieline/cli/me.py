@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, safe, state
 
 if TYPE_CHECKING:
     from tieline.services import me as service
@@ -25,7 +25,7 @@ def add(
     """Add one of your own handles."""
     st = state(ctx)
     kind, value = service.add(st.store(), handle, st.region)
-    console.print(f"Added {kind} {value} as yours.")
+    console.print(f"Added {kind} {safe(value)} as yours.")
 
 
 @app.command()
@@ -41,4 +41,4 @@ def show(
     if not rows:
         console.print("No handles of yours yet: `tieline me add you@example.com`.")
     for r in rows:
-        console.print(f"{r['kind']}: {r['value']}")
+        console.print(f"{r['kind']}: {safe(r['value'])}")

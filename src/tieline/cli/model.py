@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.prompt import Prompt
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, scoring_progress, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, scoring_progress, state
 from tieline.errors import TielineError
 
 if TYPE_CHECKING:
@@ -31,29 +30,66 @@ def explain(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="As of this date (default now).")] = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Also the numbers: each term's weight and their sum.")
+    ] = False,
     as_json: JSON = False,
 ) -> None:
-    """The score, layer, state, and what each term contributed, in plain words."""
+    """Would they take your call, and why: one verdict, then the reasons in words (--details: the numbers)."""
     d = strength.explain(state(ctx).store(), person, logbook.parse_when(as_of) if as_of else None)
     if as_json:
         emit_json(d)
         return
     if d["strength"] is None:
         console.print(
-            f"[bold]{d['name']}[/bold]: unknown — no evidence yet (no interactions, nothing you said)."
+            f"[bold]{safe(d['name'])}[/bold]: unknown — no evidence yet (no interactions, nothing you said)."
         )
         return
     console.print(
-        f"[bold]{d['name']}[/bold]: strength {d['strength']:.2f}, layer {d['layer']} ({d['layer_name']}), "
-        f"{d['state']}; would take your call: {d['p_call']:.0%}"
+        f"[bold]{safe(d['name'])}[/bold] {verdict(d['p_call'])} ({d['p_call']:.0%}), as of {d['as_of'][:10]}: "
+        f"{d['layer_name']} layer, {d['state']}."
     )
-    console.print(d["summary"])
-    table = Table(
-        "term", "contribution", "why", title=f"as of {d['as_of'][:10]} (terms add up to {d['logit']:+.2f})"
-    )
+    reasons = [t for t in d["terms"] if t["term"] != "bias" and abs(t["contribution"]) >= 0.005]
+    if reasons:
+        console.print("Why:")
+        why = Table.grid(padding=(0, 2))
+        why.add_column(no_wrap=True)
+        why.add_column()
+        for t in reasons:
+            why.add_row(f"  {effect(t['contribution'])}", safe(t["words"]))
+        console.print(why)
+    if not details:
+        console.print("[dim]The numbers behind it: --details.[/dim]")
+        return
+    table = Table("term", "contribution", "why", title="the numbers")
     for term in d["terms"]:
-        table.add_row(term["term"], f"{term['contribution']:+.2f}", term["words"])
+        table.add_row(term["term"], f"{term['contribution']:+.2f}", safe(term["words"]))
     console.print(table)
+    console.print(
+        f"Each term adds to or takes from one total ({d['logit']:+.2f}; 0 is even odds). The strength "
+        f"({d['strength']:.2f}) is that total on a 0–1 scale; the {d['p_call']:.0%} is the strength checked "
+        "against what people answered about their own ties."
+    )
+
+
+def verdict(p: float) -> str:
+    """The probability in words."""
+    if p >= 0.85:
+        return "would very likely take your call"
+    if p >= 0.6:
+        return "would likely take your call"
+    if p >= 0.4:
+        return "might take your call"
+    if p >= 0.15:
+        return "would probably not take your call"
+    return "would very likely not take your call"
+
+
+def effect(contribution: float) -> str:
+    """What one term does to the chance of a call, in words."""
+    size = abs(contribution)
+    how = "a lot" if size >= 1.5 else "" if size >= 0.5 else "a little" if size >= 0.1 else "very slightly"
+    return " ".join(w for w in ("raises it" if contribution > 0 else "lowers it", how) if w)
 
 
 @app.command()
@@ -96,8 +132,8 @@ def ask(
     pinned = 0
     for c in candidates:
         console.print(
-            f"\n[bold]{escape(c.name)}[/bold] — strength {c.strength:.2f}, {c.state}; "
-            f"would take your call: {c.p_call:.0%} ({'; '.join(c.reasons)})"
+            f"\n[bold]{safe(c.name)}[/bold] — strength {c.strength:.2f}, {c.state}; "
+            f"would take your call: {c.p_call:.0%} ({safe('; '.join(c.reasons))})"
         )
         said = Prompt.ask("Would they take your call?", choices=["y", "n", "skip", "quit"], default="skip")
         if said == "quit":
@@ -161,7 +197,7 @@ def score(
     """Score each (ego, alter, as_of) from that ego's interactions before as_of."""
     report = service.score_file(interactions, pairs, out)
     warn_skipped(report)
-    console.print(f"Scored {report['rows']} rows into {out}.")
+    console.print(f"Scored {report['rows']} rows into {safe(out)}.")
 
 
 @app.command("eval")
@@ -279,7 +315,7 @@ def warn_skipped(report: dict[str, Any]) -> None:
     if report.get("skipped_rows"):
         err_console.print(
             f"note: {report['skipped_rows']} interaction row(s) could not be read and were left out; "
-            f"the first: {report['first_skipped']}",
+            f"the first: {safe(report['first_skipped'])}",
             highlight=False,
             soft_wrap=True,
         )

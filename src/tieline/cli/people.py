@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, scoring_progress, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, scoring_progress, state
+from tieline.errors import TielineError
 from tieline.insight.durations import parse_days
 
 if TYPE_CHECKING:
@@ -23,6 +24,10 @@ else:
     privacy = lazy.module("tieline.services.privacy")
     logbook = lazy.module("tieline.services.logbook")
     strength_service = lazy.module("tieline.services.strength")
+
+# The same list as services.people.RELATIONSHIPS (a test keeps them equal), named here so that
+# `--help` needs no database code.
+RELATIONSHIPS = ("family", "partner", "friend", "colleague", "mentor", "acquaintance")
 
 app = typer.Typer(
     help="The people in your network: add, list, show, edit, merge, forget.", no_args_is_help=True
@@ -45,9 +50,7 @@ def add(
     org: Annotated[str | None, typer.Option("--org", help="Where they work now.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Their job title.")] = None,
     how_met: Annotated[str | None, typer.Option("--how-met", help="How you met.")] = None,
-    relationship: Annotated[
-        str | None, typer.Option(help="family, partner, friend, colleague, mentor, ...")
-    ] = None,
+    relationship: Annotated[str | None, typer.Option(help=f"One of: {', '.join(RELATIONSHIPS)}.")] = None,
     closeness: Annotated[int | None, typer.Option(help="How close you feel, 1-5.")] = None,
     as_json: JSON = False,
 ) -> None:
@@ -68,7 +71,7 @@ def add(
     if as_json:
         emit_json({"id": pid, "name": name})
     else:
-        console.print(f"Added [bold]{name}[/bold] as #{pid}.")
+        console.print(f"Added [bold]{safe(name)}[/bold] as #{pid}.")
 
 
 @app.command("list")
@@ -77,7 +80,7 @@ def list_(
     query: Annotated[
         str | None, typer.Option("--query", "-q", help="Part of a name, handle or organisation.")
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many (all by default).")] = None,
+    limit: Annotated[int | None, typer.Option(min=0, help="At most this many (0 or left out: all).")] = None,
     sort: Annotated[str, typer.Option(help="name, strength or last (most recent contact first).")] = "name",
     layer: Annotated[
         str | None,
@@ -104,7 +107,7 @@ def list_(
             layer,
             only_state,
             logbook.parse_when(as_of) if as_of else None,
-            limit=limit,
+            limit=limit or None,
             progress=progress,
         )
     if as_json:
@@ -115,8 +118,8 @@ def list_(
         strength = "?" if r["strength"] is None else f"{r['strength']:.2f}"
         table.add_row(
             str(r["id"]),
-            r["name"],
-            r["organization"] or "",
+            safe(r["name"]),
+            safe(r["organization"] or ""),
             strength,
             strength_service.LAYER_NAMES.get(r["layer"] or 0, ""),
             r["state"],
@@ -130,17 +133,22 @@ def list_(
 def show(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
-    limit: Annotated[int, typer.Option(help="How many interactions to list (0 = all).")] = 50,
-    page: Annotated[int, typer.Option(help="Which page of the timeline, newest first (1 = latest).")] = 1,
+    limit: Annotated[int, typer.Option(min=0, help="How many interactions to list (0 = all).")] = 50,
+    every: Annotated[bool, typer.Option("--all", help="List every interaction.")] = False,
+    page: Annotated[
+        int, typer.Option(min=1, help="Which page of the timeline, newest first (1 = latest).")
+    ] = 1,
     as_json: JSON = False,
 ) -> None:
     """Everything about one person: handles (and where they came from), jobs, notes, the timeline."""
     st = state(ctx)
-    d = service.detail(st.store(), person, limit or None, (max(page, 1) - 1) * limit)
+    d = service.detail(
+        st.store(), person, None if every else limit or None, 0 if every else (page - 1) * limit
+    )
     if as_json:
         emit_json(d)
         return
-    console.print(f"[bold]{d['name']}[/bold]  #{d['id']}")
+    console.print(f"[bold]{safe(d['name'])}[/bold]  #{d['id']}")
     for label, key in (
         ("connected on", "connected_on"),
         ("how we met", "how_met"),
@@ -154,35 +162,62 @@ def show(
         ("snoozed until", "snoozed_until"),
     ):
         if d[key] is not None:
-            console.print(f"  {label}: {d[key]}")
+            shown = d[key][:10] if key in ("connected_on", "snoozed_until") else d[key]
+            console.print(f"  {label}: {safe(shown)}")
     for h in d["handles"]:
-        origin = f"  [dim](from {h['from']['file']}, batch {h['from']['batch']})[/dim]" if h["from"] else ""
-        console.print(f"  {h['kind']}: {h['value']}{origin}")
+        origin = (
+            f"  [dim](from {safe(h['from']['file'])}, batch {h['from']['batch']})[/dim]" if h["from"] else ""
+        )
+        console.print(f"  {h['kind']}: {safe(h['value'])}{origin}")
     for p in d["positions"]:
         span = f" ({p['start'] or '?'} – {p['end'] or 'now'})" if p["start"] or p["end"] else ""
-        origin = f"  [dim](from {p['from']['file']})[/dim]" if p["from"] else ""
-        console.print(
-            f"  works: {p['title'] + ' at ' if p['title'] else ''}{p['organization']}{span}{origin}"
-        )
+        origin = f"  [dim](from {safe(p['from']['file'])})[/dim]" if p["from"] else ""
+        title = safe(p["title"]) + " at " if p["title"] else ""
+        console.print(f"  works: {title}{safe(p['organization'])}{span}{origin}")
     if d["tags"]:
-        console.print("  tags: " + ", ".join(d["tags"]))
+        console.print("  tags: " + ", ".join(safe(tag) for tag in d["tags"]))
     for n in d["notes"]:
-        console.print(f"  note: {n}")
+        console.print(f"  note: {safe(n, lines=True)}")
     if d["interactions"]:
-        table = Table(
-            "when", "channel", "direction", "kind", "what", title=f"{d['interactions_total']} interactions"
-        )
-        for i in d["interactions"]:
-            table.add_row(
-                (i["when"] or "")[:16].replace("T", " "),
-                i["channel"],
-                i["direction"] or "?",
-                i["kind"],
-                i["subject"] or "",
-            )
-        console.print(table)
+        console.print(_timeline(d["interactions"], d["interactions_total"]))
     else:
         console.print("  no interactions yet")
+
+
+def _timeline(rows: list[dict[str, Any]], total: int) -> Table:
+    """The latest interactions, saying how many of how many (and how to see all), with call lengths."""
+    title = (
+        f"{total} interactions"
+        if len(rows) >= total
+        else f"showing {len(rows)} of {total} interactions (--all)"
+    )
+    timed = any(i.get("duration_s") for i in rows)
+    table = Table(
+        "when", "channel", "direction", "kind", *(("duration",) if timed else ()), "what", title=title
+    )
+    for i in rows:
+        duration = (duration_words(i["duration_s"]),) if timed else ()
+        table.add_row(
+            (i["when"] or "")[:16].replace("T", " "),
+            i["channel"],
+            i["direction"] or "?",
+            i["kind"],
+            *duration,
+            safe(i["subject"] or ""),
+        )
+    return table
+
+
+def duration_words(seconds: float | None) -> str:
+    """12 s, 4 min 05 s, 1 h 02 min; empty when unknown."""
+    if not seconds:
+        return ""
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
 @app.command()
@@ -195,9 +230,7 @@ def edit(
         bool | None,
         typer.Option("--would-take-call/--would-not-take-call", help="Would they take your call?"),
     ] = None,
-    relationship: Annotated[
-        str | None, typer.Option(help="family, partner, friend, colleague, mentor, ...")
-    ] = None,
+    relationship: Annotated[str | None, typer.Option(help=f"One of: {', '.join(RELATIONSHIPS)}.")] = None,
     how_met: Annotated[str | None, typer.Option("--how-met", help="How you met.")] = None,
     why_connected: Annotated[str | None, typer.Option("--why-connected", help="Why you connected.")] = None,
     introduced_by: Annotated[str | None, typer.Option("--introduced-by", help="Who introduced you.")] = None,
@@ -217,6 +250,12 @@ def edit(
 ) -> None:
     """Change what only you know about someone."""
     st = state(ctx)
+    given = (name, closeness, call, relationship, how_met, why_connected, introduced_by, tag, untag, note)
+    if all(v is None for v in given) and every is None and archive is None:
+        raise TielineError(
+            "nothing to change: give what to change, e.g. --closeness 4 or --would-take-call "
+            "(`tieline people edit --help` lists them)"
+        )
     clear = every is not None and every.strip().lower() in ("none", "off")
     every_days = None if every is None or clear else parse_days(every)
     pid = service.edit(
@@ -273,7 +312,12 @@ def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
     table = Table("#a", "name", "#b", "name", "why", "score")
     for r in rows:
         table.add_row(
-            str(r["person_a"]), r["name_a"], str(r["person_b"]), r["name_b"], r["reason"], f"{r['score']:.2f}"
+            str(r["person_a"]),
+            safe(r["name_a"]),
+            str(r["person_b"]),
+            safe(r["name_b"]),
+            safe(r["reason"]),
+            f"{r['score']:.2f}",
         )
     console.print(table)
     console.print(f"{len(rows)} possible duplicates")
@@ -287,9 +331,9 @@ def forget(
 ) -> None:
     """Delete a person and everything about them; later imports will not bring them back."""
     st = state(ctx)
-    if not yes and not typer.confirm(f"Forget {person!r} and everything about them?"):
+    if not yes and not typer.confirm(f"Forget '{safe(person, markup=False)}' and everything about them?"):
         raise typer.Exit(1)
     done = privacy.forget(st.store(), person)
-    console.print(f"Forgot {done.name} (#{done.id}).")
+    console.print(f"Forgot {safe(done.name)} (#{done.id}).")
     if done.advice:
-        err_console.print(f"warning: {done.advice}", soft_wrap=True)
+        err_console.print(f"warning: {safe(done.advice)}", soft_wrap=True)

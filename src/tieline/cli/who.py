@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from tieline.cli.common import JSON, console, emit_json, state
+from tieline.cli.common import JSON, console, emit_json, safe, state
 
 
 def who(
@@ -27,20 +26,20 @@ def who(
         emit_json(found)
         return
     if not found["people"]:
-        console.print(f"Nobody you know matches {', '.join(found['words'])}.", highlight=False)
+        console.print(f"Nobody you know matches {safe(', '.join(found['words']))}.", highlight=False)
         return
     table = Table(
-        "#", "name", "why", "would take your call", "how to reach them", title=f"Who to call: {escape(need)}"
+        "#", "name", "why", "would take your call", "how to reach them", title=f"Who to call: {safe(need)}"
     )
     for r in found["people"]:
         intro = r["introduction"]
         reach = (
             "directly"
             if r["close"]
-            else f"ask {escape(intro['name'])} (#{intro['person_id']}): {escape(intro['via'])}"
+            else f"ask {safe(intro['name'])} (#{intro['person_id']}): {safe(intro['via'])}"
             if intro
             else "no one close to you knows them"
         )
         call = "?" if r["p_call"] is None else f"{r['p_call']:.0%}"
-        table.add_row(str(r["person_id"]), escape(r["name"]), escape(r["reason"]), call, reach)
+        table.add_row(str(r["person_id"]), safe(r["name"]), safe(r["reason"]), call, reach)
     console.print(table)

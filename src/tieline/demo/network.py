@@ -152,15 +152,29 @@ class Contact:
     email: str
     org: str
     title: str
-    kind: str  # close, working, fading, new, dormant, family
+    kind: str  # close, working, fading, new, dormant, family, occasional, lapsed
     connected: datetime
     slug: str
 
 
-def people(rng: random.Random) -> list[Contact]:
-    plan = [("close", 6), ("family", 3), ("working", 35), ("fading", 30), ("new", 15), ("dormant", 210)]
+# Ties every real network has, drawn from their own random stream so the others stay as they were:
+# people seen every month or two all along (stable), and old friends silent for over a year (dormant).
+LATER_PLAN = [("occasional", 12), ("lapsed", 10)]
+
+
+def people(
+    rng: random.Random, plan: list[tuple[str, int]] | None = None, used: set[str] | None = None
+) -> list[Contact]:
+    plan = plan or [
+        ("close", 6),
+        ("family", 3),
+        ("working", 35),
+        ("fading", 30),
+        ("new", 15),
+        ("dormant", 210),
+    ]
     out: list[Contact] = []
-    used: set[str] = set()
+    used = set() if used is None else used
     for kind, n in plan:
         for _ in range(n):
             while True:
@@ -173,6 +187,8 @@ def people(rng: random.Random) -> list[Contact]:
             slug = f"{first}-{last}".lower()
             if kind == "new":
                 connected = AS_OF - timedelta(days=rng.randint(10, 60))
+            elif kind in ("occasional", "lapsed"):
+                connected = START + timedelta(days=rng.randint(0, 200))
             else:
                 connected = START + timedelta(days=rng.randint(0, 900))
             email = (
@@ -192,7 +208,23 @@ def _gaps(kind: str) -> tuple[float, datetime, datetime] | None:
         "working": (21.0, START, AS_OF - timedelta(days=4)),
         "fading": (9.0, START, AS_OF - timedelta(days=300)),
         "new": (7.0, AS_OF - timedelta(days=60), AS_OF - timedelta(days=1)),
+        "occasional": (45.0, START, AS_OF - timedelta(days=12)),
+        "lapsed": (12.0, START, AS_OF - timedelta(days=560)),
     }.get(kind)
+
+
+def answers(seed: int = 7) -> list[tuple[str, bool]]:
+    """What Sam said about a few ties (``people edit --would-take-call``), by e-mail: enough
+    answers for `model fit` and the review to have something to learn from."""
+    everyone = people(random.Random(seed))
+    later = people(random.Random(seed + 1), LATER_PLAN, {c.name for c in everyone})
+    said: list[tuple[str, bool]] = []
+    for kind, yes, no in (("close", 4, 0), ("family", 2, 0), ("working", 4, 4), ("fading", 1, 3)):
+        of_kind = [c for c in everyone if c.kind == kind]
+        said += [(c.email, True) for c in of_kind[:yes]] + [(c.email, False) for c in of_kind[yes : yes + no]]
+    said += [(c.email, True) for c in later if c.kind == "lapsed"][:2]
+    said += [(c.email, False) for c in later if c.kind == "occasional"][:2]
+    return said
 
 
 def _mail(
@@ -228,6 +260,8 @@ def write(folder: Path, seed: int = 7) -> list[Path]:
     """Write Connections.csv, mail.mbox and calendar.ics into ``folder``; return their paths."""
     rng = random.Random(seed)
     contacts = people(rng)
+    later_rng = random.Random(seed + 1)
+    later = people(later_rng, LATER_PLAN, {c.name for c in contacts})
     folder.mkdir(parents=True, exist_ok=True)
     linkedin = folder / "Connections.csv"
     rows = [
@@ -245,11 +279,49 @@ def write(folder: Path, seed: int = 7) -> list[Path]:
             f"{first},{last},https://www.linkedin.com/in/{c.slug},{mail},{c.org},{c.title},"
             f"{c.connected.strftime('%d %b %Y')}"
         )
+    for c in later:
+        first, last = c.name.split(" ", 1)
+        rows.append(
+            f"{first},{last},https://www.linkedin.com/in/{c.slug},{c.email},{c.org},{c.title},"
+            f"{c.connected.strftime('%d %b %Y')}"
+        )
     linkedin.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
     mails: list[str] = []
     events: list[str] = []
-    n = 0
+    n = _history(contacts, rng, mails, events, 0)
+    n = _history(later, later_rng, mails, events, n)
+    for i, (name, addr) in enumerate(
+        (("Weekly Digest", "digest@news.example"), ("Deals", "noreply@shop.example"))
+    ):
+        when = START
+        while when < AS_OF:
+            n += 1
+            _mail(
+                mails,
+                when,
+                (name, addr),
+                [OWNER],
+                f"Issue {n}",
+                f"nl{i}-{n}",
+                "Inbox,Category Promotions",
+                extra="List-Id: <news.example>\nPrecedence: bulk",
+            )
+            when += timedelta(days=7)
+    mbox = folder / "mail.mbox"
+    mbox.write_text("".join(mails), encoding="utf-8")
+    ics = folder / "calendar.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tieline//demo//EN\r\n"
+        + "".join(events)
+        + "END:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    return [linkedin, mbox, ics]
+
+
+def _history(contacts: list[Contact], rng: random.Random, mails: list[str], events: list[str], n: int) -> int:
+    """Mail and meetings with each contact at the pace of its kind; returns the last message number."""
     for c in contacts:
         gap = _gaps(c.kind)
         if gap is None:
@@ -299,33 +371,7 @@ def write(folder: Path, seed: int = 7) -> list[Path]:
                         reply_to=f"m{n}",
                     )
             when += timedelta(days=rng.expovariate(1 / mean))
-    for i, (name, addr) in enumerate(
-        (("Weekly Digest", "digest@news.example"), ("Deals", "noreply@shop.example"))
-    ):
-        when = START
-        while when < AS_OF:
-            n += 1
-            _mail(
-                mails,
-                when,
-                (name, addr),
-                [OWNER],
-                f"Issue {n}",
-                f"nl{i}-{n}",
-                "Inbox,Category Promotions",
-                extra="List-Id: <news.example>\nPrecedence: bulk",
-            )
-            when += timedelta(days=7)
-    mbox = folder / "mail.mbox"
-    mbox.write_text("".join(mails), encoding="utf-8")
-    ics = folder / "calendar.ics"
-    ics.write_text(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tieline//demo//EN\r\n"
-        + "".join(events)
-        + "END:VCALENDAR\r\n",
-        encoding="utf-8",
-    )
-    return [linkedin, mbox, ics]
+    return n
 
 
 def _event(n: int, when: datetime, c: Contact, topic: str) -> str:

@@ -9,26 +9,28 @@ the batch marked ``running``; running the import again skips what is stored (sou
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select
 
-from tieline.errors import SourceError
+from tieline.errors import ImportInterrupted, SourceError
+from tieline.ingest.batch_rows import open_batch, others_wrote, save
 from tieline.ingest.context import Context, Counts
 from tieline.ingest.history import HistoryWriter
 from tieline.ingest.index import HandleIndex
+from tieline.ingest.interrupts import Guard
 from tieline.ingest.matching import Matcher
 from tieline.ingest.people_writer import ContactWriter
 from tieline.ingest.undo import TRACKED, marks, undo_since
 from tieline.records import ContactRecord, InteractionRecord, ReadOptions, Skipped
-from tieline.sources import registry
+from tieline.sources import archive, registry
 from tieline.sources.base import ReadMeter, metering
-from tieline.store import tables as t
 from tieline.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,13 @@ class ImportResult:
 def run_import(
     store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None = None
 ) -> ImportResult:
+    with archive.unpacking():  # archives unpacked once, and removed however the import ends
+        return _run_import(store, paths, options, on_file)
+
+
+def _run_import(
+    store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None
+) -> ImportResult:
     errors: list[dict[str, str | None]] = []
     planned: list[registry.Planned] = []
     for path in paths:
@@ -103,21 +112,11 @@ def run_import(
         raise SourceError(str(first["file"]), first["record"], f"{first['reason']}{more}")
     kinds = sorted({p.reader.NAME for p in planned})
     source = ",".join(kinds) or (options.source or "none")
-    counts = Counts()
     now = datetime.now(UTC)
-    with store.write() as conn:
-        batch_id = int(
-            conn.execute(
-                insert(t.batches)
-                .values(
-                    account_id=store.account_id,
-                    source=source[:60],
-                    paths="\n".join(str(p) for p in paths),
-                    started_at=now,
-                    status="running",
-                )
-                .returning(t.batches.c.id)
-            ).scalar_one()
+    guard = Guard()
+    with guard.installed(), guard.writing(), store.write() as conn:
+        batch_id, counts = open_batch(
+            conn, store.account_id, source[:60], "\n".join(str(p) for p in paths), now
         )
     failed = 0
     read_options = ReadOptions(
@@ -126,18 +125,32 @@ def run_import(
         content=options.content,
         extra=options.extra,
     )
-    for item in planned:
-        if on_file is not None:
-            on_file(item.shown_as, _size(item.path))
-        try:
-            _import_file(store, batch_id, item, read_options, options, counts, errors, now)
-        except SourceError as exc:
-            errors.append({"file": exc.file, "record": exc.record, "reason": exc.reason})
-            failed += 1
-        except KeyboardInterrupt:
-            _finish(store, batch_id, "interrupted", counts, errors)
-            raise
-    _finish(store, batch_id, "done", counts, errors)
+    with guard.installed():
+        for number, item in enumerate(planned, 1):
+            if on_file is not None:
+                on_file(item.shown_as, _size(item.path))
+            try:
+                skipped = counts.skipped
+                _import_file(store, batch_id, item, read_options, options, counts, errors, now, guard)
+                log.info("file %d of %d (%s): imported, %d record(s) skipped", number,
+                         len(planned), item.reader.NAME, counts.skipped - skipped)  # fmt: skip
+            except SourceError as exc:
+                errors.append({"file": exc.file, "record": exc.record, "reason": exc.reason})
+                failed += 1
+                log.info("file %d of %d (%s): refused as a whole", number, len(planned),
+                         item.reader.NAME)  # fmt: skip
+            except KeyboardInterrupt:
+                with guard.held():
+                    _finish(store, batch_id, "interrupted", counts, errors)
+                raise ImportInterrupted(
+                    batch_id, counts.interactions_created, counts.people_created
+                ) from None
+            except BaseException:
+                with guard.held():
+                    _finish(store, batch_id, "interrupted", counts, errors)
+                raise
+        with guard.writing():
+            _finish(store, batch_id, "done", counts, errors)
     return ImportResult(batch_id, source, counts, errors, len(planned), failed)
 
 
@@ -150,64 +163,95 @@ def _import_file(
     counts: Counts,
     errors: list[dict[str, str | None]],
     now: datetime,
+    guard: Guard,
 ) -> None:
-    with store.read() as conn:
+    """One file, in chunked transactions; the counts always describe what is committed."""
+    at_start = copy.deepcopy(counts)
+    committed = copy.deepcopy(counts)
+    with guard.writing(), store.read() as conn:
         start = marks(conn)
     conn = store.engine.connect()
     conn.info["immediate"] = True
     tx = conn.begin()
+    versions: list[int] = []
+
+    def commit() -> None:
+        nonlocal tx, committed
+        save(conn, batch_id, counts, len(errors))  # the batch row says what the chunk holds, atomically
+        tx.commit()
+        committed = copy.deepcopy(counts)
+        tx = conn.begin()
+        if others_wrote(conn, versions):
+            # Another import or a `log` committed between our chunks: nothing we hold in memory is current.
+            ctx.index.reload(conn)
+            contacts.reload_sources()
+            history.forget_cache()
+
     try:
-        ctx = Context(
-            conn,
-            store.account_id,
-            batch_id,
-            HandleIndex.load(conn, store.account_id, options.region),
-            counts,
-            now,
-            content=options.content,
-            create_people=options.create_people,
-            file=item.shown_as[:500],
-        )
-        history = HistoryWriter(ctx)
-        contacts = ContactWriter(ctx, Matcher())
+        with guard.writing():
+            ctx = Context(
+                conn,
+                store.account_id,
+                batch_id,
+                HandleIndex.load(conn, store.account_id, options.region),
+                counts,
+                now,
+                content=options.content,
+                create_people=options.create_people,
+                file=item.shown_as[:500],
+            )
+            history = HistoryWriter(ctx)
+            contacts = ContactWriter(ctx, Matcher())
+            others_wrote(conn, versions)  # where the database stands as this file starts
         since_commit = 0
         meter = ReadMeter()
-        for seen, rec in enumerate(_records(item, read_options, meter), start=1):
+        records = enumerate(_records(item, read_options, meter), start=1)
+        while True:
+            got = next(records, None)  # reading: Ctrl-C stops it at once
+            if got is None:
+                break
+            seen, rec = got
             if options.progress is not None and seen % 1000 == 0:
                 options.progress(seen, meter.position())
-            if isinstance(rec, InteractionRecord):
-                if contacts.waiting:
-                    contacts.flush()  # people first, so messages find their handles
-                before = len(history.pending)
-                history.add(rec)
-                if before and not history.pending:  # a chunk was flushed: make it durable
-                    tx.commit()
-                    tx = conn.begin()
-            elif isinstance(rec, ContactRecord):
-                contacts.add(rec)
-                since_commit += 1
-                if since_commit >= CONTACTS_PER_COMMIT:
-                    contacts.flush()
-                    tx.commit()
-                    tx = conn.begin()
-                    since_commit = 0
-            elif isinstance(rec, Skipped):
-                counts.skip(rec.reason)
-                if len(errors) < MAX_LISTED:
-                    errors.append(
-                        {"file": _shown(item, rec.file), "record": rec.record, "reason": rec.reason}
-                    )
-        contacts.flush()
-        history.flush()
-        tx.commit()
+            with guard.writing():
+                if isinstance(rec, InteractionRecord):
+                    if contacts.waiting:
+                        contacts.flush()  # people first, so messages find their handles
+                    before = len(history.pending)
+                    history.add(rec)
+                    if before and not history.pending:  # a chunk was flushed: make it durable
+                        commit()
+                elif isinstance(rec, ContactRecord):
+                    contacts.add(rec)
+                    since_commit += 1
+                    if since_commit >= CONTACTS_PER_COMMIT:
+                        contacts.flush()
+                        commit()
+                        since_commit = 0
+                elif isinstance(rec, Skipped):
+                    counts.skip(rec.reason)
+                    if len(errors) < MAX_LISTED:
+                        errors.append(
+                            {"file": _shown(item, rec.file), "record": rec.record, "reason": rec.reason}
+                        )
+        with guard.writing():
+            contacts.flush()
+            history.flush()
+            save(conn, batch_id, counts, len(errors))
+            tx.commit()
     except KeyboardInterrupt:
-        tx.rollback()  # the chunks already committed stay: a second run resumes after them
+        with guard.held():
+            tx.rollback()  # the chunks already committed stay: a second run resumes after them
+            counts.restore(committed)
         raise
     except BaseException:
-        tx.rollback()
-        # Take back the chunks this file already committed: a file lands whole or not at all.
-        with store.write() as undo_conn:
-            undo_since(undo_conn, store.account_id, batch_id, start)
+        with guard.held():
+            tx.rollback()
+            # Take back the chunks this file already committed: a file lands whole or not at all.
+            counts.restore(at_start)
+            with store.write() as undo_conn:
+                undo_since(undo_conn, store.account_id, batch_id, start)
+                save(undo_conn, batch_id, counts, len(errors))
         raise
     finally:
         conn.info.pop("immediate", None)
@@ -240,13 +284,8 @@ def _size(path: Path) -> int:
 def _finish(
     store: Store, batch_id: int, status: str, counts: Counts, errors: list[dict[str, str | None]]
 ) -> None:
-    stats = asdict(counts) | {"errors": len(errors)}
     with store.write() as conn:
-        conn.execute(
-            update(t.batches)
-            .where(t.batches.c.id == batch_id)
-            .values(status=status, finished_at=datetime.now(UTC), stats=stats)
-        )
+        save(conn, batch_id, counts, len(errors), status)
 
 
 def batch_row_counts(conn: Connection, batch_id: int) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,6 +23,11 @@ class Counts:
     unchanged: int = 0
     merge_candidates: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    def restore(self, other: Counts) -> None:
+        """Go back to ``other`` (what was committed), e.g. when a file's chunks are taken back."""
+        for name, value in vars(copy.deepcopy(other)).items():
+            setattr(self, name, value)
 
     def skip(self, reason: str) -> None:
         self.skipped += 1

@@ -31,6 +31,10 @@ class HistoryWriter:
         self._matcher: Matcher | None = None
         self.conversations = Conversations(ctx)
 
+    def forget_cache(self) -> None:
+        """Another writer committed: the name index is read again when next needed."""
+        self._names = None
+
     def add(self, rec: InteractionRecord) -> None:
         if rec.source_key in self.pending:
             self.ctx.counts.unchanged += 1
@@ -64,13 +68,15 @@ class HistoryWriter:
         for iid, row in zip(ids, rows, strict=True):
             row["id"] = iid
         ctx.conn.execute(insert(t.interactions), rows)
+        # A sender's reply later in the same chunk may have made them a person since their message was
+        # read: each participant goes to whoever their handle belongs to now (the rule sees the whole file).
+        owner = ctx.index.by_id
         prows = [
             {
                 "account_id": ctx.account_id,
                 "interaction_id": iid,
                 "handle_id": hid,
-                # A handle promoted later in the same chunk (the owner replied) takes its earlier messages.
-                "person_id": pid if pid is not None else self._person_of(hid),
+                "person_id": owner[hid][1] if hid in owner and owner[hid][1] is not None else pid,
                 "role": role,
             }
             for iid, people in zip(ids, parts, strict=True)
@@ -79,10 +85,6 @@ class HistoryWriter:
         if prows:
             ctx.conn.execute(insert(t.participants), prows)
         ctx.counts.interactions_created += len(rows)
-
-    def _person_of(self, hid: int) -> int | None:
-        entry = self.ctx.index.by_id.get(hid)
-        return None if entry is None else entry[1]
 
     def _existing(self, keys: list[str]) -> set[str]:
         found: set[str] = set()

@@ -43,6 +43,12 @@ class HandleIndex:
         }
         return index
 
+    def reload(self, conn: Connection) -> None:
+        """Read the handles again: another writer may have committed some since (keeps the memo)."""
+        fresh = HandleIndex.load(conn, self.account_id, self.region)
+        self.handles, self.by_id = fresh.handles, fresh.by_id
+        self.suppressed, self.me = fresh.suppressed, fresh.me
+
     def put(self, key: Key, handle_id: int, person_id: int | None) -> None:
         entry: list[int | None] = [handle_id, person_id]
         self.handles[key] = entry

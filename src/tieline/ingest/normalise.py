@@ -56,8 +56,11 @@ def url(value: str) -> str | None:
         return None
     if "://" not in v:
         v = "https://" + v
-    parts = urlsplit(v)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(v)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # "[" or "http://[x": not a URL (found by the property test)
+        return None
     if not host or "." not in host:
         return None
     if host.startswith("www."):

@@ -35,8 +35,13 @@ class ContactWriter:
         # Handles a queued record will add or attach, and to whom: later records must find them.
         self.claimed: dict[Key, int] = {}
         self.pending_sources: dict[str, int] = {}
-        p = t.people
-        self.by_source: dict[str, int] = {
+        self.by_source: dict[str, int] = {}
+        self.reload_sources()
+
+    def reload_sources(self) -> None:
+        """People by the record they came from; read again when another writer has committed."""
+        ctx, p = self.ctx, t.people
+        self.by_source = {
             sk: pid
             for pid, sk in ctx.conn.execute(
                 select(p.c.id, p.c.source_key).where(

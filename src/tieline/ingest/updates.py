@@ -51,6 +51,7 @@ class Chunk:
         self.matcher = matcher
         p, pos = t.people, t.positions
         self.fresh = fresh  # new people's rows, inserted when the chunk is written
+        self.attach_later: list[tuple[int, int]] = []  # stored handles that go to one of them
         stored = [u for u in queued if u.person_id not in fresh]
         # Only the columns compared: whole rows are read for the few that change (their before-images).
         self.people = {
@@ -96,7 +97,12 @@ class Chunk:
                 self._add_handle(person_id, key, raw.label, u.name, rec.source_key)
                 changed = True
             elif entry[1] is None:
-                ctx.attach(int(entry[0]), person_id)  # type: ignore[arg-type]
+                if person_id in self.fresh:
+                    # Their row is inserted when the chunk is written: attach then, but own it from now.
+                    self.attach_later.append((int(entry[0]), person_id))  # type: ignore[arg-type]
+                    entry[1] = person_id
+                else:
+                    ctx.attach(int(entry[0]), person_id)  # type: ignore[arg-type]
                 changed = True
         changed |= self._write_positions(person_id, rec)
         changed |= self._write_notes_and_tags(person_id, rec)
@@ -113,6 +119,8 @@ class Chunk:
         ctx, conn = self.ctx, self.ctx.conn
         if self.fresh:
             conn.execute(insert(t.people), list(self.fresh.values()))
+        for handle_id, person_id in self.attach_later:
+            ctx.attach(handle_id, person_id)
         self._keep_before_images()
         by_columns: dict[tuple[str, ...], list[Row]] = defaultdict(list)
         for pid, columns in self.changed_columns.items():

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+import numpy as np
+from sqlalchemy import and_, or_, select
 
 from tieline.ingest.context import utc
 from tieline.insight.durations import in_words
-from tieline.insight.ties import Contact, Tie, contacts, last_subjects, picture
+from tieline.insight.ties import Contact, Picture, Tie, contacts, last_subjects, picture
 from tieline.services import logbook
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
@@ -32,6 +33,8 @@ MIN_RHYTHM = 7.0
 OVERDUE_FACTOR = 2.0  # a tie's own rhythm is overdue at twice its usual gap; a set cadence at once
 # How pressing each reason is, before the tie's strength weighs it.
 URGENCY = {"birthday": 3.0, "owed": 2.0, "job": 1.5, "new": 1.2, "cadence": 1.2, "rhythm": 1.0}
+RHYTHM_CAP = 3.0  # an overdue rhythm weighs at most three times its base urgency
+CHUNK = 500
 
 
 @dataclass
@@ -55,42 +58,87 @@ class Due:
 
 
 def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> list[dict[str, Any]]:
-    """The people to contact, best first, each with the reason in words, a channel and the last subject."""
+    """The people to contact, best first, each with the reason in words, a channel and the last subject.
+
+    Candidates are weighed in order of how likely they are to take your call, a chunk at a time, and the
+    search stops once no later candidate could outrank the ones found (their rank is bounded by their
+    probability), so a large network costs the few hundred ties that matter, not all of them."""
     pic = picture(store, as_of)
     now = pic.as_of
-    ties = {
-        tie.person.id: tie
-        for tie in pic.ties
-        if tie.person.snoozed_until is None or tie.person.snoozed_until <= now
-    }
     with store.read() as conn:
-        owed = _owed(conn, store.account_id, set(ties), now)
-        jobs = _job_changes(conn, store.account_id, set(ties), now)
-        candidates = (
-            {
-                pid
-                for pid, tie in ties.items()
-                if tie.layer in (1, 2, 3, 4)
-                or tie.state == "fading"
-                or tie.person.every_days
-                or _recent(tie.person.connected_on, now, NEW_DAYS)
-                or _birthday_in(tie.person.birthday, now) is not None
-            }
-            | set(owed)
-            | set(jobs)
-        )
-        seen = contacts(conn, store.account_id, candidates, now)
+        owed = _owed(conn, store.account_id, now)
+        jobs = _job_changes(conn, store.account_id, now)
+        chosen = _chosen(conn, store.account_id, now)
+    # The few with a reason of their own are all weighed; the rest (inner layers, fading ties) can only be
+    # overdue on their rhythm, whose urgency is bounded, so they are weighed likeliest first until none left
+    # could outrank the list.
+    extra = np.fromiter(set(owed) | set(jobs) | chosen, dtype=np.int64)
+    special = np.isin(pic.ids, extra)
+    usual = (np.isin(pic.layer, (1, 2, 3, 4)) | (pic.state == "fading")) & ~special
+    p_call = np.nan_to_num(pic.p_call, nan=0.0)
+    order = np.flatnonzero(usual)[np.argsort(-p_call[usual], kind="stable")]
     found: list[Due] = []
-    for pid in candidates:
-        item = Due(ties[pid], contact=seen.get(pid))
-        _reasons(item, now, owed.get(pid), jobs.get(pid))
-        if item.reasons:
-            found.append(item)
+    _weigh(store, pic, pic.ids[special].tolist(), now, owed, jobs, found)
+    bound = URGENCY["rhythm"] * RHYTHM_CAP
+    for start in range(0, order.size, CHUNK):
+        if limit is not None and len(found) >= limit:
+            found.sort(key=lambda d: -d.rank)
+            if found[limit - 1].rank >= bound * (0.3 + float(p_call[order[start]])):
+                break
+        _weigh(store, pic, pic.ids[order[start : start + CHUNK]].tolist(), now, owed, jobs, found)
     found.sort(key=lambda d: (-d.rank, d.tie.person.name.lower()))
     shown = found[:limit] if limit is not None else found
     with store.read() as conn:
-        subjects = last_subjects(conn, store.account_id, [d.tie.person.id for d in shown], now)
+        subjects = last_subjects(
+            conn, store.account_id, {d.tie.person.id: d.contact.last for d in shown if d.contact is not None}
+        )
     return [_row(d, subjects.get(d.tie.person.id)) for d in shown]
+
+
+def _weigh(
+    store: Store,
+    pic: Picture,
+    ids: list[int],
+    now: datetime,
+    owed: dict[int, tuple[datetime, str]],
+    jobs: dict[int, tuple[date, str]],
+    found: list[Due],
+) -> None:
+    """Find the reasons of the people given and add those with any to ``found``."""
+    if not ids:
+        return
+    ties = pic.ties(store, ids)
+    with store.read() as conn:
+        seen = contacts(conn, store.account_id, ids, now)
+    for tie in ties:
+        if tie.person.snoozed_until is not None and tie.person.snoozed_until > now:
+            continue
+        item = Due(tie, contact=seen.get(tie.person.id))
+        _reasons(item, now, owed.get(tie.person.id), jobs.get(tie.person.id))
+        if item.reasons:
+            found.append(item)
+
+
+def _chosen(conn: Any, account_id: int, now: datetime) -> set[int]:
+    """People due whatever their tie: a cadence set, a new connection, a birthday this week."""
+    p = t.people
+    rows = conn.execute(
+        select(p.c.id, p.c.every_days, p.c.connected_on, p.c.birthday).where(
+            and_(
+                p.c.account_id == account_id,
+                or_(
+                    p.c.every_days.is_not(None),
+                    and_(p.c.connected_on >= now - timedelta(days=NEW_DAYS), p.c.connected_on <= now),
+                    p.c.birthday.is_not(None),
+                ),
+            )
+        )
+    )
+    return {
+        r.id
+        for r in rows
+        if r.every_days or r.connected_on is not None or _birthday_in(r.birthday, now) is not None
+    }
 
 
 def _reasons(
@@ -154,7 +202,7 @@ def _reasons(
                         "rhythm",
                         f"you used to talk every ~{in_words(rhythm)}; it has been {in_words(silent)}",
                         last + timedelta(days=OVERDUE_FACTOR * rhythm),
-                        URGENCY["rhythm"] * min(silent / rhythm / OVERDUE_FACTOR, 3.0),
+                        URGENCY["rhythm"] * min(silent / rhythm / OVERDUE_FACTOR, RHYTHM_CAP),
                     )
                 )
 
@@ -200,7 +248,7 @@ def _day_words(day: datetime, now: datetime) -> str:
     return "today" if delta <= 0 else "tomorrow" if delta == 1 else f"on {day:%A}"
 
 
-def _owed(conn: Any, account_id: int, ids: set[int], now: datetime) -> dict[int, tuple[datetime, str]]:
+def _owed(conn: Any, account_id: int, now: datetime) -> dict[int, tuple[datetime, str]]:
     """The latest favour or introduction received from each person in the last year, with what it was."""
     i, pa = t.interactions, t.participants
     out: dict[int, tuple[datetime, str]] = {}
@@ -218,25 +266,40 @@ def _owed(conn: Any, account_id: int, ids: set[int], now: datetime) -> dict[int,
         )
     ):
         at = utc(when)
-        if pid in ids and at is not None and (pid not in out or at > out[pid][0]):
+        if at is not None and (pid not in out or at > out[pid][0]):
             out[pid] = (at, subject or ("an introduction" if kind == "intro" else "a favour"))
     return out
 
 
-def _job_changes(conn: Any, account_id: int, ids: set[int], now: datetime) -> dict[int, tuple[date, str]]:
+def _job_changes(conn: Any, account_id: int, now: datetime) -> dict[int, tuple[date, str]]:
     """A position begun in the last few months (job history is stored) by someone with an earlier one."""
     pos = t.positions
-    rows = conn.execute(
-        select(pos.c.person_id, pos.c.organization, pos.c.title, pos.c.start_date).where(
-            and_(pos.c.account_id == account_id, pos.c.start_date.is_not(None))
-        )
-    ).all()
-    began: dict[int, list[tuple[date, str]]] = {}
-    for pid, org, title, start in rows:
-        if pid in ids and start <= now.date():
-            began.setdefault(pid, []).append((start, f"{title} at {org}" if title else org))
     recent = now.date() - timedelta(days=JOB_DAYS)
-    return {pid: max(jobs) for pid, jobs in began.items() if len(jobs) > 1 and max(jobs)[0] >= recent}
+    began = {
+        r.person_id: (r.start_date, f"{r.title} at {r.organization}" if r.title else r.organization)
+        for r in conn.execute(
+            select(pos.c.person_id, pos.c.organization, pos.c.title, pos.c.start_date)
+            .where(
+                and_(
+                    pos.c.account_id == account_id, pos.c.start_date >= recent, pos.c.start_date <= now.date()
+                )
+            )
+            .order_by(pos.c.start_date)
+        )
+    }
+    if not began:
+        return {}
+    earlier = set(
+        conn.execute(
+            select(pos.c.person_id).where(
+                and_(
+                    pos.c.person_id.in_(list(began)),
+                    or_(pos.c.start_date.is_(None), pos.c.start_date < recent),
+                )
+            )
+        ).scalars()
+    )
+    return {pid: job for pid, job in began.items() if pid in earlier}
 
 
 def done(store: Store, ref: str, what: str | None = None, when: str | None = None) -> tuple[int, str]:

@@ -11,7 +11,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select
+import numpy as np
+from sqlalchemy import and_, case, delete, func, insert, select
 
 from tieline.ingest.context import utc
 from tieline.insight.ties import Picture, pictures
@@ -25,13 +26,14 @@ LAYERS = tuple(name for name in LAYER_NAMES.values() if name)
 
 def headline(pic: Picture) -> dict[str, Any]:
     """Connections, the expected number who would take your call, how many likely would, by layer."""
-    layers = Counter(tie.layer for tie in pic.ties)
-    states = Counter(tie.state for tie in pic.ties)
+    layers = Counter(pic.layer.tolist())
+    states = Counter(pic.state.tolist())
+    p_call = np.nan_to_num(pic.p_call, nan=0.0)
     return {
         "as_of": pic.as_of.isoformat(),
-        "connections": len(pic.ties),
-        "would_take_call": round(sum(tie.p_call or 0.0 for tie in pic.ties), 1),
-        "likely": sum(1 for tie in pic.ties if (tie.p_call or 0.0) > 0.5),
+        "connections": len(pic),
+        "would_take_call": round(float(p_call.sum()), 1),
+        "likely": int((p_call > 0.5).sum()),
         "layers": {name: layers.get(number, 0) for number, name in LAYER_NAMES.items() if name}
         | {"unknown": layers.get(0, 0)},
         "states": {
@@ -46,21 +48,28 @@ def day_start(when: datetime) -> datetime:
 
 
 def fingerprint(store: Store) -> str:
-    """What a past headline depends on, in one string that changes whenever that does."""
-    i, p, w, m = t.interactions, t.people, t.model_weights, t.merges
+    """What a past headline depends on, in one string that changes whenever that does: a new interaction
+    (import, log), an undone or new batch, a person added, edited, archived, merged or forgotten, a refit.
+    Each part is an indexed maximum or a count of a small table, so checking costs milliseconds."""
+    i, p, w, m, b = t.interactions, t.people, t.model_weights, t.merges, t.batches
     a = store.account_id
     with store.read() as conn:
-        n_i, max_i = conn.execute(select(func.count(), func.max(i.c.id)).where(i.c.account_id == a)).one()
+        max_i = conn.execute(select(func.max(i.c.id)).where(i.c.account_id == a)).scalar()
         n_p, max_p, edited = conn.execute(
             select(func.count(), func.max(p.c.id), func.max(p.c.updated_at)).where(p.c.account_id == a)
+        ).one()
+        batches = conn.execute(
+            select(
+                func.count(), func.max(b.c.id), func.sum(case((b.c.status == "undone", 1), else_=0))
+            ).where(b.c.account_id == a)
         ).one()
         fitted = conn.execute(select(func.max(w.c.id)).where(w.c.account_id == a)).scalar()
         merged = conn.execute(select(func.count(), func.max(m.c.id)).where(m.c.account_id == a)).one()
     edited_at = utc(edited)
     return (
-        f"{defaults.MODEL_VERSION}|i{n_i}:{max_i}|p{n_p}:{max_p}:{edited_at.isoformat() if edited_at else ''}"
-        f"|w{fitted}|m{merged[0]}:{merged[1]}"
-    )
+        f"{defaults.MODEL_VERSION}|i{max_i}|p{n_p}:{max_p}:{edited_at.isoformat() if edited_at else ''}"
+        f"|b{batches[0]}:{batches[1]}:{batches[2]}|w{fitted}|m{merged[0]}:{merged[1]}"
+    )[:200]
 
 
 def headline_at(store: Store, when: datetime, mark: str | None = None) -> dict[str, Any]:
@@ -87,21 +96,24 @@ def headlines_at(store: Store, moments: list[datetime], mark: str | None = None)
     missing = sorted({d for d in days if d not in kept})
     if missing:
         fresh = {pic.as_of: headline(pic) for pic in pictures(store, missing)}
-        with store.write() as conn:
-            conn.execute(delete(hs).where(and_(hs.c.account_id == store.account_id, hs.c.as_of.in_(missing))))
-            conn.execute(
-                insert(hs),
-                [
-                    {
-                        "account_id": store.account_id,
-                        "as_of": day,
-                        "model_version": defaults.MODEL_VERSION,
-                        "fingerprint": mark,
-                        "figures": figures,
-                    }
-                    for day, figures in fresh.items()
-                ],
-            )
+        if not store.read_only:  # on read-only storage nothing is kept for next time
+            with store.write() as conn:
+                conn.execute(
+                    delete(hs).where(and_(hs.c.account_id == store.account_id, hs.c.as_of.in_(missing)))
+                )
+                conn.execute(
+                    insert(hs),
+                    [
+                        {
+                            "account_id": store.account_id,
+                            "as_of": day,
+                            "model_version": defaults.MODEL_VERSION,
+                            "fingerprint": mark,
+                            "figures": figures,
+                        }
+                        for day, figures in fresh.items()
+                    ],
+                )
         kept.update(fresh)
     return [kept[d] for d in days]
 

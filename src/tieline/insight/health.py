@@ -7,14 +7,15 @@ figure is reproducible and the trend is the same computation run on the first of
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import and_, exists, select
 
 from tieline.insight import headline as hl
 from tieline.insight.durations import in_words
-from tieline.insight.ties import INNER_LAYERS, Picture, contacts, current_organisations, picture
+from tieline.insight.ties import INNER_LAYERS, Picture, contacts, current_organisations, people_of, picture
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -60,8 +61,9 @@ def health(store: Store, as_of: datetime | None = None) -> dict[str, Any]:
 
 def freshness(store: Store, pic: Picture, most: int = 3) -> dict[str, Any]:
     """The share of inner-layer ties still within their own rhythm, and the most overdue of them."""
-    inner = [tie for tie in pic.ties if tie.layer in INNER_LAYERS]
-    stale = [tie for tie in inner if tie.state in ("fading", "dormant")]
+    inner_mask = np.isin(pic.layer, INNER_LAYERS)
+    inner = pic.where(inner_mask)
+    stale = pic.ties(store, pic.where(inner_mask & np.isin(pic.state, ("fading", "dormant"))))
     with store.read() as conn:
         seen = contacts(conn, store.account_id, (tie.person.id for tie in stale), pic.as_of)
     overdue: list[tuple[float, dict[str, Any]]] = []
@@ -95,7 +97,7 @@ def freshness(store: Store, pic: Picture, most: int = 3) -> dict[str, Any]:
 def giving(store: Store, pic: Picture, most: int = 5) -> dict[str, Any]:
     """Favours, tidbits and introductions given and received over the year before ``as_of``."""
     i, pa = t.interactions, t.participants
-    counted = pic.by_id()
+    counted = set(pic.ids.tolist())
     start = pic.as_of - timedelta(days=365)
     with store.read() as conn:
         rows = conn.execute(
@@ -119,20 +121,22 @@ def giving(store: Store, pic: Picture, most: int = 5) -> dict[str, Any]:
         received = kind == "favor-received" or (kind != "favor-given" and direction == "in")
         (got if received else gave)[pid] += 1
         by_kind[f"{kind} {'received' if received else 'given'}"] += 1
-    only = sorted((pid for pid in got if pid not in gave), key=lambda pid: -got[pid])
+    only = sorted((pid for pid in got if pid not in gave), key=lambda pid: -got[pid])[:most]
+    with store.read() as conn:
+        names = {pid: person.name for pid, person in people_of(conn, store.account_id, only).items()}
     return {
         "giving": sum(gave.values()),
         "taking": sum(got.values()),
         "by_kind": dict(sorted(by_kind.items())),
         "only_asked_of": [
-            {"person_id": pid, "name": counted[pid].person.name, "received": got[pid]} for pid in only[:most]
+            {"person_id": pid, "name": names.get(pid, ""), "received": got[pid]} for pid in only
         ],
     }
 
 
 def diversity(store: Store, pic: Picture, most: int = 5) -> dict[str, Any]:
     """How many organisations the strong ties span; a warning when most sit in one."""
-    strong = [tie.person.id for tie in pic.ties if tie.layer in INNER_LAYERS]
+    strong = pic.where(np.isin(pic.layer, INNER_LAYERS))
     with store.read() as conn:
         orgs = current_organisations(conn, store.account_id, strong, pic.as_of)
     counts = Counter(orgs.values())
@@ -154,8 +158,13 @@ def diversity(store: Store, pic: Picture, most: int = 5) -> dict[str, Any]:
 def never_touched(store: Store, pic: Picture) -> int:
     """Connections with no interaction, no note and no how-we-met before ``as_of``: the numbers game."""
     p, pa, i, n = t.people, t.participants, t.interactions, t.notes
-    contact = exists().where(
-        and_(pa.c.person_id == p.c.id, pa.c.interaction_id == i.c.id, i.c.happened_at < pic.as_of)
+    present = (datetime.now(UTC) - pic.as_of).days < 1
+    contact = (
+        exists().where(pa.c.person_id == p.c.id)  # today: any contact at all, one index probe each
+        if present
+        else exists().where(
+            and_(pa.c.person_id == p.c.id, pa.c.interaction_id == i.c.id, i.c.happened_at < pic.as_of)
+        )
     )
     noted = exists().where(and_(n.c.person_id == p.c.id, n.c.created_at < pic.as_of))
     with store.read() as conn:
@@ -166,4 +175,4 @@ def never_touched(store: Store, pic: Picture) -> int:
                 )
             ).scalars()
         )
-    return sum(1 for tie in pic.ties if tie.person.id in ids)
+    return int(np.isin(pic.ids, np.fromiter(ids, dtype=np.int64, count=len(ids))).sum()) if ids else 0

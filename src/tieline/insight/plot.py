@@ -39,9 +39,11 @@ def chart_data(store: Store, as_of: datetime | None = None) -> dict[str, Any]:
         "as_of": pic.as_of.isoformat(),
         "trend": [*points, now],
         "ties": [
-            {"layer": tie.layer, "state": tie.state, "strength": tie.strength}
-            for tie in pic.ties
-            if tie.layer and tie.strength is not None
+            {"layer": int(layer), "state": str(state), "strength": float(strength)}
+            for layer, state, strength in zip(
+                pic.layer.tolist(), pic.state.tolist(), pic.strength.tolist(), strict=True
+            )
+            if layer and strength == strength  # known (NaN is not equal to itself)
         ],
         "unknown": now["layers"]["unknown"],
     }

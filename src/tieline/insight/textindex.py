@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, text
+from sqlalchemy import Connection, and_, case, func, select, text
 
 from tieline.store import tables as t
 from tieline.store.db import Store
@@ -152,21 +152,27 @@ def fields(store: Store, person_ids: Iterable[int]) -> dict[int, dict[str, str]]
 
 
 def fingerprint(conn: Connection, account_id: int) -> str:
-    parts = []
-    for table, stamp in (
-        (t.people, t.people.c.updated_at),
-        (t.positions, None),
-        (t.tags, None),
-        (t.notes, None),
-        (t.interactions, None),
-    ):
-        cols = [func.count(), func.max(table.c.id)] + ([func.max(stamp)] if stamp is not None else [])
-        parts.append(
-            ":".join(
-                str(v) for v in conn.execute(select(*cols).where(table.c.account_id == account_id)).one()
+    """What the index is built from, cheaply: new rows raise a maximum id, edits move ``updated_at``, and
+    deletions (undo, forget, merge) change a count of people, positions, tags or notes, or of undone batches."""
+    p, pos, tg, n, i, b = t.people, t.positions, t.tags, t.notes, t.interactions, t.batches
+    parts = [
+        conn.execute(
+            select(func.count(), func.max(p.c.id), func.max(p.c.updated_at)).where(
+                p.c.account_id == account_id
             )
-        )
-    return "|".join(parts)[:200]
+        ).one(),
+        *(
+            conn.execute(select(func.count(), func.max(x.c.id)).where(x.c.account_id == account_id)).one()
+            for x in (pos, tg, n)
+        ),
+        (conn.execute(select(func.max(i.c.id)).where(i.c.account_id == account_id)).scalar(),),
+        conn.execute(
+            select(func.count(), func.sum(case((b.c.status == "undone", 1), else_=0))).where(
+                b.c.account_id == account_id
+            )
+        ).one(),
+    ]
+    return "|".join(":".join(str(v) for v in part) for part in parts)[:200]
 
 
 def refresh(store: Store, force: bool = False) -> bool:

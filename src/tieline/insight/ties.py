@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, func, select
+import numpy.typing as npt
+from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from tieline.ingest.context import utc
 from tieline.services.strength import Network, network
@@ -23,6 +24,7 @@ from tieline.store.db import Store
 
 INNER_LAYERS = (1, 2, 3)  # support, sympathy, affinity: the ties that would go out of their way
 CHUNK = 500
+SUBJECT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,46 @@ class Tie:
 
 @dataclass(frozen=True)
 class Picture:
-    as_of: datetime
-    ties: list[Tie]  # the connections: not archived, known by then
+    """The connections as of one moment, as columns (one entry per counted person, by id)."""
 
-    def by_id(self) -> dict[int, Tie]:
-        return {tie.person.id: tie for tie in self.ties}
+    as_of: datetime
+    ids: npt.NDArray[np.int64]
+    strength: npt.NDArray[np.float64]  # NaN when unknown
+    p_call: npt.NDArray[np.float64]  # NaN when unknown
+    layer: npt.NDArray[np.int8]  # 1..5, 0 unknown
+    state: npt.NDArray[np.str_]
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+    def index(self) -> dict[int, int]:
+        return {int(pid): i for i, pid in enumerate(self.ids.tolist())}
+
+    def where(self, mask: npt.NDArray[np.bool_]) -> list[int]:
+        return [int(pid) for pid in self.ids[mask].tolist()]
+
+    def ties(self, store: Store, person_ids: Iterable[int] | None = None) -> list[Tie]:
+        """The ties of the people given (all counted ones by default), with what the user said about them."""
+        wanted = self.ids.tolist() if person_ids is None else list(person_ids)
+        where = self.index()
+        with store.read() as conn:
+            people = people_of(conn, store.account_id, wanted)
+        out = []
+        for pid in wanted:
+            i = where.get(int(pid))
+            if i is None or int(pid) not in people:
+                continue
+            s, p = float(self.strength[i]), float(self.p_call[i])
+            out.append(
+                Tie(
+                    people[int(pid)],
+                    None if np.isnan(s) else s,
+                    None if np.isnan(p) else p,
+                    int(self.layer[i]),
+                    str(self.state[i]),
+                )
+            )
+        return out
 
 
 def now_or(as_of: datetime | None) -> datetime:
@@ -69,9 +106,10 @@ def picture(store: Store, as_of: datetime | None = None) -> Picture:
     when = now_or(as_of)
     in_past = as_of is not None and (datetime.now(UTC) - when).days >= 1
     with store.read() as conn:
-        people = _people(conn, store.account_id)
-        first = _first_contacts(conn, store.account_id) if in_past else None
-    return _picture(net, people, first, when)
+        out = _left_out(
+            conn, store.account_id, when, _first_contacts(conn, store.account_id) if in_past else None
+        )
+    return _picture(net, out, when)
 
 
 def pictures(store: Store, moments: list[datetime]) -> list[Picture]:
@@ -81,85 +119,90 @@ def pictures(store: Store, moments: list[datetime]) -> list[Picture]:
     from tieline.strength.model import score
 
     with store.read() as conn:
-        people = _people(conn, store.account_id)
         first = _first_contacts(conn, store.account_id)
         ids, events, facts = load(conn, store.account_id)
+        left_out = [_left_out(conn, store.account_id, when, first) for when in moments]
     w = weights(store)
-    out = []
-    for when in moments:
-        net = Network.of(ids, score(events, len(ids), when.timestamp(), facts, w), when)
-        out.append(_picture(net, people, first, when))
+    return [
+        _picture(Network.of(ids, score(events, len(ids), when.timestamp(), facts, w), when), out, when)
+        for when, out in zip(moments, left_out, strict=True)
+    ]
+
+
+def _picture(net: Network, left_out: set[int], when: datetime) -> Picture:
+    ids = np.asarray(net.person_ids, dtype=np.int64)
+    keep = (
+        ~np.isin(ids, np.fromiter(left_out, dtype=np.int64, count=len(left_out)))
+        if left_out
+        else np.ones(ids.shape, bool)
+    )
+    state = np.asarray(net.state, dtype="<U8")
+    return Picture(
+        when, ids[keep], net.score[keep], net.p_call[keep], np.asarray(net.layer)[keep], state[keep]
+    )
+
+
+def _left_out(
+    conn: Connection, account_id: int, when: datetime, first: dict[int, datetime] | None
+) -> set[int]:
+    """Who is not a connection at ``when``: archived by then, or not in the network yet — connected
+    later, else first in touch later, else (known by no date) added to tieline later. ``first`` is None
+    for the present, when everyone stored is in unless archived or connected in the future."""
+    p = t.people
+    out = set(
+        conn.execute(
+            select(p.c.id).where(
+                and_(
+                    p.c.account_id == account_id,
+                    or_(and_(p.c.archived_at.is_not(None), p.c.archived_at <= when), p.c.connected_on > when),
+                )
+            )
+        ).scalars()
+    )
+    if first is None:
+        return out
+    for pid, created in conn.execute(
+        select(p.c.id, p.c.created_at).where(and_(p.c.account_id == account_id, p.c.connected_on.is_(None)))
+    ):
+        entered = first.get(pid) or utc(created)
+        if entered is not None and entered > when:
+            out.add(pid)
     return out
 
 
-def _picture(
-    net: Network, people: list[Person], first: dict[int, datetime] | None, when: datetime
-) -> Picture:
-    """The connections at ``when``: not archived by then, and in the network by then — connected then,
-    else first in touch then, else (known by no date) added to tieline by then. ``first`` is None for
-    the present, when everyone stored is in."""
-    where = net.index()
-    ties: list[Tie] = []
-    for person in people:
-        if person.archived_at is not None and person.archived_at <= when:
-            continue
-        if first is not None:
-            entered = person.connected_on or first.get(person.id) or person.created_at
-            if entered > when:
-                continue
-        elif person.connected_on is not None and person.connected_on > when:
-            continue
-        i = where.get(person.id)
-        state = net.state[i] if i is not None else "unknown"
-        if i is None:
-            ties.append(Tie(person, None, None, 0, "unknown"))
-            continue
-        s, p = float(net.score[i]), float(net.p_call[i])
-        ties.append(
-            Tie(
-                person,
-                None if np.isnan(s) else s,
-                None if np.isnan(p) else p,
-                int(net.layer[i]),
-                state,
-            )
-        )
-    return Picture(when, ties)
-
-
-def _people(conn: Connection, account_id: int) -> list[Person]:
+def people_of(conn: Connection, account_id: int, person_ids: Iterable[int]) -> dict[int, Person]:
     p = t.people
-    rows = conn.execute(
-        select(
-            p.c.id,
-            p.c.name,
-            p.c.connected_on,
-            p.c.archived_at,
-            p.c.every_days,
-            p.c.snoozed_until,
-            p.c.birthday,
-            p.c.how_met,
-            p.c.would_take_call,
-            p.c.created_at,
-        )
-        .where(p.c.account_id == account_id)
-        .order_by(p.c.id)
+    ids = sorted({int(x) for x in person_ids})
+    out: dict[int, Person] = {}
+    cols = (
+        p.c.id,
+        p.c.name,
+        p.c.connected_on,
+        p.c.archived_at,
+        p.c.every_days,
+        p.c.snoozed_until,
+        p.c.birthday,
+        p.c.how_met,
+        p.c.would_take_call,
+        p.c.created_at,
     )
-    return [
-        Person(
-            r.id,
-            r.name,
-            utc(r.connected_on),
-            utc(r.archived_at),
-            r.every_days,
-            utc(r.snoozed_until),
-            r.birthday,
-            r.how_met,
-            r.would_take_call,
-            utc(r.created_at) or datetime.now(UTC),
-        )
-        for r in rows
-    ]
+    for start in range(0, len(ids), CHUNK):
+        for r in conn.execute(
+            select(*cols).where(and_(p.c.account_id == account_id, p.c.id.in_(ids[start : start + CHUNK])))
+        ):
+            out[r.id] = Person(
+                r.id,
+                r.name,
+                utc(r.connected_on),
+                utc(r.archived_at),
+                r.every_days,
+                utc(r.snoozed_until),
+                r.birthday,
+                r.how_met,
+                r.would_take_call,
+                utc(r.created_at) or datetime.now(UTC),
+            )
+    return out
 
 
 def _first_contacts(conn: Connection, account_id: int) -> dict[int, datetime]:
@@ -198,9 +241,41 @@ class Contact:
 def contacts(
     conn: Connection, account_id: int, person_ids: Iterable[int], before: datetime
 ) -> dict[int, Contact]:
-    """First and last contact, count and main channel of each person given."""
-    i, pa = t.interactions, t.participants
+    """First and last contact, count and main channel of each person given. For the present they come
+    from the per-tie summaries that every write keeps current (one row per person) where the store has
+    them; for a past moment (and anyone without a summary) from the interactions before it."""
     ids = sorted(set(person_ids))
+    out: dict[int, Contact] = {}
+    summaries = getattr(t, "tie_summaries", None)
+    if summaries is not None and (datetime.now(UTC) - before).total_seconds() < 3600:
+        covered = _summarised(conn, account_id, ids, summaries, out)
+        ids = [pid for pid in ids if pid not in covered]
+    return out | _counted(conn, account_id, ids, before)
+
+
+def _summarised(
+    conn: Connection, account_id: int, ids: list[int], ts: Any, out: dict[int, Contact]
+) -> set[int]:
+    """Fill ``out`` from the summaries; return everyone who has one (in touch or not)."""
+    covered: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        for r in conn.execute(
+            select(
+                ts.c.person_id, ts.c.first_contact, ts.c.last_contact, ts.c.interactions, ts.c.channels
+            ).where(and_(ts.c.account_id == account_id, ts.c.person_id.in_(ids[start : start + CHUNK])))
+        ):
+            covered.add(r.person_id)
+            first, last = utc(r.first_contact), utc(r.last_contact)
+            if first is None or last is None or not r.interactions:
+                continue
+            by_channel = {ch: sum(d.values()) for ch, d in (r.channels or {}).items()}
+            channel = max(by_channel, key=lambda ch: by_channel[ch]) if by_channel else "email"
+            out[r.person_id] = Contact(first, last, int(r.interactions), channel)
+    return covered
+
+
+def _counted(conn: Connection, account_id: int, ids: list[int], before: datetime) -> dict[int, Contact]:
+    i, pa = t.interactions, t.participants
     spans: dict[int, tuple[datetime, datetime, int]] = {}
     channels: dict[int, Counter[str]] = {}
     for start in range(0, len(ids), CHUNK):
@@ -236,22 +311,24 @@ def contacts(
     return {pid: Contact(f, la, n, channels[pid].most_common(1)[0][0]) for pid, (f, la, n) in spans.items()}
 
 
-def last_subjects(
-    conn: Connection, account_id: int, person_ids: Iterable[int], before: datetime
-) -> dict[int, str]:
-    """The subject of the latest contact that kept one, for each person given (a few people at a time)."""
+def last_subjects(conn: Connection, account_id: int, last_contact: dict[int, datetime]) -> dict[int, str]:
+    """The subject of the latest contact that kept one, in the month up to each person's last contact.
+
+    Read through the interactions' time index (the month before the last contact), not through the
+    person's whole history, which for a close tie can be a hundred thousand messages."""
     i, pa = t.interactions, t.participants
     out: dict[int, str] = {}
-    for pid in person_ids:
+    for pid, last in last_contact.items():
         subject = conn.execute(
             select(i.c.subject)
-            .join(pa, pa.c.interaction_id == i.c.id)
             .where(
                 and_(
-                    pa.c.person_id == pid,
-                    i.c.happened_at < before,
+                    i.c.account_id == account_id,
+                    i.c.happened_at <= last,
+                    i.c.happened_at >= last - timedelta(days=SUBJECT_DAYS),
                     i.c.subject.is_not(None),
                     i.c.bulk.is_(False),
+                    exists().where(and_(pa.c.interaction_id == i.c.id, pa.c.person_id == pid)),
                 )
             )
             .order_by(i.c.happened_at.desc())

@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, and_, func, select
 
 from tieline.errors import TielineError
@@ -21,7 +22,7 @@ from tieline.insight.ties import INNER_LAYERS, Tie, picture
 from tieline.store import tables as t
 from tieline.store.db import Store
 
-CLOSE_P_CALL = 0.5
+CLOSE_P_CALL = 0.5  # close: an inner layer and likely to take your call
 STRENGTH_FLOOR = 0.1  # a perfect match you are a stranger to still shows, below good matches you know
 FIELD_WORDS = {
     "work": "work",
@@ -33,11 +34,6 @@ FIELD_WORDS = {
 }
 
 
-def is_close(tie: Tie) -> bool:
-    """Close enough to ask a favour of: an inner layer, and likely to take your call."""
-    return tie.layer in INNER_LAYERS and (tie.p_call or 0.0) >= CLOSE_P_CALL
-
-
 def who(store: Store, need: str, limit: int = 10) -> dict[str, Any]:
     """The best-placed people for ``need``, each with the reason and, when you are not close, an intro."""
     terms = textindex.words(need)
@@ -45,17 +41,20 @@ def who(store: Store, need: str, limit: int = 10) -> dict[str, Any]:
         raise TielineError('say what you need in a few words, e.g. "analytical chemistry roles in Boston"')
     relevance = textindex.search(store, need)
     pic = picture(store)
-    ties = pic.by_id()
+    where = pic.index()
+    p_call = np.nan_to_num(pic.p_call, nan=0.0)
     ranked = sorted(
         (
-            (rel * (STRENGTH_FLOOR + (ties[pid].p_call or 0.0)), pid)
+            (rel * (STRENGTH_FLOOR + float(p_call[where[pid]])), pid)
             for pid, rel in relevance.items()
-            if pid in ties
+            if pid in where
         ),
         reverse=True,
     )[:limit]
     texts = textindex.fields(store, [pid for _, pid in ranked])
-    close = {tie.person.id: tie for tie in pic.ties if is_close(tie)}
+    close_ids = pic.where(np.isin(pic.layer, INNER_LAYERS) & (p_call >= CLOSE_P_CALL))
+    ties = {tie.person.id: tie for tie in pic.ties(store, [pid for _, pid in ranked] + close_ids)}
+    close = {pid: ties[pid] for pid in close_ids if pid in ties}
     out = []
     with store.read() as conn:
         for rank, pid in ranked:

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+from sqlalchemy import func, select
 
 from tieline.demo import network
+from tieline.errors import TielineError
 from tieline.ingest.batch import ImportOptions, ImportResult, run_import
 from tieline.services import me
+from tieline.store import tables as t
 from tieline.store.db import Store
 
 
@@ -22,13 +25,28 @@ class Demo:
     result: ImportResult
 
 
-def build(folder: Path | None = None) -> Demo:
-    """A fresh demo database (in the user cache dir unless told otherwise), with the sample network imported."""
+def build(folder: Path | None = None, db: str | None = None) -> Demo:
+    """A fresh demo database (in the user cache dir unless told otherwise), with the sample network
+    imported; ``db`` (``--db``) puts it in that database instead, which must hold nobody yet."""
     folder = folder or Path(platformdirs.user_cache_dir("tieline", appauthor=False)) / "demo"
     if folder.exists():
         shutil.rmtree(folder)
+    store = Store(db if db is not None else f"sqlite:///{folder / 'demo.db'}")
+    with store.read() as conn:
+        held = conn.execute(
+            select(func.count()).select_from(t.people).where(t.people.c.account_id == store.account_id)
+        ).scalar_one()
+    if held:
+        store.dispose()
+        raise TielineError(
+            f"the demo needs an empty database, and {store.safe_url} holds {held} people: "
+            "give another --db, or leave --db out (the demo then uses its own)"
+        )
     files = network.write(folder / "exports")
-    store = Store(f"sqlite:///{folder / 'demo.db'}")
     me.add(store, network.OWNER[1])
     result = run_import(store, files, ImportOptions())
+    from tieline.services import people
+
+    for email, yes in network.answers():
+        people.edit(store, email, would_take_call=yes)
     return Demo(store, folder, files, result)

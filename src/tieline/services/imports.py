@@ -11,8 +11,10 @@ from sqlalchemy import Connection, and_, select, update
 
 from tieline.errors import NotFound, TielineError
 from tieline.ingest.batch import ImportOptions, ImportResult, batch_row_counts, run_import
+from tieline.ingest.batch_rows import shown_status
 from tieline.ingest.context import utc
 from tieline.ingest.undo import undo_since
+from tieline.services.lookup import MAX_ID
 from tieline.services.strength import rescore, touched_by_batch
 from tieline.store import tables as t
 from tieline.store.db import Store
@@ -35,8 +37,8 @@ def listing(store: Store) -> list[dict[str, Any]]:
                     "source": r["source"],
                     "paths": r["paths"].split("\n") if r["paths"] else [],
                     "started_at": started.isoformat() if started else None,
-                    "status": r["status"],
-                    "stats": r["stats"] or {},
+                    "status": shown_status(r["status"], r["stats"]),
+                    "stats": {k: v for k, v in (r["stats"] or {}).items() if k != "owner"},
                     "rows": batch_row_counts(conn, r["id"]) if r["status"] != "undone" else {},
                 }
             )
@@ -53,6 +55,8 @@ def undo(store: Store, batch_id: int, with_later: bool = False) -> list[int]:
     from tieline.services.merge import unmerge_in
 
     b = t.batches
+    if not 0 < batch_id <= MAX_ID:
+        raise NotFound(f"no import batch {batch_id}")
     with store.write() as conn:
         row = conn.execute(
             select(b.c.status).where(and_(b.c.account_id == store.account_id, b.c.id == batch_id))

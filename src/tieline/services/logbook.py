@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dateutil import parser as dateparser
 from sqlalchemy import and_, insert, select
@@ -49,7 +49,13 @@ def log(
         raise TielineError(f"kind must be one of {', '.join(KINDS)}")
     if channel not in CHANNELS:
         raise TielineError(f"channel must be one of {', '.join(CHANNELS)}")
+    if not what.strip():
+        raise TielineError('say what happened, e.g. tieline log ada "coffee at the conference"')
     happened = parse_when(when)
+    if happened > datetime.now(UTC) + timedelta(minutes=5):
+        raise TielineError(
+            f"{when} is in the future: log what has happened (to plan a contact, `tieline people edit P --every 30d`)"
+        )
     with store.write() as conn:
         pid = find_person(conn, store.account_id, ref)
         iid = int(

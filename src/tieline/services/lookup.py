@@ -8,6 +8,8 @@ from tieline.errors import Ambiguous, NotFound
 from tieline.ingest.normalise import guess
 from tieline.store import tables as t
 
+MAX_ID = 2**63 - 1  # the largest id a database column holds; a bigger number names no row
+
 
 def find_person(conn: Connection, account_id: int, ref: str) -> int:
     """The one person ``ref`` means; NotFound or Ambiguous otherwise."""
@@ -15,7 +17,7 @@ def find_person(conn: Connection, account_id: int, ref: str) -> int:
     ref = ref.strip()
     if not ref:
         raise NotFound("no person given")
-    if ref.lstrip("#").isdigit():
+    if ref.lstrip("#").isdigit() and int(ref.lstrip("#")) <= MAX_ID:
         found = conn.execute(
             select(p.c.id).where(and_(p.c.account_id == account_id, p.c.id == int(ref.lstrip("#"))))
         ).scalar()

@@ -317,6 +317,10 @@ def edit(store: Store, ref: str, **values: Any) -> int:
     note = values.pop("note", None)
     introduced_by = values.pop("introduced_by", None)
     fields = {k: v for k, v in values.items() if v is not None}
+    if "name" in fields and not fields["name"].strip():
+        raise TielineError("a person needs a name: --name cannot be empty")
+    if note is not None and not note.strip():
+        raise TielineError("the note is empty: say something, e.g. --note 'met at PyCon'")
     check_facts(fields.get("relationship"), fields.get("closeness"))
     with store.write() as conn:
         pid = find_person(conn, store.account_id, ref)

@@ -191,6 +191,8 @@ def _cached(store: Store) -> Network | None:
 
 
 def _write_cache(store: Store, net: Network, only: Iterable[int] | None = None) -> None:
+    if store.read_only:  # a database on read-only storage is scored afresh each time
+        return
     ts = t.tie_scores
     rows = [
         {
@@ -360,5 +362,6 @@ def _layer_among_cached(conn: Connection, account_id: int, pid: int, s: float) -
 
 def invalidate(store: Store) -> None:
     """Forget every cached score (after a merge, an undo, a refit): the next read scores afresh."""
+    store.refuse_writes()
     with store.write() as conn:
         conn.execute(delete(t.tie_scores).where(t.tie_scores.c.account_id == store.account_id))

@@ -21,18 +21,25 @@ from typing import IO
 from tieline.errors import SourceError
 from tieline.sources import keys
 from tieline.sources.base import head, open_binary, physical_lines
-from tieline.sources.text import decode_line
+from tieline.sources.text import SAMPLE, decode_line, guess_encoding, line_decoder
 
 MAX_LINE = 1 << 20  # 1 MiB: no contact CSV has a longer physical line
 MAX_FIELD = 1 << 20
+MAX_RECORD_LINES = 200  # lines one record may span: a long multi-line note has a few dozen
 DELIMITERS = (",", ";", "\t")
 
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
 
-def text_lines(fh: IO[bytes], shown: str, max_bytes: int | None = None) -> Iterator[str]:
-    """The decoded lines of a binary stream (line ends kept, BOM removed), checked against the limits."""
-    first = fh.read(4)
+def text_lines(
+    fh: IO[bytes], shown: str, max_bytes: int | None = None, encoding: str | None = None
+) -> Iterator[str]:
+    """The decoded lines of a binary stream (line ends kept, BOM removed), checked against the limits.
+
+    A file without a BOM is read in ``encoding`` when one is given (``--encoding``), else in the one
+    :func:`text.guess_encoding` finds, else line by line as UTF-8 with Windows-1252 for the odd line.
+    """
+    first = fh.read(SAMPLE)
     stream = io.BufferedReader(_Prefixed(first, fh), 1 << 16)
     if first.startswith((b"\xff\xfe", b"\xfe\xff")):
         wrapper = io.TextIOWrapper(stream, encoding="utf-16", newline="")
@@ -48,6 +55,12 @@ def text_lines(fh: IO[bytes], shown: str, max_bytes: int | None = None) -> Itera
         return
     if first.startswith(b"\xef\xbb\xbf"):
         stream.read(3)
+        decode = line_decoder(encoding)
+    else:
+        try:
+            decode = line_decoder(encoding or guess_encoding(first, shown))
+        except LookupError:
+            raise SourceError(shown, None, f"unknown text encoding {encoding!r}") from None
     total = 0
     for n, raw in enumerate(physical_lines(stream, MAX_LINE), start=1):
         total += len(raw)
@@ -57,7 +70,7 @@ def text_lines(fh: IO[bytes], shown: str, max_bytes: int | None = None) -> Itera
             raise SourceError(shown, f"line {n}", "file is larger than it claims")
         if b"\x00" in raw:
             raise SourceError(shown, f"line {n}", "binary data (NUL bytes): not a CSV file")
-        yield decode_line(raw)
+        yield decode(raw)
 
 
 class _Prefixed(io.RawIOBase):
@@ -93,8 +106,13 @@ def sniff_delimiter(sample: str) -> str:
 
 
 def rows(lines: Iterable[str], shown: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for each CSV record; csv errors become a SourceError naming the line."""
+    """(line number, cells) for each CSV record; csv errors become a SourceError naming the line.
+
+    A record that runs over more than ``MAX_RECORD_LINES`` lines is a stray quote opening a field that
+    never closes: it would swallow every row after it, so the file is refused naming the row it starts at.
+    """
     reader = csv.reader(lines, delimiter=delimiter)
+    last = 0
     while True:
         try:
             row = next(reader)
@@ -102,9 +120,19 @@ def rows(lines: Iterable[str], shown: str, delimiter: str = ",") -> Iterator[tup
             return
         except csv.Error as exc:
             reason = str(exc)
+            where = reader.line_num
             if "field larger than field limit" in reason:
-                reason = "a field is larger than the limit (128 KB): not a contact CSV"
-            raise SourceError(shown, f"line {reader.line_num}", f"malformed CSV: {reason}") from None
+                reason = "a field is larger than the limit (128 KB): a stray quote, or not a contact CSV"
+                where = last + 1
+            raise SourceError(shown, f"line {where}", f"malformed CSV: {reason}") from None
+        if reader.line_num - last > MAX_RECORD_LINES:
+            raise SourceError(
+                shown,
+                f"line {last + 1}",
+                f"a quoted field runs over {reader.line_num - last} lines (a stray quote?): "
+                "the rows after it would be lost",
+            )
+        last = reader.line_num
         yield reader.line_num, row
 
 
@@ -148,7 +176,7 @@ def cell(row: list[str], index: int | None) -> str:
 
 
 def open_table(
-    path: Path, metered: bool = True
+    path: Path, metered: bool = True, encoding: str | None = None
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]], IO[bytes]]:
     """Header keys and the remaining rows of a plain CSV file (first record = header).
 
@@ -161,7 +189,7 @@ def open_table(
     except OSError as exc:
         raise SourceError(shown, None, f"cannot read the file ({exc.strerror or exc})") from None
     try:
-        lines = text_lines(fh, shown)
+        lines = text_lines(fh, shown, encoding=encoding)
         first: list[str] = []
         for line in lines:
             first.append(line)

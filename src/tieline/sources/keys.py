@@ -9,8 +9,14 @@ databases: changing one would import every record of that source a second time.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import TypeVar
+
+from tieline.records import InteractionRecord
 
 SEP = "\x1f"
+R = TypeVar("R")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -24,3 +30,19 @@ def digest(*parts: str | bytes) -> str:
 def key(prefix: str, *parts: str | bytes) -> str:
     """``prefix`` followed by :func:`digest` of ``parts``."""
     return prefix + digest(*parts)
+
+
+def repeats_apart(records: Iterable[R]) -> Iterator[R]:
+    """Chat messages that repeat back-to-back word for word in the same minute ("ok", "ok") are two
+    messages: the first keeps its key, the next ones get ``:1``, ``:2``... so none is dropped as already
+    stored, and a re-import gives the same keys again."""
+    last = ""
+    repeat = 0
+    for rec in records:
+        key_now = getattr(rec, "source_key", None)
+        if isinstance(rec, InteractionRecord) and key_now is not None:
+            repeat = repeat + 1 if key_now == last else 0
+            last = key_now
+            if repeat:
+                rec = replace(rec, source_key=f"{key_now}:{repeat}")
+        yield rec

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -103,7 +102,7 @@ def best(path: Path, candidates: list[Reader]) -> tuple[Reader | None, float]:
 
 
 def plan(paths: list[Path], forced: str | None = None) -> Iterator[Planned]:
-    """Yield (reader, file) pairs for every path; unpack zips into a temp folder kept for the process."""
+    """Yield (reader, file) pairs for every path; zips are unpacked by the import's :func:`archive.unpacking`."""
     candidates = [by_name(forced)] if forced else readers()
     for path in paths:
         yield from _plan_one(path, candidates, str(path), forced is not None, root=path)
@@ -117,14 +116,20 @@ def _plan_one(
     inside: bool = False,
     unpacked: bool = False,
     root: Path | None = None,
+    depth: int = 0,
 ) -> Iterator[Planned]:
     if not path.exists():
         raise SourceError(str(path), None, "no such file or folder")
-    if not path.is_dir() and not base.is_regular(path):
+    if not path.is_dir():
         try:
-            base.check_regular(path)
+            empty = base.check_regular(path) == 0
         except OSError as exc:
             raise SourceError(shown, None, exc.strerror or "not a regular file") from None
+        if empty:  # one outcome for every reader: an empty file is said, never read
+            if inside:
+                log.info("passed over an empty file")
+                return
+            raise SourceError(shown, None, "empty file")
     if path.is_file() and archive.is_zip(path):
         # Only a reader made for archives may take one whole: a text reader could mistake the
         # stored bytes of an uncompressed zip for its own format.
@@ -132,13 +137,14 @@ def _plan_one(
         if reader is not None and conf >= FOLDER_CLAIM:
             yield Planned(reader, path, shown)
             return
-        tmp = Path(tempfile.mkdtemp(prefix="tieline-zip-"))
-        archive.extract(path, tmp, shown)
-        yield from _plan_one(tmp, candidates, shown, forced, inside, unpacked=True)
+        tmp = archive.unpack(path, shown, depth)
+        yield from _plan_one(tmp, candidates, shown, forced, inside, unpacked=True, depth=depth + 1)
         return
     reader, conf = best(path, candidates)
+    log.debug("planning %s: %s (%.2f)", path, reader.NAME if reader else "no reader", conf)
     if path.is_dir():
         if reader is not None and conf >= FOLDER_CLAIM:
+            log.info("a folder read whole by the %s reader (confidence %.2f)", reader.NAME, conf)
             yield Planned(reader, path, shown, unpacked)
             return
         top = root or path
@@ -152,16 +158,26 @@ def _plan_one(
                 log.info("passed over a file that is not a regular file (pipe, device, socket)")
                 continue
             name = archive.member_name(shown, child.name) if unpacked else _join(shown, child.name)
-            yield from _plan_one(child, candidates, name, forced, inside=True, root=top)
+            yield from _plan_one(child, candidates, name, forced, inside=True, root=top, depth=depth)
         return
     if reader is None or (conf < MIN_CONFIDENCE and not (forced and conf > 0)):
         if inside:
+            log.info("passed over a %s file no reader claims", path.suffix or "suffix-less")
             return  # a stray file in an export folder (README, images) is not an error
         if forced and candidates:
             yield Planned(candidates[0], path, shown)
             return
         raise SourceError(shown, None, _why_unknown(path))
+    log.info("a %s file of %d KB for the %s reader (confidence %.2f)", path.suffix or "suffix-less",
+             _kb(path), reader.NAME, conf)  # fmt: skip
     yield Planned(reader, path, shown)
+
+
+def _kb(path: Path) -> int:
+    try:
+        return path.stat().st_size // 1024
+    except OSError:
+        return 0
 
 
 def _why_unknown(path: Path) -> str:

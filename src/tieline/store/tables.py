@@ -10,12 +10,15 @@ kept for undo or unmerge names its row by id, and must never land on somebody ad
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     Date,
     DateTime,
+    Dialect,
     Float,
     ForeignKey,
     Index,
@@ -24,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     func,
 )
@@ -36,6 +40,20 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 metadata = MetaData(naming_convention=NAMING)
+
+
+class Clean(TypeDecorator[str]):
+    """Text as it came from an export, of any length, without NUL bytes.
+
+    PostgreSQL refuses NUL in text and enforces ``VARCHAR(n)``; SQLite does neither. Dropping NUL here,
+    and storing imported values as ``TEXT``, makes both accept the same files (issue 9).
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def _account() -> Column[int]:
@@ -77,25 +95,25 @@ people = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     _account(),
-    Column("name", String(300), nullable=False),
-    Column("given_name", String(200)),
-    Column("family_name", String(200)),
+    Column("name", Clean, nullable=False),
+    Column("given_name", Clean),
+    Column("family_name", Clean),
     Column("birthday", Date),
     Column("connected_on", DateTime(timezone=True)),
-    Column("how_met", Text),
-    Column("why_connected", Text),
+    Column("how_met", Clean),
+    Column("why_connected", Clean),
     Column("introduced_by_id", Integer, ForeignKey("people.id", ondelete="SET NULL")),
     Column("relationship", String(40)),  # family, partner, friend, colleague, mentor, acquaintance
     Column("closeness", Integer),  # the user's own rating, 1-5
     Column("would_take_call", Boolean),  # the user's own answer
-    Column("photo_ref", String(300)),
+    Column("photo_ref", Clean),
     Column("archived_at", DateTime(timezone=True)),  # archived: kept, but out of every count
     Column("every_days", Integer),  # the user's own cadence for this tie, overriding its rhythm
     Column("snoozed_until", DateTime(timezone=True)),  # not due before this moment
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     _batch(),
-    Column("source_key", String(300)),
+    Column("source_key", Clean),
     sqlite_autoincrement=True,
 )
 Index("ix_people_account_name", people.c.account_id, people.c.name)
@@ -110,12 +128,12 @@ handles = Table(
     # A handle seen only in one-way traffic (a newsletter) has no person until there is two-way contact.
     Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=True),
     Column("kind", String(20), nullable=False),
-    Column("value", String(400), nullable=False),
-    Column("label", String(60)),
-    Column("display_name", String(300)),
+    Column("value", Clean, nullable=False),
+    Column("label", Clean),
+    Column("display_name", Clean),
     _batch(),
-    Column("source_key", String(300)),
-    Column("source_file", String(500)),
+    Column("source_key", Clean),
+    Column("source_file", Clean),
     UniqueConstraint("account_id", "kind", "value", name="uq_handles_account_kind_value"),
     sqlite_autoincrement=True,
 )
@@ -127,13 +145,13 @@ positions = Table(
     Column("id", Integer, primary_key=True),
     _account(),
     Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
-    Column("organization", String(300), nullable=False),
-    Column("title", String(300)),
+    Column("organization", Clean, nullable=False),
+    Column("title", Clean),
     Column("start_date", Date),
     Column("end_date", Date),
     _batch(),
-    Column("source_key", String(300)),
-    Column("source_file", String(500)),
+    Column("source_key", Clean),
+    Column("source_file", Clean),
     sqlite_autoincrement=True,
 )
 Index("ix_positions_person", positions.c.person_id)
@@ -144,10 +162,10 @@ notes = Table(
     Column("id", Integer, primary_key=True),
     _account(),
     Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
-    Column("body", Text, nullable=False),
+    Column("body", Clean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     _batch(),
-    Column("source_key", String(300)),
+    Column("source_key", Clean),
     sqlite_autoincrement=True,
 )
 Index("ix_notes_person", notes.c.person_id)
@@ -158,7 +176,7 @@ tags = Table(
     Column("id", Integer, primary_key=True),
     _account(),
     Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
-    Column("tag", String(100), nullable=False),
+    Column("tag", Clean, nullable=False),
     _batch(),
     UniqueConstraint("person_id", "tag", name="uq_tags_person_tag"),
     sqlite_autoincrement=True,
@@ -205,11 +223,11 @@ interactions = Table(
     Column("kind", String(20), nullable=False),
     Column("group_size", Integer, nullable=False),
     Column("duration_s", Integer),
-    Column("thread", String(300)),
-    Column("subject", String(300)),
+    Column("thread", Clean),
+    Column("subject", Clean),
     Column("bulk", Boolean, nullable=False),
     _batch(),
-    Column("source_key", String(300), nullable=False),
+    Column("source_key", Clean, nullable=False),
     Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="SET NULL")),
     UniqueConstraint("account_id", "source_key", name="uq_interactions_account_source_key"),
     sqlite_autoincrement=True,
@@ -250,7 +268,7 @@ me_handles = Table(
     Column("id", Integer, primary_key=True),
     _account(),
     Column("kind", String(20), nullable=False),
-    Column("value", String(400), nullable=False),
+    Column("value", Clean, nullable=False),
     UniqueConstraint("account_id", "kind", "value", name="uq_me_handles_account_kind_value"),
     sqlite_autoincrement=True,
 )
@@ -262,7 +280,7 @@ suppressions = Table(
     Column("id", Integer, primary_key=True),
     _account(),
     Column("kind", String(20), nullable=False),
-    Column("value", String(400), nullable=False),
+    Column("value", Clean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("account_id", "kind", "value", name="uq_suppressions_account_kind_value"),
     sqlite_autoincrement=True,

@@ -10,9 +10,9 @@ MODEL_VERSION = "strength-2"
 # fell within that time while closeness to kin held. A year's half-life leaves a silent friend a
 # third of their credit after 18 months; four years leave family three quarters. Acquaintances and
 # colleagues, kept up by circumstance rather than effort, go fastest; a tie of no stated kind
-# (most of a mailbox) decays like a colleague. Plotted in docs/model.md.
+# decays like a friend. Plotted in docs/model.md.
 HALF_LIFE_DAYS: dict[str | None, float] = {
-    None: 182.0,
+    None: 365.0,
     "family": 1461.0,
     "partner": 730.0,
     "friend": 365.0,

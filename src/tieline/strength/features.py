@@ -44,9 +44,10 @@ MAX_CALL_S = 2 * 3600.0
 # Events with more people than this (me included) are broadcasts: diluted into volume, but no
 # evidence of when or how regularly two people are in touch.
 MAX_GROUP = 12
-# Two contacts at most this far apart keep two people "in touch" for the whole time between them;
-# a contact after a longer silence (or a first contact) counts one day: months of weekly calls are
-# months in touch, two e-mails ten years apart are two days.
+# Two contacts at most this far apart keep two people "in touch" for the whole time between them; a
+# contact after a longer gap g counts IN_TOUCH_DAYS^2 / g days (at least one, as a first contact does),
+# so credit falls smoothly as contact thins out: months of weekly calls are months in touch, a yearly
+# e-mail is five and a half days, two e-mails ten years apart are two days.
 IN_TOUCH_DAYS = 45.0
 
 
@@ -168,7 +169,9 @@ def _in_touch(tie: np.ndarray, t: F64, as_of: float, half_life_days: F64, n: int
     """Days in touch per tie, plain and decayed, from personal events sorted by tie, then time.
 
     Each event covers the interval since the tie's previous event when that is at most IN_TOUCH_DAYS,
-    else (and for the first event) one day. The intervals never overlap, so one more event only adds covered time, and the
+    after a longer gap g the last IN_TOUCH_DAYS^2 / g days of it (at least one day; a first event one
+    day). That length never grows with the gap, so splitting a gap by one more event never shrinks the
+    time covered. The intervals never overlap, so one more event only adds covered time, and the
     decayed measure integrates 2^(-age / half-life) over them exactly: shifting a whole history and
     ``as_of`` together changes nothing, and a day of silence only lowers it.
     """
@@ -179,7 +182,8 @@ def _in_touch(tie: np.ndarray, t: F64, as_of: float, half_life_days: F64, n: int
     since = np.empty_like(t)
     since[0] = 0.0
     since[1:] = (t[1:] - t[:-1]) / DAY
-    length = np.where(first | (since > IN_TOUCH_DAYS), 1.0, since)
+    thin = np.maximum(1.0, IN_TOUCH_DAYS * IN_TOUCH_DAYS / np.maximum(since, IN_TOUCH_DAYS))
+    length = np.where(first, 1.0, np.where(since <= IN_TOUCH_DAYS, since, thin))
     rate = np.log(2.0) / half_life_days[tie]
     end_age = (as_of - t) / DAY
     recent = (np.exp(-rate * end_age) - np.exp(-rate * (end_age + length))) / rate

@@ -19,7 +19,7 @@ from tieline.strength.features import Evidence
 
 # When every directed event came from them and none from me (and none is undirected), time in
 # touch and volume count this fraction: a flood of mail never answered is not a tie (Wiese et al. 2015).
-ONE_WAY_FACTOR = 0.1
+ONE_WAY_FACTOR = 0.25
 _REL_PRIOR = np.array([defaults.RELATIONSHIP_PRIOR[r] for r in RELATIONSHIPS])
 
 
@@ -60,6 +60,17 @@ def days_text(value: float) -> str:
     return f"{value / 365.25:.0f} years"
 
 
+def ago_text(value: float) -> str:
+    """How long ago, in words: "today", "a day ago", "3 months ago"."""
+    shown = days_text(value)
+    return shown if shown in ("today", "never") else f"{shown} ago"
+
+
+def plural(n: float, word: str) -> str:
+    """``1 interaction``, ``2 interactions``."""
+    return f"{n:.0f} {word}" + ("" if round(n) == 1 else "s")
+
+
 def times_text(n: float) -> str:
     return {1: "once", 2: "twice"}.get(int(n), f"{n:.0f} times")
 
@@ -74,8 +85,8 @@ def _attention_words(ev: Evidence, i: int, _x: float) -> str:
     one_way = ev.n_out[i] + ev.n_undirected[i] == 0 and ev.n_in[i] > 0
     tail = ": one-way contact counts little" if one_way else ""
     return (
-        f"in touch {ev.in_touch[i] / 7.0:.0f} weeks in all, worth {ev.in_touch_recent[i] / 7.0:.1f} "
-        f"today (older weeks count less; last contact {days_text(ev.last_age[i])} ago){tail}"
+        f"in touch {plural(ev.in_touch[i] / 7.0, 'week')} in all, worth {ev.in_touch_recent[i] / 7.0:.1f} "
+        f"today (older weeks count less; last contact {ago_text(ev.last_age[i])}){tail}"
     )
 
 
@@ -86,7 +97,26 @@ def _history(x: Inputs) -> F64:
 def _history_words(ev: Evidence, i: int, _x: float) -> str:
     if ev.n_events[i] == 0:
         return "no contact yet"
-    return f"what the tie keeps from {ev.in_touch[i] / 7.0:.0f} weeks in touch, however long ago"
+    return f"what the tie keeps from {plural(ev.in_touch[i] / 7.0, 'week')} in touch, however long ago"
+
+
+_TOLERANCE = np.array([defaults.TOLERANCE[r] for r in RELATIONSHIPS])
+# Silence beyond a year (times the kind's tolerance: family four) makes a tie dormant; the penalty
+# grows with the log of the silence up to three times that, then stops: what is left is the floor.
+DORMANT_DAYS = 365.0
+DORMANCY_CAP = float(np.log(3.0))
+
+
+def _dormancy(x: Inputs) -> F64:
+    limit = DORMANT_DAYS * _TOLERANCE[x.facts.relationship.astype(np.int64)]
+    silent = np.nan_to_num(x.ev.last_age, nan=0.0)
+    return np.minimum(np.log(np.maximum(silent, limit) / limit), DORMANCY_CAP)
+
+
+def _dormancy_words(ev: Evidence, i: int, x: float) -> str:
+    if x <= 0:
+        return "not silent long enough to go dormant"
+    return f"silent for {days_text(ev.last_age[i])}: the tie has gone dormant, a good one to reconnect"
 
 
 def _volume(x: Inputs) -> F64:
@@ -94,7 +124,7 @@ def _volume(x: Inputs) -> F64:
 
 
 def _volume_words(ev: Evidence, i: int, _x: float) -> str:
-    return f"{ev.n_events[i]:.0f} interactions, recent, spoken and one-to-one ones counting most"
+    return f"{plural(ev.n_events[i], 'interaction')}, recent, spoken and one-to-one ones counting most"
 
 
 def _reciprocity(x: Inputs) -> F64:
@@ -116,7 +146,7 @@ def _talk(x: Inputs) -> F64:
 
 
 def _talk_words(ev: Evidence, i: int, _x: float) -> str:
-    return f"{ev.n_calls[i]:.0f} calls, recent talk time weighing most"
+    return f"{plural(ev.n_calls[i], 'call')}, recent talk time weighing most"
 
 
 def _favors(x: Inputs) -> F64:
@@ -165,7 +195,7 @@ def _bias(x: Inputs) -> F64:
 TERMS: tuple[Term, ...] = (
     Term(
         "bias",
-        -1.357,
+        -1.485,
         _bias,
         lambda _e, _i, _x: "starting point for someone you know nothing about",
         "1",
@@ -174,10 +204,10 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "attention",
-        0.452,
+        0.467,
         _attention,
         _attention_words,
-        "ln(1 + weeks in touch, each weighing 2^(−age/half-life(kind))); a tenth when only they ever wrote",
+        "ln(1 + weeks in touch, each weighing 2^(−age/half-life(kind))); a quarter when only they ever wrote",
         "attention, not span: the periods you were actually in touch, older ones weighing less; "
         "silence lets it decay, family slowest",
         "Granovetter 1973 (amount of time); Roberts & Dunbar 2011, 2015 (decay by kind)",
@@ -185,13 +215,22 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "history",
-        0.226,
+        0.233,
         _history,
         _history_words,
-        "ln(1 + weeks in touch, undecayed); a tenth when only they ever wrote",
+        "ln(1 + weeks in touch, undecayed); a quarter when only they ever wrote",
         "the floor a dormant tie keeps: an old friend is a good reconnect, not a stranger",
         "Roberts & Dunbar 2015; Levin, Walter & Murnighan 2011 (dormant ties)",
         sign=1.0,
+    ),
+    Term(
+        "dormancy",
+        -0.6,
+        _dormancy,
+        _dormancy_words,
+        "ln(silence / (365 d · tolerance(kind))) when positive, at most ln 3; tolerance: family 4, partner and mentor 2, friend 1.5",
+        "a dormant tie is a reconnect, not a call that would surely be taken; the cap leaves the floor",
+        "Roberts & Dunbar 2015; Levin, Walter & Murnighan 2011",
     ),
     Term(
         "volume",
@@ -205,7 +244,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "reciprocity",
-        0.075,
+        0.078,
         _reciprocity,
         _reciprocity_words,
         "ln(1 + min(events I started, events they started)), each weighing 2^(−age/half-life(kind))",
@@ -215,7 +254,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "talk",
-        0.151,
+        0.156,
         _talk,
         _talk_words,
         "ln(1 + decayed call minutes), calls capped at 2 h",

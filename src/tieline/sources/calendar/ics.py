@@ -26,12 +26,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dateutil import tz as dateutil_tz
-from dateutil.rrule import rruleset, rrulestr
+
+try:
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+except ImportError:  # icalendar 5
+    from icalendar.windows_to_olson import WINDOWS_TO_OLSON  # type: ignore[no-redef]
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources import keys
-from tieline.sources.base import head_text, open_text
+from tieline.sources.base import head_text, log, open_text
 from tieline.sources.calendar import vcalrule
 from tieline.sources.mail import mailheaders
 
@@ -45,31 +50,9 @@ _DURATION = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)
 _UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.I)
 _ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+")
 
-# Windows zone names as Outlook/Exchange write them in TZID (the common ones).
-WINDOWS_ZONES = {
-    "W. Europe Standard Time": "Europe/Berlin", "Central Europe Standard Time": "Europe/Budapest",
-    "Romance Standard Time": "Europe/Paris", "Central European Standard Time": "Europe/Warsaw",
-    "GMT Standard Time": "Europe/London", "Greenwich Standard Time": "Atlantic/Reykjavik",
-    "E. Europe Standard Time": "Europe/Chisinau", "FLE Standard Time": "Europe/Kyiv",
-    "GTB Standard Time": "Europe/Bucharest", "Russian Standard Time": "Europe/Moscow",
-    "Turkey Standard Time": "Europe/Istanbul", "Israel Standard Time": "Asia/Jerusalem",
-    "Eastern Standard Time": "America/New_York", "Central Standard Time": "America/Chicago",
-    "Mountain Standard Time": "America/Denver", "US Mountain Standard Time": "America/Phoenix",
-    "Pacific Standard Time": "America/Los_Angeles", "Alaskan Standard Time": "America/Anchorage",
-    "Hawaiian Standard Time": "Pacific/Honolulu", "Atlantic Standard Time": "America/Halifax",
-    "Canada Central Standard Time": "America/Regina", "Central Standard Time (Mexico)": "America/Mexico_City",
-    "SA Pacific Standard Time": "America/Bogota", "E. South America Standard Time": "America/Sao_Paulo",
-    "Argentina Standard Time": "America/Argentina/Buenos_Aires", "India Standard Time": "Asia/Kolkata",
-    "China Standard Time": "Asia/Shanghai", "Tokyo Standard Time": "Asia/Tokyo",
-    "Korea Standard Time": "Asia/Seoul", "Singapore Standard Time": "Asia/Singapore",
-    "Taipei Standard Time": "Asia/Taipei", "SE Asia Standard Time": "Asia/Bangkok",
-    "Pakistan Standard Time": "Asia/Karachi", "Arabian Standard Time": "Asia/Dubai",
-    "Arab Standard Time": "Asia/Riyadh", "Egypt Standard Time": "Africa/Cairo",
-    "South Africa Standard Time": "Africa/Johannesburg", "AUS Eastern Standard Time": "Australia/Sydney",
-    "E. Australia Standard Time": "Australia/Brisbane", "Cen. Australia Standard Time": "Australia/Adelaide",
-    "W. Australia Standard Time": "Australia/Perth", "New Zealand Standard Time": "Pacific/Auckland",
-    "UTC": "UTC", "Coordinated Universal Time": "UTC",
-}  # fmt: skip
+# Windows zone names as Outlook/Exchange write them in TZID: CLDR's complete windowsZones table, as
+# icalendar carries it, and the display name Exchange sometimes writes for UTC.
+WINDOWS_ZONES: dict[str, str] = {**WINDOWS_TO_OLSON, "Coordinated Universal Time": "UTC"}
 
 Params = dict[str, str]
 Prop = tuple[str, Params, str]
@@ -304,6 +287,8 @@ def _zone(tzid: str | None, ctx: _Context) -> tzinfo:
                 zone = dateutil_tz.tzical(io.StringIO(text)).get()
             except (ValueError, KeyError, IndexError, TypeError):
                 zone = None
+    if zone is None:
+        log.warning("%s: unknown time zone %r: its times are read as UTC", ctx.file, tzid)
     ctx.zones[tzid] = zone or UTC
     return ctx.zones[tzid]
 
@@ -538,7 +523,9 @@ def _expand(
             else:
                 texts = [_UNTIL_UTC.sub(lambda m: _local_until(m.group(1), zone), rule)]
             for text in texts:
-                recurrence.rrule(rrulestr(text, dtstart=local_start, ignoretz=True))  # type: ignore[arg-type]
+                parsed = rrulestr(text, dtstart=local_start, ignoretz=True)
+                if isinstance(parsed, rrule) and _can_match(parsed, local_start):
+                    recurrence.rrule(parsed)
         except (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError):
             continue  # an unreadable rule: the first occurrence still counts
     recurrence.rdate(local_start)
@@ -557,3 +544,22 @@ def _expand(
             yield local.replace(tzinfo=UTC)
         else:
             yield local.replace(tzinfo=zone).astimezone(UTC)
+
+
+PROBE_YEAR = 9992  # a leap year 8 years before dateutil's last: its search for a match ends there
+
+
+def _can_match(rule: rrule, local_start: datetime) -> bool:
+    """Whether ``rule`` ever gives an occurrence, judged over the 8 years dateutil searches last.
+
+    dateutil looks for the next occurrence up to the year 9999: a rule that never matches (30 February)
+    costs seconds per event. Started in 9992, the same rule searches 8 years at most; one that finds
+    nothing there (leap days and week 53 come round within 8 years) is passed over.
+    """
+    try:
+        probe = rule.replace(
+            dtstart=local_start.replace(year=PROBE_YEAR, month=1, day=1), count=None, until=None
+        )
+        return next(iter(probe), None) is not None
+    except (ValueError, OverflowError):
+        return False

@@ -90,6 +90,10 @@ class _Thread:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message (or call) of the thread."""
+    return keys.repeats_apart(_read(path, options))
+
+
+def _read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = str(path)
     service = _service(path)
     try:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tieline.errors import SourceError
 from tieline.records import Direction, Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
-from tieline.sources import keys
+from tieline.sources import csvutil, keys
 from tieline.sources.base import head, open_text
 from tieline.sources.csvutil import sniff_delimiter
 from tieline.sources.times import from_iso, parse_when
@@ -106,11 +106,15 @@ def _recipients(names: str, urls: str) -> tuple[Participant, ...]:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message row; sponsored InMail and unreadable rows Skipped."""
+    return keys.repeats_apart(_read(path, options))
+
+
+def _read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = str(path)
     row_no = 1
     try:
         with open_text(path, _encoding(path)) as fh:
-            rows = csv.reader(fh, delimiter=_delimiter(path))
+            rows = (row for _n, row in csvutil.rows(fh, file, _delimiter(path)))
             header = next(rows, None)
             if header is None:
                 raise SourceError(str(path), None, "empty file")

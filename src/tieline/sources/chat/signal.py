@@ -70,6 +70,10 @@ def _authors(path: Path) -> tuple[int, tuple[str, ...]]:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """One InteractionRecord per message; lines with no author are Skipped as system lines."""
+    return keys.repeats_apart(_read(path, options))
+
+
+def _read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = path.name  # part of the source keys: the same chat gives the same keys wherever it lies
     shown = str(path)
     lineno = 0

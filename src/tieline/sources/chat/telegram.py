@@ -158,6 +158,10 @@ class _Thread:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     """The owner and contacts (full export) as ContactRecords, then every chat's messages."""
+    return keys.repeats_apart(_read(path, options))
+
+
+def _read(path: Path, options: ReadOptions) -> Iterator[Record]:
     file = str(path)
     try:
         with jsonstream.open_json(path) as cursor:

@@ -61,7 +61,7 @@ def _label(value: str) -> str | None:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     shown = str(path)
-    keys, rows, fh = csvutil.open_table(path)
+    keys, rows, fh = csvutil.open_table(path, encoding=options.extra.get("encoding"))
     with fh:
         layout = _layout(keys)
         if layout is None:

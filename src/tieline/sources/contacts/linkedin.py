@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import re
-import stat
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -204,40 +202,24 @@ def _opener(p: Path) -> Callable[[], contextlib.AbstractContextManager[IO[bytes]
 
 def _read_zip(path: Path, options: ReadOptions) -> Iterator[Record]:
     shown = str(path)
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(shown, None, f"not a readable zip archive ({exc})") from None
-    with zf:
-        infos = sorted(zf.infolist(), key=lambda i: i.filename)
-        if len(infos) > archive.MAX_MEMBERS:
-            raise SourceError(shown, None, f"archive has {len(infos)} members (limit {archive.MAX_MEMBERS})")
+    with archive.open_zip(path, shown) as zf:
+        infos = sorted(archive.checked_members(zf, shown), key=lambda i: i.filename)
         members: list[_Member] = []
         has_messages = False
         for info in infos:
             if info.is_dir() or not info.filename.casefold().endswith(".csv"):
                 continue
-            parts = PurePosixPath(info.filename.replace("\\", "/"))
             member = archive.member_name(shown, info.filename)
-            if parts.is_absolute() or ".." in parts.parts or stat.S_ISLNK(info.external_attr >> 16):
-                raise SourceError(member, None, "member path escapes the archive or is a link")
             if base_name(info.filename) in MESSAGES_NAMES:
                 has_messages = True
-            if info.file_size > archive.MAX_MEMBER_BYTES or (
-                info.compress_size
-                and info.file_size > 1 << 20
-                and info.file_size / info.compress_size > archive.MAX_RATIO
-            ):
-                raise SourceError(member, None, "member is too large or suspiciously compressed (zip bomb?)")
             members.append(_Member(member, info.filename, _zip_opener(zf, info), archive.MAX_MEMBER_BYTES))
         yield from _read_many(members, options, None)
     if has_messages and (reader := _messages_reader()) is not None:
-        with tempfile.TemporaryDirectory(prefix="tieline-linkedin-") as tmp:
-            archive.extract(path, Path(tmp), shown)
-            for p in sorted(Path(tmp).rglob("*")):
-                if p.is_file() and base_name(p.name) in MESSAGES_NAMES:
-                    member = archive.member_name(shown, p.relative_to(tmp).as_posix())
-                    yield from _delegate(reader, p, options, member)
+        tmp = archive.unpack(path, shown)
+        for p in files_under(tmp, hidden=True):
+            if base_name(p.name) in MESSAGES_NAMES:
+                member = archive.member_name(shown, p.relative_to(tmp).as_posix())
+                yield from _delegate(reader, p, options, member)
 
 
 def _zip_opener(

@@ -143,7 +143,7 @@ def _phone_label(header: str) -> str | None:
 
 def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     shown = str(path)
-    keys, rows, fh = csvutil.open_table(path)
+    keys, rows, fh = csvutil.open_table(path, encoding=options.extra.get("encoding"))
     with fh:
         if not _looks_like_outlook(keys):
             raise SourceError(

@@ -17,7 +17,7 @@ import binascii
 import io
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO
 
@@ -35,6 +35,7 @@ SUFFIXES = (".vcf", ".vcard")
 
 _WANTED = frozenset(
     b"FN N EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS NICKNAME".split()
+    + [b"X-TIELINE-POSITION", b"X-TIELINE-HOW-MET", b"X-TIELINE-CONNECTED"]  # what `tieline export` adds
 )
 _IM_PROPS = {
     b"X-SKYPE": "skype",
@@ -126,10 +127,32 @@ def _utf8(fh: IO[bytes], shown: str) -> IO[bytes]:
     return io.BytesIO(data.decode("utf-16", "replace").encode())
 
 
+class _Line:
+    """A content line being unfolded: its pieces joined once at the end, so unfolding stays linear."""
+
+    def __init__(self, first: bytes, start: int) -> None:
+        self.parts, self.start, self.size = [first], start, len(first)
+
+    def add(self, piece: bytes) -> None:
+        self.parts.append(piece)
+        self.size += len(piece)
+
+    def ends_soft(self) -> bool:
+        """A quoted-printable soft line break (``=`` at the end) to remove before the next piece."""
+        last = self.parts[-1]
+        if not last.endswith(b"="):
+            return False
+        self.parts[-1] = last[:-1]
+        self.size -= 1
+        return True
+
+    def bytes(self) -> bytes:
+        return b"".join(self.parts)
+
+
 def _logical(fh: IO[bytes], shown: str) -> Iterator[tuple[int, bytes]]:
-    """(first physical line number, unfolded content line)."""
-    cur: bytes | None = None
-    start = 0
+    """(first physical line number, unfolded content line); a line unfolded past ``MAX_CARD`` is cut there."""
+    cur: _Line | None = None
     qp = b64 = False
     n = 0
     for raw in physical_lines(fh, MAX_LINE):
@@ -141,26 +164,32 @@ def _logical(fh: IO[bytes], shown: str) -> Iterator[tuple[int, bytes]]:
             line = line[3:]
         first = line[:1]
         if cur is not None:
-            if first == b" " or first == b"\t":
-                if qp and cur.endswith(b"="):  # a soft break some writers also indent
-                    cur = cur[:-1] + line.lstrip(b" \t")
+            folded = first == b" " or first == b"\t"
+            if cur.size > MAX_CARD:
+                if folded:
+                    continue  # past any real card: dropped, and the card is refused as too large
+            elif folded:
+                if qp and cur.ends_soft():  # a soft break some writers also indent
+                    cur.add(line.lstrip(b" \t"))
                 else:
-                    cur += line[1:].lstrip() if b64 else line[1:]
+                    cur.add(line[1:].lstrip() if b64 else line[1:])
                 continue
-            if qp and cur.endswith(b"="):  # 2.1 quoted-printable soft line break
-                cur = cur[:-1] + line
+            elif qp and cur.ends_soft():  # 2.1 quoted-printable soft line break
+                cur.add(line)
                 continue
-            if b64 and line and b":" not in line:  # 2.1 base64 block: unindented, ends with a blank line
-                cur += line.strip()
+            elif b64 and line and b":" not in line:  # 2.1 base64 block: unindented, ends with a blank line
+                cur.add(line.strip())
                 continue
-            if line and b":" not in line and not line.isspace():  # a stray broken line: keep it with the last
-                cur += line
+            elif (
+                line and b":" not in line and not line.isspace()
+            ):  # a stray broken line: keep it with the last
+                cur.add(line)
                 continue
-            yield start, cur
+            yield cur.start, cur.bytes()
             cur = None
         if not line or line.isspace():
             continue
-        cur, start = line, n
+        cur = _Line(line, n)
         colon = line.find(b":")
         semi = line.find(b";", 0, colon)
         if semi >= 0:
@@ -170,7 +199,7 @@ def _logical(fh: IO[bytes], shown: str) -> Iterator[tuple[int, bytes]]:
         else:
             qp = b64 = False
     if cur is not None:
-        yield start, cur
+        yield cur.start, cur.bytes()
 
 
 def _cards(fh: IO[bytes], shown: str) -> Iterator[Record]:
@@ -378,6 +407,9 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
     birthday: date | None = None
     photo: str | None = None
     shown_as_company = False
+    jobs: list[Position] = []  # X-TIELINE-POSITION: every job with its dates (tieline's own export)
+    how_met: str | None = None
+    connected: date | None = None
     for group, name, params, value in props:
         if name == b"PHOTO":
             photo = photo or _photo(value, params)
@@ -434,6 +466,14 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             return Skipped(shown, f"line {begin}", f"an organisation's card (KIND:{text}), not a person")
         elif name == b"X-ABSHOWAS":
             shown_as_company = text.upper() == "COMPANY"
+        elif name == b"X-TIELINE-POSITION":
+            org_, title_, start_, end_ = ([*_split(text, ";"), "", "", ""])[:4]
+            if org_.strip():
+                jobs.append(Position(org_.strip(), title_ or None, _birthday(start_), _birthday(end_)))
+        elif name == b"X-TIELINE-HOW-MET":
+            how_met = how_met or _unescape(text)
+        elif name == b"X-TIELINE-CONNECTED":
+            connected = connected or _birthday(text)
 
     family = n_parts[0] if n_parts else ""
     given = n_parts[1] if len(n_parts) > 1 else ""
@@ -459,7 +499,13 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
     else:
         norm = b"\n".join(ln.strip() for ln in lines if not ln.upper().startswith(_VOLATILE))
         key = keys.key("vcard:sha1:", norm)
-    positions = (Position(orgs[0], titles[0] if titles else None),) if orgs and orgs[0] else ()
+    positions: tuple[Position, ...] = (
+        tuple(jobs)
+        if jobs
+        else (Position(orgs[0], titles[0] if titles else None),)
+        if orgs and orgs[0]
+        else ()
+    )
     return ContactRecord(
         source_key=key,
         name=fn or None,
@@ -471,6 +517,10 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
         tags=tuple(dict.fromkeys(tags)),
         birthday=birthday,
         photo_ref=photo,
+        how_met=how_met,
+        connected_on=datetime(connected.year, connected.month, connected.day, tzinfo=UTC)
+        if connected
+        else None,
     )
 
 

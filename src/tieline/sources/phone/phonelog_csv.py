@@ -252,7 +252,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
     order, proven = _scan_order(path)
     if proven or (order != "ambiguous" and options.day_first is None):
         options = replace(options, day_first=order == "day-first")
-    keys, rows, fh = csvutil.open_table(path)
+    keys, rows, fh = csvutil.open_table(path, encoding=options.extra.get("encoding"))
     with fh:
         found = layout(keys)
         if found is None:

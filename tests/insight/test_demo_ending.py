@@ -1,0 +1,26 @@
+"""`tieline demo` ends with what to do: the health headline, five to contact, the review's queues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli import tieline
+
+
+def test_the_demo_ends_with_health_who_to_contact_and_the_review_queues(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "200")
+    out = tieline(f"sqlite:///{tmp_path / 'unused.db'}", "demo")
+    assert out.code == 0
+    tail = out.out[out.out.index("Network health as of") :]
+    assert "would take your call" in tail and "90 days ago" in tail
+    contact = tail[tail.index("Contact this week") : tail.index("Review (")]
+    reasons = [line for line in contact.splitlines()[1:] if " — " in line]
+    assert len(reasons) == 5
+    last = tail.strip().splitlines()[-1]
+    for queue in ("prune", "nurture", "reconnect", "solidify", "ask"):
+        assert queue in last
