@@ -42,7 +42,7 @@ def test_a_group_chat_stored_the_old_way_migrates_to_the_same_data(store: Store,
     me.add(store, "whatsapp:Me")
     imports.import_paths(store, [group_chat(tmp_path / "_chat.txt")], ImportOptions())
     before = snapshot(store)
-    downgrade(store.engine, "0009")
+    downgrade(store.engine, "0010")
     with store.read() as conn:
         # The old way: every member of the group a participant of every message.
         assert conn.execute(text("SELECT COUNT(*) FROM participants")).scalar_one() == 30 + 10 * 3 + 30 * 2

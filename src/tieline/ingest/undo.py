@@ -11,6 +11,7 @@ from tieline.store import tables as t
 
 # Children before parents, so deleting never trips a foreign key.
 TRACKED = (
+    t.merges,
     t.merge_candidates,
     t.tags,
     t.notes,

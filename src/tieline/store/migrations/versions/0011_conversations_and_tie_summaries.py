@@ -3,8 +3,8 @@
 A message of a group chat used to carry a participant row for every member (a 2,000,000-message chat
 of 50: 100 million rows). Now the conversation holds its members once and a message keeps its sender.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
