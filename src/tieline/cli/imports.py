@@ -93,15 +93,23 @@ def import_(
     ctx.with_resource(archive.unpacking())
     asked = service.questions(store, list(paths), source, day_first)
     interactive = sys.stdin.isatty() and not as_json
-    if asked["me"]:
+    if asked["me"] and asked["me_certain"] and not interactive:
+        me_service.add(store, asked["me"], st.region)
+        me_shown = safe(asked["me"])
+        err_console.print(
+            f"note: {me_shown} taken as you: {safe(asked['me_why'])} "
+            f"(`tieline me remove {me_shown}` if it is not you).",
+            soft_wrap=True,
+        )
+    elif asked["me"]:
         if interactive and typer.confirm(
-            f"Is {safe(asked['me'], markup=False)} you? (it sent most of the Sent mail)", default=True
+            f"Is {safe(asked['me'], markup=False)} you? ({safe(asked['me_why'], markup=False)})", default=True
         ):
             me_service.add(store, asked["me"], st.region)
         else:
             me_shown = safe(asked["me"])
             err_console.print(
-                f"note: who you are is not set; {me_shown} sent most of the Sent mail. "
+                f"note: who you are is not set; {safe(asked['me_why']).replace('it ', me_shown + ' ', 1)}. "
                 f"Re-run with --me {me_shown} so directions and people are right.",
                 soft_wrap=True,
             )
@@ -208,6 +216,17 @@ def summary(result: ImportResult, show_skipped: bool = False) -> None:
         err_console.print("Nothing was imported and nothing was written (no batch recorded).")
     elif not landed(result):
         err_console.print("Nothing was imported: every record was skipped, for the reasons above.")
+    for m in data["merged"][:10]:
+        console.print(
+            f"  merged #{m['merged']} into #{m['kept']} {safe(m['name'])}: {safe(m['reason'])}",
+            soft_wrap=True,
+        )
+    if data["merged"]:
+        console.print(
+            f"{len(data['merged'])} merged automatically: `tieline people merges`, undo with `people unmerge`."
+        )
+    for what, n in data["notes"].items():
+        console.print(f"  {n} {safe(what)}")
     if data["merge_candidates"]:
         console.print(f"{data['merge_candidates']} possible duplicates: see `tieline people duplicates`.")
 

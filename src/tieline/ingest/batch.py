@@ -83,6 +83,8 @@ class ImportResult:
             "skip_reasons": c.skip_reasons,
             "skipped_records": self.skipped,
             "passed_over": self.passed_over,
+            "merged": c.merged,
+            "notes": c.notes,
             "files": self.files,
             "failed_files": self.failed,  # of the files planned
             "errors": self.errors,
@@ -184,11 +186,10 @@ def _plan_and_import(
 def _drop_if_empty(store: Store, batch_id: int) -> int | None:
     """No batch row for an import that wrote nothing (all failed, or nothing new): the batch id, or None."""
     with store.write() as conn:
-        changed = conn.execute(
-            select(t.changes.c.id).where(t.changes.c.batch_id == batch_id).limit(1)
-        ).first()
-        if changed is not None or any(batch_row_counts(conn, batch_id).values()):
-            return batch_id
+        written = [table for table in t.metadata.sorted_tables if "batch_id" in table.c]  # whoever added it
+        for table in written:
+            if conn.execute(select(table.c.batch_id).where(table.c.batch_id == batch_id).limit(1)).first():
+                return batch_id
         conn.execute(delete(t.batches).where(t.batches.c.id == batch_id))
     return None
 
@@ -279,7 +280,7 @@ def _import_file(
                             }
                         )
         with guard.writing():
-            contacts.flush()
+            contacts.finish()
             history.flush()
             save(conn, batch_id, counts, len(errors))
             tx.commit()
