@@ -468,7 +468,7 @@ def _bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None)
     with store.read() as conn:
         todo = set(ties.missing(conn, store.account_id))
     todo |= set(unscored(store))
-    if todo:
+    if todo and not store.read_only:  # on read-only storage what is missing stays unscored
         rescore(store, todo, progress)
 
 
