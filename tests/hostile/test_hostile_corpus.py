@@ -26,7 +26,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, st
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'x.db'}"
-    Store(url).dispose()  # read commands never create a database: make it first
+    Store(url).dispose()  # created here: `people list` (a read) never creates a database
     return url
 
 
