@@ -462,6 +462,8 @@ def listing(
 
 def _bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None) -> None:
     """Ties without a summary or a score yet (added by hand, or from before they were kept)."""
+    if getattr(store, "read_only", False):
+        return  # nothing can be written there: ties not scored yet show as unknown
     from tieline.services import ties
     from tieline.services.strength import rescore, unscored
 
