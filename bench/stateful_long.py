@@ -31,7 +31,9 @@ def main() -> None:
     )
     took = time.monotonic() - started
     print(run.stdout[-3000:])
-    verdict = "database equalled the model after every step" if run.returncode == 0 else "MISMATCH (see above)"
+    verdict = (
+        "database equalled the model after every step" if run.returncode == 0 else "MISMATCH (see above)"
+    )
     print(f"{examples} sequences x up to {steps} steps per backend, {took:.0f} s: {verdict}")
     sys.exit(run.returncode)
 
