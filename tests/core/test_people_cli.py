@@ -144,6 +144,7 @@ def test_me_handles_are_normalised_and_listed(db_url: str) -> None:
 
 def test_unknown_person_is_a_one_line_error(tmp_path: object) -> None:
     db = f"sqlite:///{tmp_path}/x.db"
+    tieline(db, "people", "add", "Ada Lovelace")
     run = tieline_process(db, "people", "show", "nobody")
     assert run.code != 0
     assert run.err.strip() == "error: no person matches 'nobody'"

@@ -61,9 +61,11 @@ def test_accounts_do_not_see_each_others_people(db_url: str) -> None:
 def test_a_database_where_no_folder_can_be_made_is_one_line_naming_the_folder(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder\n", encoding="utf-8")
-    run = tieline_process(f"sqlite:///{blocker / 'sub' / 'x.db'}", "people", "list")
+    db = blocker / "sub" / "x.db"
+    run = tieline_process(f"sqlite:///{db}", "people", "add", "Ada Lovelace")
     assert run.code == 1
     assert "Traceback" not in run.err
     assert run.err.strip().splitlines() == [
-        f"error: cannot create the folder {blocker / 'sub'} for the database: Not a directory"
+        f"error: cannot create the database {db}: the folder {blocker / 'sub'} does not exist "
+        "(tieline makes only its default folder; create it, or pick another --db)"
     ]

@@ -14,7 +14,9 @@ from tieline.store.db import Store
 def test_the_migrations_build_exactly_the_schema_tables_py_describes(db_url: str) -> None:
     store = Store(db_url)
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), t.metadata)
+        # Tables, columns and indexes; not column types (SQLite keeps VARCHAR where tables.py says TEXT,
+        # on purpose: see migration 0009).
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), t.metadata)
     store.dispose()
     # person_text (and FTS5's own tables) is the text index, dialect-specific by design (migration 0008).
     assert [d for d in diff if "person_text" not in str(d)] == []

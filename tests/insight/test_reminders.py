@@ -42,5 +42,6 @@ def test_export_ics_into_a_missing_folder_is_one_clear_error(db_url: str, tmp_pa
 
     from tieline.errors import TielineError
 
+    Store(db_url).dispose()
     with pytest.raises(TielineError, match="does not exist"):
         tieline(db_url, "export", "ics", str(tmp_path / "nowhere" / "due.ics"))

@@ -55,6 +55,7 @@ def _contacts(db: str, tmp_path: Path) -> None:
     assert tieline(db, "import", str(cards)).code == 0
     assert tieline(db, "log", "zebulon", "talked about marmalade-7731").code == 0
     assert tieline(db, "people", "edit", "zebulon", "--note", "owes me marmalade-7731 jar").code == 0
+    assert tieline(db, "who", "marmalade").code == 0  # builds the full-text index of people
 
 
 def _forget(db: str) -> str:

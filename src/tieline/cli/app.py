@@ -22,6 +22,7 @@ from tieline.cli import review as review_cli
 from tieline.cli import who as who_cli
 from tieline.cli.common import JSON, State, console, emit_json, err_console, safe, state
 from tieline.errors import TielineError
+from tieline.store.files import hide_password
 
 if TYPE_CHECKING:
     from tieline.services import logbook
@@ -39,12 +40,14 @@ app.add_typer(me_cli.app, name="me")
 app.add_typer(model_cli.app, name="model")
 app.add_typer(imports_cli.imports_app, name="imports")
 app.command("import")(imports_cli.import_)
+app.add_typer(export_cli.app, name="export")
+app.command()(upkeep.backup)
+app.command()(upkeep.restore)
 app.command()(upkeep.maintenance)
 app.command("health")(health_cli.health)
 app.add_typer(due_cli.app, name="due")
 app.command("who")(who_cli.who)
 app.command("review")(review_cli.review)
-app.add_typer(export_cli.app, name="export")
 
 
 def _version(value: bool) -> None:
@@ -158,12 +161,12 @@ def main() -> None:
     try:
         app()
     except TielineError as exc:
-        err_console.print(f"[red]error:[/red] {safe(exc)}", soft_wrap=True)
+        err_console.print(f"[red]error:[/red] {safe(hide_password(str(exc)))}", soft_wrap=True)
         sys.exit(1)
     except Exception as exc:
         if not _is_database_error(exc):
             raise
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        reason = hide_password(str(getattr(exc, "orig", None) or exc)).strip().splitlines()
         err_console.print(
             f"[red]error:[/red] database: {safe(reason[0] if reason else type(exc).__name__)}", soft_wrap=True
         )

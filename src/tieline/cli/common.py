@@ -79,17 +79,22 @@ _no_type_for_flags()
 JSON = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
+# The commands that may make a new database; every other one needs an existing database.
+CREATING = frozenset({"import", "people add", "me add", "restore", "demo"})
+
+
 @dataclass
 class State:
     db: str | None = None
     region: str | None = None
+    command: str = ""  # the running command without the program's name: ``people list``
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
         if self._store is None:
             from tieline.store.db import Store
 
-            self._store = Store(self.db)
+            self._store = Store(self.db, create=self.command in CREATING)
         return self._store
 
 
@@ -98,7 +103,18 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):
         obj = State()
         ctx.find_root().obj = obj
+    obj.command = _command(ctx)
     return obj
+
+
+def _command(ctx: typer.Context) -> str:
+    """The command's words below the program (whose own name varies: ``tieline``, ``python -m tieline``)."""
+    words: list[str] = []
+    at: Any = ctx
+    while at.parent is not None:
+        words.append(at.info_name or "")
+        at = at.parent
+    return " ".join(reversed(words))
 
 
 def emit_json(data: Any) -> None:

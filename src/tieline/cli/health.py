@@ -21,6 +21,7 @@ def health(
 ) -> None:
     """How many connections you have vs how many would take your call; freshness, giving, diversity."""
     from tieline.insight import health as service
+    from tieline.services import backup as backups
     from tieline.services.logbook import parse_when
 
     store = state(ctx).store()
@@ -32,10 +33,14 @@ def health(
     report = service.health(store, when)
     if plot is not None:
         drawing.render(drawing.chart_data(store, when), plot)
+    last = backups.last_backup(store)
+    report["backup"] = {"last": last.isoformat() if last else None, "warning": backups.backup_warning(store)}
     if as_json:
         emit_json(report)
         return
     render(report)
+    if report["backup"]["warning"]:
+        console.print(f"\n[yellow]Backup[/yellow]: {safe(report['backup']['warning'])}")
     if plot is not None:
         console.print(f"\nChart written to {safe(plot)}")
 

@@ -88,15 +88,23 @@ def import_(
     ctx.with_resource(archive.unpacking())
     asked = service.questions(store, list(paths), source, day_first)
     interactive = sys.stdin.isatty() and not as_json
-    if asked["me"]:
+    if asked["me"] and asked["me_certain"] and not interactive:
+        me_service.add(store, asked["me"], st.region)
+        me_shown = safe(asked["me"])
+        err_console.print(
+            f"note: {me_shown} taken as you: {safe(asked['me_why'])} "
+            f"(`tieline me remove {me_shown}` if it is not you).",
+            soft_wrap=True,
+        )
+    elif asked["me"]:
         if interactive and typer.confirm(
-            f"Is {safe(asked['me'], markup=False)} you? (it sent most of the Sent mail)", default=True
+            f"Is {safe(asked['me'], markup=False)} you? ({safe(asked['me_why'], markup=False)})", default=True
         ):
             me_service.add(store, asked["me"], st.region)
         else:
             me_shown = safe(asked["me"])
             err_console.print(
-                f"note: who you are is not set; {me_shown} sent most of the Sent mail. "
+                f"note: who you are is not set; {safe(asked['me_why']).replace('it ', me_shown + ' ', 1)}. "
                 f"Re-run with --me {me_shown} so directions and people are right.",
                 soft_wrap=True,
             )
@@ -154,6 +162,17 @@ def import_(
     for e in data["errors"][:10]:
         where = safe(e["file"]) + (f", record {safe(e['record'])}" if e["record"] else "")
         err_console.print(f"  [yellow]{where}[/yellow]: {safe(e['reason'])}", soft_wrap=True)
+    for m in data["merged"][:10]:
+        console.print(
+            f"  merged #{m['merged']} into #{m['kept']} {safe(m['name'])}: {safe(m['reason'])}",
+            soft_wrap=True,
+        )
+    if data["merged"]:
+        console.print(
+            f"{len(data['merged'])} merged automatically: `tieline people merges`, undo with `people unmerge`."
+        )
+    for what, n in data["notes"].items():
+        console.print(f"  {n} {safe(what)}")
     if data["merge_candidates"]:
         console.print(f"{data['merge_candidates']} possible duplicates: see `tieline people duplicates`.")
     if not result.imported:  # no file could be imported at all

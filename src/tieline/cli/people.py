@@ -67,11 +67,19 @@ def add(
         relationship,
         closeness,
     )
-    pid = service.add(st.store(), new, st.region)
+    added = service.add_person(st.store(), new, st.region)
+    pid = added.id
     if as_json:
-        emit_json({"id": pid, "name": name})
-    else:
-        console.print(f"Added [bold]{safe(name)}[/bold] as #{pid}.")
+        emit_json({"id": pid, "name": name, "lifted": added.lifted, "lookalikes": added.lookalikes})
+        return
+    console.print(f"Added [bold]{safe(name)}[/bold] as #{pid}.")
+    for value in added.lifted:
+        console.print(f"{safe(value)} had been forgotten: imports will bring it in again.")
+    for other in added.lookalikes:
+        console.print(
+            f"note: #{other['id']} {safe(other['name'])} has a similar name "
+            f"(`tieline people merge {other['id']} {pid}` if they are one person)."
+        )
 
 
 @app.command("list")
@@ -292,15 +300,54 @@ def unmerge(
 
 
 @app.command()
-def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
-    """Likely duplicates waiting for you to decide (`people merge A B` resolves one)."""
-    rows = merge_service.candidates(state(ctx).store())
+def merges(ctx: typer.Context, as_json: JSON = False) -> None:
+    """Every merge with its number, yours and the imports' own (`people unmerge N` takes one back)."""
+    rows = merge_service.listing(state(ctx).store())
     if as_json:
         emit_json(rows)
         return
-    table = Table("#a", "name", "#b", "name", "why", "score")
+    table = Table("merge", "kept", "merged", "why", "when", "state")
     for r in rows:
         table.add_row(
+            str(r["merge"]),
+            f"#{r['kept_id']} {safe(r['kept_name'] or '')}",
+            f"#{r['merged_id']} {safe(r['merged_name'] or '')}",
+            safe(r["reason"]),
+            (r["merged_at"] or "")[:16].replace("T", " "),
+            "undone" if r["undone"] else "",
+        )
+    console.print(table)
+    console.print(f"{len(rows)} merges")
+
+
+@app.command()
+def duplicates(
+    ctx: typer.Context,
+    dismiss: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--dismiss", help="A pair's number: not the same person, never proposed again (repeatable)."
+        ),
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Likely duplicates waiting for you to decide (`people merge A B` joins a pair, --dismiss N parts it)."""
+    store = state(ctx).store()
+    for pair in dismiss or ():
+        done = merge_service.dismiss(store, pair)
+        console.print(
+            f"Pair {pair} (#{done['person_a']}, #{done['person_b']}) dismissed: not proposed again."
+        )
+    if dismiss:
+        return
+    rows = merge_service.candidates(store)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("pair", "#a", "name", "#b", "name", "why", "score")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
             str(r["person_a"]),
             safe(r["name_a"]),
             str(r["person_b"]),
@@ -309,7 +356,7 @@ def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
             f"{r['score']:.2f}",
         )
     console.print(table)
-    console.print(f"{len(rows)} possible duplicates")
+    console.print(f"{len(rows)} possible duplicates (`--dismiss PAIR` when two are not the same person)")
 
 
 @app.command()

@@ -78,6 +78,8 @@ class ImportResult:
             "unchanged": c.unchanged,
             "merge_candidates": c.merge_candidates,
             "skip_reasons": c.skip_reasons,
+            "merged": c.merged,
+            "notes": c.notes,
             "files": self.files,
             "failed_files": self.failed,  # of the files planned
             "errors": self.errors,
@@ -235,7 +237,7 @@ def _import_file(
                             {"file": _shown(item, rec.file), "record": rec.record, "reason": rec.reason}
                         )
         with guard.writing():
-            contacts.flush()
+            contacts.finish()
             history.flush()
             save(conn, batch_id, counts, len(errors))
             tx.commit()

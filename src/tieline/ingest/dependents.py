@@ -48,7 +48,14 @@ def dependents(conn: Connection, account_id: int, batch_id: int) -> list[Later]:
     merges = [
         Later("merge", int(r.id), utc(r.merged_at) or started)
         for r in conn.execute(
-            select(m.c.id, m.c.merged_at).where(and_(m.c.account_id == account_id, m.c.undone.is_(False)))
+            select(m.c.id, m.c.merged_at).where(
+                and_(
+                    m.c.account_id == account_id,
+                    m.c.undone.is_(False),
+                    # an import's own automatic merge is part of that batch: its undo takes the merge back
+                    or_(m.c.batch_id.is_(None), m.c.batch_id != batch_id),
+                )
+            )
         )
         if (utc(r.merged_at) or started) >= started
     ]

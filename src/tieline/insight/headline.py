@@ -96,21 +96,24 @@ def headlines_at(store: Store, moments: list[datetime], mark: str | None = None)
     missing = sorted({d for d in days if d not in kept})
     if missing:
         fresh = {pic.as_of: headline(pic) for pic in pictures(store, missing)}
-        with store.write() as conn:
-            conn.execute(delete(hs).where(and_(hs.c.account_id == store.account_id, hs.c.as_of.in_(missing))))
-            conn.execute(
-                insert(hs),
-                [
-                    {
-                        "account_id": store.account_id,
-                        "as_of": day,
-                        "model_version": defaults.MODEL_VERSION,
-                        "fingerprint": mark,
-                        "figures": figures,
-                    }
-                    for day, figures in fresh.items()
-                ],
-            )
+        if not store.read_only:  # on read-only storage nothing is kept for next time
+            with store.write() as conn:
+                conn.execute(
+                    delete(hs).where(and_(hs.c.account_id == store.account_id, hs.c.as_of.in_(missing)))
+                )
+                conn.execute(
+                    insert(hs),
+                    [
+                        {
+                            "account_id": store.account_id,
+                            "as_of": day,
+                            "model_version": defaults.MODEL_VERSION,
+                            "fingerprint": mark,
+                            "figures": figures,
+                        }
+                        for day, figures in fresh.items()
+                    ],
+                )
         kept.update(fresh)
     return [kept[d] for d in days]
 

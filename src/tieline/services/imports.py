@@ -97,7 +97,7 @@ def questions(store: Store, paths: list[Path], source: str | None, day_first: bo
     from tieline.services import me as me_service
     from tieline.sources import registry
 
-    out: dict[str, Any] = {"me": None, "ambiguous_dates": []}
+    out: dict[str, Any] = {"me": None, "me_why": None, "me_certain": False, "ambiguous_dates": []}
     try:
         planned = [p for path in paths for p in registry.plan([path], source)]
     except TielineError:
@@ -110,12 +110,60 @@ def questions(store: Store, paths: list[Path], source: str | None, day_first: bo
                 counts.update(finder(item.path))
         if counts:
             out["me"] = counts.most_common(1)[0][0]
+            out["me_why"] = "it sent most of the Sent mail"
+        else:
+            out.update(_owner_of_conversations(planned))
     if day_first is None:
         for item in planned:
             order = getattr(item.reader, "date_order", None)
             if order is not None and order(item.path) == "ambiguous":
                 out["ambiguous_dates"].append(item.shown_as)
     return out
+
+
+SAMPLE = 20_000
+CONVERSATIONS = ("tieline.sources.chat.", "tieline.sources.calendar.")
+
+
+def _owner_of_conversations(planned: list[Any]) -> dict[str, Any]:
+    """Chats, LinkedIn messages, calendars: the owner is whoever takes part in the most conversations.
+
+    When one handle is in every conversation (two or more) and nobody else is, it is the owner for sure
+    (``me_certain``: taken without asking, and said); otherwise it is only proposed.
+    """
+    from itertools import islice
+
+    from tieline.records import InteractionRecord, ReadOptions
+
+    threads: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    for item in planned:
+        if not str(getattr(item.reader, "__name__", "")).startswith(CONVERSATIONS):
+            continue  # contacts say nothing of who "me" is; mail and phone logs are asked their own way
+        try:
+            records = list(islice(item.reader.read(item.path, ReadOptions(content=False)), SAMPLE))
+        except (TielineError, ValueError, OSError):
+            continue
+        for rec in records:
+            if not isinstance(rec, InteractionRecord) or rec.bulk:
+                continue
+            people = [p for p in (rec.sender, *rec.participants) if p is not None and p.handles]
+            thread = f"{item.shown_as}:{rec.thread or '|'.join(sorted(p.handles[0].value for p in people))}"
+            seen.add(thread)
+            for p in people:
+                threads.setdefault(p.handles[0].value, set()).add(thread)
+    if len(seen) < 2 or not threads:
+        return {}
+    ranked = sorted(threads.items(), key=lambda kv: -len(kv[1]))
+    top, in_top = ranked[0]
+    if len(in_top) < 2 or (len(ranked) > 1 and len(ranked[1][1]) == len(in_top)):
+        return {}
+    everywhere = [h for h, ts in ranked if len(ts) == len(seen)]
+    return {
+        "me": top,
+        "me_why": f"it takes part in {len(in_top)} of {len(seen)} conversations",
+        "me_certain": everywhere == [top],
+    }
 
 
 def import_paths(

@@ -13,6 +13,7 @@ from tieline.ingest.context import utc
 from tieline.ingest.normalise import normalise
 from tieline.records import Handle
 from tieline.services.erasure import erase_person, merged_into
+from tieline.services.lookalike import lookalikes
 from tieline.services.lookup import find_person
 from tieline.store import suppressions
 from tieline.store import tables as t
@@ -34,7 +35,19 @@ class NewPerson:
     closeness: int | None = None
 
 
+@dataclass
+class Added:
+    id: int
+    lifted: list[str]  # handles forgotten before that imports may bring in again
+    lookalikes: list[dict[str, Any]]  # stored people with a similar name
+
+
 def add(store: Store, new: NewPerson, region: str | None = None) -> int:
+    return add_person(store, new, region).id
+
+
+def add_person(store: Store, new: NewPerson, region: str | None = None) -> Added:
+    """Add someone by hand; say which forgotten handles this brings back and who is stored under a similar name."""
     if not new.name.strip():
         raise TielineError("a person needs a name")
     check_facts(new.relationship, new.closeness)
@@ -46,6 +59,7 @@ def add(store: Store, new: NewPerson, region: str | None = None) -> int:
                 raise TielineError(f"{raw!r} is not a valid {kind}")
             keys.append(key)
     now = datetime.now(UTC)
+    lifted: list[str] = []
     with store.write() as conn:
         for kind, value in keys:
             owner = conn.execute(
@@ -99,14 +113,16 @@ def add(store: Store, new: NewPerson, region: str | None = None) -> int:
                 conn.execute(
                     insert(h).values(account_id=store.account_id, person_id=pid, kind=kind, value=value)
                 )
-            suppressions.release(conn, store.account_id, kind, value)
+            if suppressions.release(conn, store.account_id, kind, value):
+                lifted.append(value)
         if new.organization:
             conn.execute(
                 insert(t.positions).values(
                     account_id=store.account_id, person_id=pid, organization=new.organization, title=new.title
                 )
             )
-    return pid
+        similar = lookalikes(conn, store.account_id, new.name.strip(), pid)
+    return Added(pid, lifted, similar)
 
 
 def check_facts(relationship: str | None, closeness: int | None) -> None:

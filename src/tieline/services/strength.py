@@ -169,6 +169,8 @@ def _cached(store: Store, now: datetime) -> Network | None:
 
 
 def _write_cache(store: Store, net: Network, only: Iterable[int] | None = None) -> None:
+    if store.read_only:  # a database on read-only storage is scored afresh each time
+        return
     ts = t.tie_scores
     rows = [
         {
@@ -283,5 +285,6 @@ def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, 
 
 def invalidate(store: Store) -> None:
     """Forget every cached score (after a merge, an undo, a refit): the next read scores afresh."""
+    store.refuse_writes()
     with store.write() as conn:
         conn.execute(delete(t.tie_scores).where(t.tie_scores.c.account_id == store.account_id))

@@ -212,7 +212,7 @@ def failures_named(path: Path) -> Iterator[None]:
         raise SourceError(str(path), None, f"cannot read the file ({exc})") from None
 
 
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)  # unrolled: no stack per character
 _BRACKETS = re.compile(rb"[\[\]{}]")
 
 
@@ -237,10 +237,15 @@ def load(path: Path, too_big: str = "file too large to read at once", max_bytes:
     shown = str(path)
     with failures_named(path), open_binary(path) as fh:
         limit = MAX_BYTES if max_bytes is None else max_bytes
-        data = fh.read(limit + 1)
-        if len(data) > limit:
-            size = max(len(data), path.stat().st_size)
-            raise SourceError(shown, None, f"{too_big} ({size // 2**20} MB)")
+        pieces: list[bytes] = []
+        read = 0
+        while piece := fh.read(CHUNK):  # not read(limit): that allocates the whole limit at once
+            pieces.append(piece)
+            read += len(piece)
+            if read > limit:
+                size = max(read, path.stat().st_size)
+                raise SourceError(shown, None, f"{too_big} ({size // 2**20} MB)")
+        data = b"".join(pieces)
         data = data.removeprefix(b"\xef\xbb\xbf")
         if not data.strip():
             raise SourceError(shown, None, "empty file")

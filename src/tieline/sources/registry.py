@@ -120,11 +120,16 @@ def _plan_one(
 ) -> Iterator[Planned]:
     if not path.exists():
         raise SourceError(str(path), None, "no such file or folder")
-    if not path.is_dir() and not base.is_regular(path):
+    if not path.is_dir():
         try:
-            base.check_regular(path)
+            empty = base.check_regular(path) == 0
         except OSError as exc:
             raise SourceError(shown, None, exc.strerror or "not a regular file") from None
+        if empty:  # one outcome for every reader: an empty file is said, never read
+            if inside:
+                log.info("passed over an empty file")
+                return
+            raise SourceError(shown, None, "empty file")
     if path.is_file() and archive.is_zip(path):
         # Only a reader made for archives may take one whole: a text reader could mistake the
         # stored bytes of an uncompressed zip for its own format.

@@ -284,6 +284,8 @@ merges = Table(
     Column("merged_id", Integer, nullable=False),
     Column("merged_at", DateTime(timezone=True), nullable=False),
     Column("undone", Boolean, nullable=False),
+    Column("reason", String(200)),  # an import's automatic merge says why; the user's own has none
+    _batch(),  # the import that merged automatically: undoing it takes the merge back
     sqlite_autoincrement=True,
 )
 

@@ -22,8 +22,21 @@ WAIT_MS = 500
 def wipe(store: Store) -> str | None:
     """Push deleted bytes out of every file; ``None`` when done, else what the user should do."""
     if store.is_sqlite:
+        compact_text_index(store.engine)
         return None if checkpoint(store.engine) else HELD_OPEN
     return vacuum(store)
+
+
+def compact_text_index(engine: Engine) -> None:
+    """SQLite's full-text index keeps a deleted row's words in its segments until they are merged."""
+    raw = engine.raw_connection()
+    try:
+        sqlite = raw.driver_connection
+        assert sqlite is not None
+        if sqlite.execute("SELECT 1 FROM sqlite_master WHERE name = 'person_text'").fetchone():
+            sqlite.execute("INSERT INTO person_text(person_text) VALUES ('optimize')")
+    finally:
+        raw.close()
 
 
 def maintenance(store: Store) -> str | None:
@@ -31,6 +44,7 @@ def maintenance(store: Store) -> str | None:
     if store.is_sqlite:
         raw = store.engine.raw_connection()  # VACUUM runs outside any transaction
         try:
+            compact_text_index(store.engine)
             raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
         finally:
             raw.close()

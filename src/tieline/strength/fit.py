@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from tieline.strength.evaluate import score_rows
+from tieline.strength.evaluate import auc, score_rows
 from tieline.strength.events import F64
 from tieline.strength.terms import FITTED_SIGNS, TERM_NAMES, WEIGHTS
 from tieline.strength.ties_data import InteractionLog, Pair, group_ids, load_log, read_pairs
@@ -78,14 +78,8 @@ def load_dataset(interactions_csv: Path, labels_csv: Path) -> TieDataset:
 
 def per_ego_auc(values: F64, data: TieDataset) -> float:
     """Mean AUC over groups with both classes (ties count one half)."""
-    aucs: list[float] = []
-    for g in np.unique(data.group):
-        rows = data.group == g
-        pos = values[rows][data.y[rows] > 0.5]
-        neg = values[rows][data.y[rows] < 0.5]
-        if pos.size and neg.size:
-            wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
-            aucs.append(float(wins) / (pos.size * neg.size))
+    per_group = [auc(values[data.group == g], data.y[data.group == g]) for g in np.unique(data.group)]
+    aucs = [a for a in per_group if not np.isnan(a)]  # one AUC function: evaluate.auc
     return float(np.mean(aucs)) if aucs else float("nan")
 
 

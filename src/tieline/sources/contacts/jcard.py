@@ -16,7 +16,7 @@ from typing import Any
 from tieline.errors import SourceError
 from tieline.records import ContactRecord, Handle, Position, ReadOptions, Record, Skipped
 from tieline.sources import jsonstream, keys
-from tieline.sources.base import head_text
+from tieline.sources.base import head_text, open_binary
 from tieline.sources.contacts.vcard import _birthday as birthday
 
 NAME = "jcard"
@@ -74,7 +74,8 @@ def _xcards(path: Path) -> Iterator[list[Prop]]:
     try:
         if path.stat().st_size > MAX_XML_BYTES:
             raise SourceError(str(path), None, "file too large to read at once")
-        root = ET.parse(path).getroot()
+        with open_binary(path) as fh:
+            root = ET.parse(fh).getroot()
     except ET.ParseError as exc:
         raise SourceError(str(path), f"line {exc.position[0]}", f"broken XML ({exc})") from None
     except OSError as exc:

@@ -17,7 +17,8 @@ import binascii
 import io
 import re
 from collections.abc import Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO
 
@@ -34,7 +35,8 @@ MAX_CARD = 64 << 20
 SUFFIXES = (".vcf", ".vcard")
 
 _WANTED = frozenset(
-    b"FN N EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS NICKNAME".split()
+    b"FN N ADR EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS NICKNAME".split()
+    + [b"X-TIELINE-POSITION", b"X-TIELINE-HOW-MET", b"X-TIELINE-CONNECTED"]  # what `tieline export` adds
 )
 _IM_PROPS = {
     b"X-SKYPE": "skype",
@@ -396,7 +398,7 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             else:
                 props.append((group, name, params, value))
 
-    fn = uid = nickname = ""
+    fn = uid = nickname = country = ""
     n_parts: list[str] = []
     handles: list[Handle] = []
     orgs: list[str] = []
@@ -406,6 +408,9 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
     birthday: date | None = None
     photo: str | None = None
     shown_as_company = False
+    jobs: list[Position] = []  # X-TIELINE-POSITION: every job with its dates (tieline's own export)
+    how_met: str | None = None
+    connected: date | None = None
     for group, name, params, value in props:
         if name == b"PHOTO":
             photo = photo or _photo(value, params)
@@ -421,6 +426,9 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             n_parts = n_parts or [p.strip() for p in _split(text, ";")]
         elif name == b"EMAIL":
             handles.append(Handle("email", _unescape(text), _label(params, group, ablabels)))
+        elif name == b"ADR":
+            parts = _split(text, ";")
+            country = country or (_unescape(parts[6]).strip() if len(parts) > 6 else "")
         elif name == b"TEL":
             tel = _unescape(text)
             handles.append(
@@ -462,6 +470,14 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             return Skipped(shown, f"line {begin}", f"an organisation's card (KIND:{text}), not a person")
         elif name == b"X-ABSHOWAS":
             shown_as_company = text.upper() == "COMPANY"
+        elif name == b"X-TIELINE-POSITION":
+            org_, title_, start_, end_ = ([*_split(text, ";"), "", "", ""])[:4]
+            if org_.strip():
+                jobs.append(Position(org_.strip(), title_ or None, _birthday(start_), _birthday(end_)))
+        elif name == b"X-TIELINE-HOW-MET":
+            how_met = how_met or _unescape(text)
+        elif name == b"X-TIELINE-CONNECTED":
+            connected = connected or _birthday(text)
 
     family = n_parts[0] if n_parts else ""
     given = n_parts[1] if len(n_parts) > 1 else ""
@@ -487,7 +503,15 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
     else:
         norm = b"\n".join(ln.strip() for ln in lines if not ln.upper().startswith(_VOLATILE))
         key = keys.key("vcard:sha1:", norm)
-    positions = (Position(orgs[0], titles[0] if titles else None),) if orgs and orgs[0] else ()
+    if country:  # the country of the card's address is where its national numbers are
+        handles = [replace(h, country=country) if h.kind == "phone" else h for h in handles]
+    positions: tuple[Position, ...] = (
+        tuple(jobs)
+        if jobs
+        else (Position(orgs[0], titles[0] if titles else None),)
+        if orgs and orgs[0]
+        else ()
+    )
     return ContactRecord(
         source_key=key,
         name=fn or None,
@@ -499,6 +523,10 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
         tags=tuple(dict.fromkeys(tags)),
         birthday=birthday,
         photo_ref=photo,
+        how_met=how_met,
+        connected_on=datetime(connected.year, connected.month, connected.day, tzinfo=UTC)
+        if connected
+        else None,
     )
 
 

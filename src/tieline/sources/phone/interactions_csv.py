@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tieline.errors import SourceError
@@ -31,6 +31,7 @@ from tieline.records import (
 from tieline.sources import csvutil, keys
 from tieline.sources.base import head_text, open_text
 from tieline.sources.phone.phonelog_values import epoch_time
+from tieline.sources.times import from_iso
 
 NAME = "interactions_csv"
 
@@ -161,10 +162,10 @@ def parse_when(text: str) -> datetime:
     from_epoch = epoch_time(text)
     if from_epoch is not None:
         return from_epoch
-    when = datetime.fromisoformat(text)
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
+    when = from_iso(text)  # None for an edge-of-range time too (0001-01-01T00:00+14:00)
+    if when is None:
+        raise ValueError(f"not an ISO 8601 time: {text!r}")
+    return when
 
 
 def _duration(text: str) -> int | None:
