@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, scoring_progress, state
 from tieline.errors import TielineError
 from tieline.insight.durations import parse_days
 
@@ -107,11 +107,17 @@ def list_(
 ) -> None:
     """List people with the strength of your tie (every match; --limit to cut)."""
     st = state(ctx)
-    rows = service.listing(
-        st.store(), query, sort, layer, only_state, logbook.parse_when(as_of) if as_of else None
-    )
-    if limit:
-        rows = rows[:limit]
+    with scoring_progress() as progress:
+        rows = service.listing(
+            st.store(),
+            query,
+            sort,
+            layer,
+            only_state,
+            logbook.parse_when(as_of) if as_of else None,
+            limit=limit or None,
+            progress=progress,
+        )
     if as_json:
         emit_json(rows)
         return
@@ -137,11 +143,16 @@ def show(
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     limit: Annotated[int, typer.Option(min=0, help="How many interactions to list (0 = all).")] = 50,
     every: Annotated[bool, typer.Option("--all", help="List every interaction.")] = False,
+    page: Annotated[
+        int, typer.Option(min=1, help="Which page of the timeline, newest first (1 = latest).")
+    ] = 1,
     as_json: JSON = False,
 ) -> None:
     """Everything about one person: handles (and where they came from), jobs, notes, the timeline."""
     st = state(ctx)
-    d = service.detail(st.store(), person, None if every else limit or None)
+    d = service.detail(
+        st.store(), person, None if every else limit or None, 0 if every else (page - 1) * limit
+    )
     if as_json:
         emit_json(d)
         return

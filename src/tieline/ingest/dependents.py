@@ -102,6 +102,13 @@ def _batch_uses(conn: Connection, later: int, base: set[int]) -> bool:
             for table in PERSON_ROWS
         ),
     ]  # A merge candidate naming one of their people is only a suggestion: it goes with them.
+    # Messages or members a later batch added to a group conversation one of them began.
+    c, m = t.conversations, t.conversation_members
+    their_groups = select(c.c.id).where(c.c.batch_id.in_(base))
+    checks += [
+        exists().where(and_(i.c.batch_id == later, i.c.conversation_id.in_(their_groups))),
+        exists().where(and_(m.c.batch_id == later, m.c.conversation_id.in_(their_groups))),
+    ]
     for table in WRITTEN:
         theirs = select(table.c.id).where(table.c.batch_id.in_(base))
         checks.append(

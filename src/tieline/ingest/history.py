@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, insert, select, update
 
 from tieline.ingest.context import Context
+from tieline.ingest.conversations import Conversations, is_group
 from tieline.ingest.matching import Matcher, plain
 from tieline.records import Direction, InteractionRecord, Participant
 from tieline.store import tables as t
@@ -38,6 +39,7 @@ class HistoryWriter:
         self._nameless: set[int] | None = None  # people named by an address only, made by imports
         self._vouching = False  # the interaction being resolved is an endorsement or a recommendation
         self._name_only: set[int] = set()  # people made here from a name alone
+        self.conversations = Conversations(ctx)
 
     def forget_cache(self) -> None:
         """Another writer committed: the name index (and who is named by an address) is read again when needed."""
@@ -70,6 +72,7 @@ class HistoryWriter:
             rows.append(row)
             parts.append(people)
         self.pending.clear()
+        self.conversations.clear()
         if not rows:
             return
         ids = allocate(ctx.conn, t.interactions, len(rows))
@@ -143,7 +146,15 @@ class HistoryWriter:
             if pid is None and (two_way or ctx.create_people):
                 pid = self.promote(hid, part)
             people.append((hid, pid, role))
-        if not people:
+        conversation_id = None
+        if is_group(rec) and rec.thread:
+            # Stored once: the members join the conversation, the message keeps only its sender.
+            members = [hid for hid, _pid, _role in people]
+            if members:
+                conversation_id = self.conversations.find_or_add(rec.thread, rec.channel)
+                self.conversations.add_members(conversation_id, members, rec.when)
+            people = [p for p in people if p[2] == "sender"]
+        if not people and conversation_id is None:
             ctx.counts.skip("no one but the owner took part")
             return None
         if all(pid is None for _, pid, _ in people):
@@ -161,6 +172,7 @@ class HistoryWriter:
             "bulk": rec.bulk,
             "batch_id": ctx.batch_id,
             "source_key": rec.source_key[:300],
+            "conversation_id": conversation_id,
         }
         return row, people
 

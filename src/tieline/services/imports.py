@@ -15,6 +15,7 @@ from tieline.ingest.batch_rows import shown_status
 from tieline.ingest.context import utc
 from tieline.ingest.undo import undo_since
 from tieline.services.lookup import MAX_ID
+from tieline.services.strength import rescore, touched_by_batch
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -71,6 +72,7 @@ def undo(store: Store, batch_id: int, with_later: bool = False) -> list[int]:
                 f"batch {batch_id} cannot be undone alone: later work built on what it wrote ({named}). "
                 f"`tieline imports undo {batch_id} --with-later` undoes that too, newest first."
             )
+        touched = _touched(store, conn, batch_id, later)
         undone: list[int] = []
         for x in later:
             if x.kind == "merge":
@@ -80,10 +82,21 @@ def undo(store: Store, batch_id: int, with_later: bool = False) -> list[int]:
                 undone.append(x.id)
         _undo_one(conn, store.account_id, batch_id)
         undone.append(batch_id)
-    from tieline.services.strength import invalidate
-
-    invalidate(store)
+    rescore(store, touched)
     return undone
+
+
+def _touched(store: Store, conn: Connection, batch_id: int, later: list[Any]) -> set[int]:
+    """Everyone whose tie the undo changes: what the batches wrote or changed, and both sides of a merge."""
+    touched = touched_by_batch(store, batch_id, conn)
+    for x in later:
+        if x.kind == "merge":
+            m = t.merges
+            row = conn.execute(select(m.c.kept_id, m.c.merged_id).where(m.c.id == x.id)).one()
+            touched |= {row.kept_id, row.merged_id}
+        else:
+            touched |= touched_by_batch(store, x.id, conn)
+    return touched
 
 
 def _undo_one(conn: Connection, account_id: int, batch_id: int) -> None:
@@ -170,7 +183,5 @@ def import_paths(
     store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None = None
 ) -> tuple[ImportResult, int]:
     """Import, then rescore only the ties the import touched. Returns the result and how many ties were rescored."""
-    from tieline.services.strength import rescore, touched_by_batch
-
     result = run_import(store, paths, options, on_file=on_file)
     return result, rescore(store, touched_by_batch(store, result.batch))

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 
 from tieline.errors import TielineError
 from tieline.ingest.normalise import guess
-from tieline.ingest.owner import OwnerChange, claim, release
 from tieline.store import tables as t
 from tieline.store.db import Store
+
+if TYPE_CHECKING:  # re-deriving directions needs the importer; listing one's handles does not
+    from tieline.ingest.owner import OwnerChange
 
 
 def add(store: Store, handle: str, region: str | None = None) -> OwnerChange:
     """Add a handle of the owner's, and re-read what it sent: outgoing now, and its people made."""
     key = _key(handle, region)
     with store.write() as conn:
+        from tieline.ingest.owner import claim
+
         change = claim(conn, store.account_id, key)
     if change.redirected:
         _invalidate(store)
@@ -25,6 +31,8 @@ def remove(store: Store, handle: str, region: str | None = None) -> OwnerChange:
     """A handle is not the owner's after all (a wrong "Is X you?"): what it sent is incoming again."""
     key = _key(handle, region)
     with store.write() as conn:
+        from tieline.ingest.owner import release
+
         change = release(conn, store.account_id, key)
     if change.batch is None:
         raise TielineError(f"{key[1]} is not one of your handles (see `tieline me show`)")
@@ -49,6 +57,7 @@ def _key(handle: str, region: str | None) -> tuple[str, str]:
 
 
 def _invalidate(store: Store) -> None:
-    from tieline.services.strength import invalidate
+    # A new owner handle turns directions around everywhere: every tie is rescored here, so no read has to.
+    from tieline.services.strength import rescore_all
 
-    invalidate(store)
+    rescore_all(store)

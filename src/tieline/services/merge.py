@@ -23,7 +23,7 @@ def merge(store: Store, keep_ref: str, other_ref: str) -> int:
         if keep == other:
             raise TielineError("that is the same person twice")
         merge_id = merge_people(conn, store.account_id, keep, other)
-    _invalidate(store)
+    _rescore(store, [keep])
     return merge_id
 
 
@@ -38,7 +38,7 @@ def undo_merge(store: Store, merge_id: int | None = None) -> int:
             raise NotFound("no merge to undo" if merge_id is None else f"no merge #{merge_id} to undo")
         unmerge_in(conn, int(row["id"]))
         undone = int(row["id"])
-    _invalidate(store)
+    _rescore(store, [row["kept_id"], row["merged_id"]])
     return undone
 
 
@@ -141,7 +141,8 @@ def listing(store: Store) -> list[dict[str, Any]]:
     ]
 
 
-def _invalidate(store: Store) -> None:
-    from tieline.services.strength import invalidate
+def _rescore(store: Store, person_ids: list[int]) -> None:
+    """Only the people a merge or its undo changed need their summary and score again."""
+    from tieline.services.strength import rescore
 
-    invalidate(store)
+    rescore(store, person_ids)
