@@ -184,4 +184,6 @@ def import_paths(
 ) -> tuple[ImportResult, int]:
     """Import, then rescore only the ties the import touched. Returns the result and how many ties were rescored."""
     result = run_import(store, paths, options, on_file=on_file)
+    if result.batch is None:
+        return result, 0
     return result, rescore(store, touched_by_batch(store, result.batch))
