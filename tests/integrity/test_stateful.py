@@ -64,7 +64,9 @@ def make_machine(url: str, folder: Path) -> type[RuleBasedStateMachine]:
         def _import(self, path: Path, op: tuple[object, ...]) -> None:
             result = run_import(store, [path], ImportOptions())
             landed = effective(self.net, op)
-            if result.batch is None:  # nothing new: no batch is recorded, and the model agrees nothing changes
+            if (
+                result.batch is None
+            ):  # nothing new: no batch is recorded, and the model agrees nothing changes
                 assert not landed[1]
                 return
             op = (*landed, result.batch)
