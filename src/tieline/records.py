@@ -29,6 +29,7 @@ class Handle:
     kind: HandleKind
     value: str
     label: str | None = None  # "work", "mobile", "iPhone", ...
+    country: str | None = None  # where the source places a phone number written without a country code
 
 
 @dataclass(frozen=True, slots=True)

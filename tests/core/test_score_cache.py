@@ -1,4 +1,4 @@
-"""Scores are cached for today; an import rescores only the ties it touched."""
+"""Scores are cached; an import, a log or a merge rescores only the ties it touched."""
 
 from __future__ import annotations
 
@@ -57,12 +57,15 @@ def test_importing_one_message_rescores_only_that_tie(db_url: str, tmp_path: Pat
     store.dispose()
 
 
-def test_a_merge_clears_the_cache(db_url: str) -> None:
-    tieline(db_url, "people", "add", "Ada Lovelace")
-    tieline(db_url, "people", "add", "A. Lovelace")
+def test_a_merge_rescores_the_person_kept_and_nobody_else(db_url: str) -> None:
+    for name in ("Ada Lovelace", "A. Lovelace", "Grace Hopper"):
+        tieline(db_url, "people", "add", name)
     tieline(db_url, "people", "list", "--json")
     store = Store(db_url)
-    assert len(_cache(store)) == 2
+    before = _cache(store)
+    assert len(before) == 3
     tieline(db_url, "people", "merge", "Ada Lovelace", "A. Lovelace")
-    assert _cache(store) == {}
+    after = _cache(store)
+    assert sorted(after) == [1, 3]  # the merged person's score went with them
+    assert after[3] == before[3] and after[1][0] != before[1][0]
     store.dispose()

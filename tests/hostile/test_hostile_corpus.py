@@ -13,6 +13,7 @@ import pytest
 from tests.cli import tieline
 from tests.hostile.make_corpus import FILES, write
 from tieline.errors import TielineError
+from tieline.store.db import Store
 
 LIMIT_S = 60  # per file; the slowest clean refusal takes a few seconds
 
@@ -24,7 +25,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, st
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'x.db'}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'x.db'}"
+    Store(url).dispose()  # created here: `people list` (a read) never creates a database
+    return url
 
 
 @pytest.fixture

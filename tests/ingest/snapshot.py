@@ -17,6 +17,8 @@ DATA = (
     t.tags,
     t.interactions,
     t.participants,
+    t.conversations,
+    t.conversation_members,
     t.me_handles,
     t.merge_candidates,
     t.suppressions,

@@ -86,7 +86,7 @@ def test_import_json_summary_has_the_documented_keys(db_url: str) -> None:
 
 def test_a_missing_file_is_one_error_and_writes_nothing(db_url: str, tmp_path: Path) -> None:
     run = tieline_process(db_url, "import", str(tmp_path / "nope.csv"), "--json")
-    assert run.code == 1 and run.out == ""
+    assert run.code == 1 and run.json()["batch"] is None and run.json()["errors"][0]["record"] is None
     assert run.err.strip() == f"error: {tmp_path / 'nope.csv'}: no such file or folder"
     assert tieline(db_url, "imports", "list", "--json").json() == []
 

@@ -26,7 +26,8 @@ def _zip(path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_D
 
 def _errors(db: str, *paths: Path) -> tuple[dict[str, object], list[tuple[object, object, object]]]:
     data = tieline(db, "import", *map(str, paths), "--json").json()
-    return data, [(e["file"], e["record"], e["reason"]) for e in data["errors"]]
+    listed = data["errors"] + data["skipped_records"]  # files that failed, then records skipped
+    return data, [(e["file"], e["record"], e["reason"]) for e in listed]
 
 
 def _names(db: str) -> set[str]:

@@ -6,6 +6,8 @@ import json
 import math
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -132,3 +134,28 @@ def _finite(data: Any) -> Any:
     if isinstance(data, (list, tuple)):
         return [_finite(v) for v in data]
     return data
+
+
+@contextmanager
+def scoring_progress(what: str = "scoring ties") -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for long scoring work, drawn only if the work reports any."""
+    bar: Any = None
+    task: Any = None
+
+    def advance(done: int, total: int) -> None:
+        nonlocal bar, task
+        if bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            bar = Progress(
+                TextColumn(what), BarColumn(), MofNCompleteColumn(), console=err_console, transient=True
+            )
+            bar.start()
+            task = bar.add_task(what, total=total)
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.stop()

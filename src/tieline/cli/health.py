@@ -25,6 +25,7 @@ def health(
     from tieline.services.logbook import parse_when
 
     store = state(ctx).store()
+
     when = parse_when(as_of) if as_of else None
     if plot is not None:
         from tieline.insight import plot as drawing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -12,7 +12,7 @@ from rich.table import Table
 
 from tieline.cli import lazy
 from tieline.cli.common import JSON, console, emit_json, err_console, safe, short_path, state
-from tieline.errors import ImportInterrupted
+from tieline.errors import ImportInterrupted, SourceError
 
 if TYPE_CHECKING:
     from tieline.ingest import batch as ingest_batch
@@ -53,7 +53,12 @@ def import_(
             "--encoding", help="Text encoding of CSV files that do not say it (shift_jis, gb18030...)."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    show_skipped: Annotated[
+        bool, typer.Option("--show-skipped", help="List every skipped record, not only the first ten.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object, even when it fails.")
+    ] = False,
 ) -> None:
     """Import exports: contacts, mailboxes, calendars, chats. Re-importing changes nothing.
 
@@ -88,15 +93,23 @@ def import_(
     ctx.with_resource(archive.unpacking())
     asked = service.questions(store, list(paths), source, day_first)
     interactive = sys.stdin.isatty() and not as_json
-    if asked["me"]:
+    if asked["me"] and asked["me_certain"] and not interactive:
+        me_service.add(store, asked["me"], st.region)
+        me_shown = safe(asked["me"])
+        err_console.print(
+            f"note: {me_shown} taken as you: {safe(asked['me_why'])} "
+            f"(`tieline me remove {me_shown}` if it is not you).",
+            soft_wrap=True,
+        )
+    elif asked["me"]:
         if interactive and typer.confirm(
-            f"Is {safe(asked['me'], markup=False)} you? (it sent most of the Sent mail)", default=True
+            f"Is {safe(asked['me'], markup=False)} you? ({safe(asked['me_why'], markup=False)})", default=True
         ):
             me_service.add(store, asked["me"], st.region)
         else:
             me_shown = safe(asked["me"])
             err_console.print(
-                f"note: who you are is not set; {me_shown} sent most of the Sent mail. "
+                f"note: who you are is not set; {safe(asked['me_why']).replace('it ', me_shown + ' ', 1)}. "
                 f"Re-run with --me {me_shown} so directions and people are right.",
                 soft_wrap=True,
             )
@@ -122,6 +135,15 @@ def import_(
     )
     try:
         result = _run(store, list(paths), options, as_json)
+    except SourceError as exc:
+        if not as_json:
+            raise
+        from tieline.ingest.context import Counts
+
+        failed = {"file": exc.file, "record": exc.record, "reason": exc.reason}
+        emit_json(ingest_batch.ImportResult(None, source or "none", Counts(), [failed], 0).as_json())
+        err_console.print(f"[red]error:[/red] {safe(exc)}", soft_wrap=True)
+        raise typer.Exit(1) from None
     except ImportInterrupted as stop:
         err_console.print(
             f"interrupted: the chunk being written was rolled back; batch {stop.batch} keeps what was "
@@ -133,31 +155,84 @@ def import_(
         raise typer.Exit(130) from None
     if as_json:
         emit_json(result.as_json())
-        if not result.imported:
-            raise typer.Exit(1)
-        return
+    else:
+        summary(result, show_skipped)
+    if not result.imported or not landed(result):  # nothing could be read, or every record was skipped
+        raise typer.Exit(1)
+
+
+def landed(result: ImportResult) -> bool:
+    """Did any record land (written now, or stored already)?"""
+    c = result.counts
+    return c.people_created + c.people_updated + c.handles_added + c.interactions_created + c.unchanged > 0
+
+
+SHOWN = 10
+
+
+def summary(result: ImportResult, show_skipped: bool = False) -> None:
+    """What the import did, in words: counts, why records were skipped, what could not be read."""
     data = result.as_json()
-    table = Table("", "count", title=f"batch {data['batch']} ({safe(data['source'])})")
-    for key in (
-        "people_created",
-        "people_updated",
-        "handles_added",
-        "interactions_created",
-        "unchanged",
-        "skipped",
-        "merge_candidates",
-    ):
-        table.add_row(key.replace("_", " "), str(data[key]))
-    console.print(table)
-    for reason, n in sorted(data["skip_reasons"].items(), key=lambda kv: -kv[1])[:8]:
+    if result.imported and result.batch is None and not data["skipped"]:
+        console.print(
+            f"Nothing new: every record is already stored ({data['unchanged']} unchanged); no batch recorded."
+        )
+    elif result.imported:
+        title = f"batch {data['batch']} ({safe(data['source'])})" if data["batch"] else "nothing written"
+        table = Table("", "count", title=title)
+        for key in (
+            "people_created",
+            "people_updated",
+            "handles_added",
+            "interactions_created",
+            "unchanged",
+            "skipped",
+            "merge_candidates",
+        ):
+            table.add_row(key.replace("_", " "), str(data[key]))
+        console.print(table)
+    for reason, n in sorted(data["skip_reasons"].items(), key=lambda kv: -kv[1]):
         console.print(f"  skipped {n}: {safe(reason)}")
-    for e in data["errors"][:10]:
-        where = safe(e["file"]) + (f", record {safe(e['record'])}" if e["record"] else "")
-        err_console.print(f"  [yellow]{where}[/yellow]: {safe(e['reason'])}", soft_wrap=True)
+    listed = data["skipped_records"] if show_skipped else data["skipped_records"][:SHOWN]
+    for e in listed:
+        console.print(f"    {_where(e)}: {safe(e['reason'])}", soft_wrap=True)
+    hidden = data["skipped"] - len(listed)
+    if hidden > 0:
+        more = "--show-skipped lists them" if not show_skipped else "only the first 100 are kept"
+        console.print(f"    … and {hidden} more skipped ({more})")
+    if data["passed_over"]:
+        over = data["passed_over"]
+        names = ", ".join(f"{safe(short_path(o['file']))} ({safe(o['reason'])})" for o in over[:5])
+        more = f" and {len(over) - 5} more" if len(over) > 5 else ""
+        console.print(f"  passed over {len(over)} file(s) tieline cannot read: {names}{more}", soft_wrap=True)
+    for e in data["errors"]:
+        err_console.print(f"[red]error:[/red] {_where(e)}: {safe(e['reason'])}", soft_wrap=True)
+    if data["errors"] and result.imported:
+        err_console.print(
+            f"{data['failed_files'] or len(data['errors'])} file(s) not imported; "
+            f"{result.imported} of {data['files']} imported."
+        )
+    if not result.imported and result.files:
+        err_console.print("Nothing was imported and nothing was written (no batch recorded).")
+    elif not landed(result):
+        err_console.print("Nothing was imported: every record was skipped, for the reasons above.")
+    for m in data["merged"][:10]:
+        console.print(
+            f"  merged #{m['merged']} into #{m['kept']} {safe(m['name'])}: {safe(m['reason'])}",
+            soft_wrap=True,
+        )
+    if data["merged"]:
+        console.print(
+            f"{len(data['merged'])} merged automatically: `tieline people merges`, undo with `people unmerge`."
+        )
+    for what, n in data["notes"].items():
+        console.print(f"  {n} {safe(what)}")
     if data["merge_candidates"]:
         console.print(f"{data['merge_candidates']} possible duplicates: see `tieline people duplicates`.")
-    if not result.imported:  # no file could be imported at all
-        raise typer.Exit(1)
+
+
+def _where(e: dict[str, Any]) -> str:
+    return safe(e["file"]) + (f", record {safe(e['record'])}" if e["record"] else "")
 
 
 def _run(store: Store, paths: list[Path], options: ImportOptions, as_json: bool) -> ImportResult:

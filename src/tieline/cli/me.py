@@ -24,8 +24,28 @@ def add(
 ) -> None:
     """Add one of your own handles."""
     st = state(ctx)
-    kind, value = service.add(st.store(), handle, st.region)
-    console.print(f"Added {kind} {safe(value)} as yours.")
+    change = service.add(st.store(), handle, st.region)
+    console.print(f"Added {change.kind} {safe(change.value)} as yours.")
+    if change.redirected or change.promoted:
+        console.print(
+            f"{change.redirected} stored interactions now read as sent by you; "
+            f"{change.promoted} people made from the two-way contact this shows "
+            f"(`tieline imports undo {change.batch}` takes it back)."
+        )
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    handle: Annotated[str, typer.Argument(help="A handle that is not yours after all.")],
+) -> None:
+    """Remove one of your handles: what it sent reads as incoming again."""
+    st = state(ctx)
+    change = service.remove(st.store(), handle, st.region)
+    console.print(
+        f"Removed {change.kind} {safe(change.value)}; {change.redirected} interactions read as incoming again "
+        f"(`tieline imports undo {change.batch}` takes it back)."
+    )
 
 
 @app.command()

@@ -11,7 +11,7 @@ from rich.prompt import Prompt
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, scoring_progress, state
 from tieline.errors import TielineError
 
 if TYPE_CHECKING:
@@ -168,6 +168,20 @@ def fit(
         f"Fitted on {report.labels} answers ({report.positives} yes): {verdict}. Held-out AUC "
         f"{data['heldout_auc']} vs {data['heldout_auc_defaults']} before."
     )
+
+
+@app.command()
+def rescore(
+    ctx: typer.Context,
+    as_json: JSON = False,
+) -> None:
+    """Bring every tie's summary and score up to date, as of now (reads show the cached ones)."""
+    with scoring_progress() as progress:
+        n = strength.rescore_all(state(ctx).store(), progress)
+    if as_json:
+        emit_json({"rescored": n})
+    else:
+        console.print(f"Rescored {n} ties.")
 
 
 @app.command()

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tieline.cli import lazy
-from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, scoring_progress, state
 from tieline.errors import TielineError
 from tieline.insight.durations import parse_days
 
@@ -67,11 +67,19 @@ def add(
         relationship,
         closeness,
     )
-    pid = service.add(st.store(), new, st.region)
+    added = service.add_person(st.store(), new, st.region)
+    pid = added.id
     if as_json:
-        emit_json({"id": pid, "name": name})
-    else:
-        console.print(f"Added [bold]{safe(name)}[/bold] as #{pid}.")
+        emit_json({"id": pid, "name": name, "lifted": added.lifted, "lookalikes": added.lookalikes})
+        return
+    console.print(f"Added [bold]{safe(name)}[/bold] as #{pid}.")
+    for value in added.lifted:
+        console.print(f"{safe(value)} had been forgotten: imports will bring it in again.")
+    for other in added.lookalikes:
+        console.print(
+            f"note: #{other['id']} {safe(other['name'])} has a similar name "
+            f"(`tieline people merge {other['id']} {pid}` if they are one person)."
+        )
 
 
 @app.command("list")
@@ -99,11 +107,17 @@ def list_(
 ) -> None:
     """List people with the strength of your tie (every match; --limit to cut)."""
     st = state(ctx)
-    rows = service.listing(
-        st.store(), query, sort, layer, only_state, logbook.parse_when(as_of) if as_of else None
-    )
-    if limit:
-        rows = rows[:limit]
+    with scoring_progress() as progress:
+        rows = service.listing(
+            st.store(),
+            query,
+            sort,
+            layer,
+            only_state,
+            logbook.parse_when(as_of) if as_of else None,
+            limit=limit or None,
+            progress=progress,
+        )
     if as_json:
         emit_json(rows)
         return
@@ -129,11 +143,16 @@ def show(
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
     limit: Annotated[int, typer.Option(min=0, help="How many interactions to list (0 = all).")] = 50,
     every: Annotated[bool, typer.Option("--all", help="List every interaction.")] = False,
+    page: Annotated[
+        int, typer.Option(min=1, help="Which page of the timeline, newest first (1 = latest).")
+    ] = 1,
     as_json: JSON = False,
 ) -> None:
     """Everything about one person: handles (and where they came from), jobs, notes, the timeline."""
     st = state(ctx)
-    d = service.detail(st.store(), person, None if every else limit or None)
+    d = service.detail(
+        st.store(), person, None if every else limit or None, 0 if every else (page - 1) * limit
+    )
     if as_json:
         emit_json(d)
         return
@@ -292,15 +311,54 @@ def unmerge(
 
 
 @app.command()
-def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
-    """Likely duplicates waiting for you to decide (`people merge A B` resolves one)."""
-    rows = merge_service.candidates(state(ctx).store())
+def merges(ctx: typer.Context, as_json: JSON = False) -> None:
+    """Every merge with its number, yours and the imports' own (`people unmerge N` takes one back)."""
+    rows = merge_service.listing(state(ctx).store())
     if as_json:
         emit_json(rows)
         return
-    table = Table("#a", "name", "#b", "name", "why", "score")
+    table = Table("merge", "kept", "merged", "why", "when", "state")
     for r in rows:
         table.add_row(
+            str(r["merge"]),
+            f"#{r['kept_id']} {safe(r['kept_name'] or '')}",
+            f"#{r['merged_id']} {safe(r['merged_name'] or '')}",
+            safe(r["reason"]),
+            (r["merged_at"] or "")[:16].replace("T", " "),
+            "undone" if r["undone"] else "",
+        )
+    console.print(table)
+    console.print(f"{len(rows)} merges")
+
+
+@app.command()
+def duplicates(
+    ctx: typer.Context,
+    dismiss: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--dismiss", help="A pair's number: not the same person, never proposed again (repeatable)."
+        ),
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Likely duplicates waiting for you to decide (`people merge A B` joins a pair, --dismiss N parts it)."""
+    store = state(ctx).store()
+    for pair in dismiss or ():
+        done = merge_service.dismiss(store, pair)
+        console.print(
+            f"Pair {pair} (#{done['person_a']}, #{done['person_b']}) dismissed: not proposed again."
+        )
+    if dismiss:
+        return
+    rows = merge_service.candidates(store)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("pair", "#a", "name", "#b", "name", "why", "score")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
             str(r["person_a"]),
             safe(r["name_a"]),
             str(r["person_b"]),
@@ -309,7 +367,7 @@ def duplicates(ctx: typer.Context, as_json: JSON = False) -> None:
             f"{r['score']:.2f}",
         )
     console.print(table)
-    console.print(f"{len(rows)} possible duplicates")
+    console.print(f"{len(rows)} possible duplicates (`--dismiss PAIR` when two are not the same person)")
 
 
 @app.command()

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, delete, func, select
 
 from tieline.errors import ImportInterrupted, SourceError
 from tieline.ingest.batch_rows import open_batch, others_wrote, save
@@ -31,6 +31,7 @@ from tieline.ingest.undo import TRACKED, marks, undo_since
 from tieline.records import ContactRecord, InteractionRecord, ReadOptions, Skipped
 from tieline.sources import archive, registry
 from tieline.sources.base import ReadMeter, metering
+from tieline.store import tables as t
 from tieline.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -53,12 +54,14 @@ class ImportOptions:
 
 @dataclass
 class ImportResult:
-    batch: int
+    batch: int | None  # None: the import wrote nothing, and no batch was recorded
     source: str
     counts: Counts
-    errors: list[dict[str, str | None]]
+    errors: list[dict[str, str | None]]  # files that could not be read at all
     files: int
     failed: int = 0  # files planned that could not be imported at all
+    skipped: list[dict[str, str | None]] = field(default_factory=list)  # records left out (the first 100)
+    passed_over: list[dict[str, str]] = field(default_factory=list)  # files in a folder no reader took
 
     @property
     def imported(self) -> int:
@@ -78,6 +81,10 @@ class ImportResult:
             "unchanged": c.unchanged,
             "merge_candidates": c.merge_candidates,
             "skip_reasons": c.skip_reasons,
+            "skipped_records": self.skipped,
+            "passed_over": self.passed_over,
+            "merged": c.merged,
+            "notes": c.notes,
             "files": self.files,
             "failed_files": self.failed,  # of the files planned
             "errors": self.errors,
@@ -96,6 +103,23 @@ def _run_import(
 ) -> ImportResult:
     errors: list[dict[str, str | None]] = []
     planned: list[registry.Planned] = []
+    passed: list[tuple[str, str]] = []
+    token = registry.PASSED_OVER.set(passed)
+    try:
+        return _plan_and_import(store, paths, options, on_file, errors, planned, passed)
+    finally:
+        registry.PASSED_OVER.reset(token)
+
+
+def _plan_and_import(
+    store: Store,
+    paths: list[Path],
+    options: ImportOptions,
+    on_file: Callable[[str, int], None] | None,
+    errors: list[dict[str, str | None]],
+    planned: list[registry.Planned],
+    passed: list[tuple[str, str]],
+) -> ImportResult:
     for path in paths:
         try:
             found = list(registry.plan([path], options.source))
@@ -151,7 +175,23 @@ def _run_import(
                 raise
         with guard.writing():
             _finish(store, batch_id, "done", counts, errors)
-    return ImportResult(batch_id, source, counts, errors, len(planned), failed)
+            kept = _drop_if_empty(store, batch_id)
+    # Skips are ordinary (a holiday with no attendees): they are listed apart from the files that failed.
+    failures = [e for e in errors if e.get("kind") != "skipped"]
+    listed = [{k: v for k, v in e.items() if k != "kind"} for e in errors if e.get("kind") == "skipped"]
+    over = [{"file": name, "reason": why} for name, why in passed]
+    return ImportResult(kept, source, counts, failures, len(planned), failed, listed, over)
+
+
+def _drop_if_empty(store: Store, batch_id: int) -> int | None:
+    """No batch row for an import that wrote nothing (all failed, or nothing new): the batch id, or None."""
+    with store.write() as conn:
+        written = [table for table in t.metadata.sorted_tables if "batch_id" in table.c]  # whoever added it
+        for table in written:
+            if conn.execute(select(table.c.batch_id).where(table.c.batch_id == batch_id).limit(1)).first():
+                return batch_id
+        conn.execute(delete(t.batches).where(t.batches.c.id == batch_id))
+    return None
 
 
 def _import_file(
@@ -232,10 +272,15 @@ def _import_file(
                     counts.skip(rec.reason)
                     if len(errors) < MAX_LISTED:
                         errors.append(
-                            {"file": _shown(item, rec.file), "record": rec.record, "reason": rec.reason}
+                            {
+                                "file": _shown(item, rec.file),
+                                "record": rec.record,
+                                "reason": rec.reason,
+                                "kind": "skipped",
+                            }
                         )
         with guard.writing():
-            contacts.flush()
+            contacts.finish()
             history.flush()
             save(conn, batch_id, counts, len(errors))
             tx.commit()

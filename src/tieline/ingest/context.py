@@ -23,6 +23,8 @@ class Counts:
     unchanged: int = 0
     merge_candidates: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
+    merged: list[dict[str, object]] = field(default_factory=list)  # automatic merges, each undoable
+    notes: dict[str, int] = field(default_factory=dict)  # what the user should know, counted
 
     def restore(self, other: Counts) -> None:
         """Go back to ``other`` (what was committed), e.g. when a file's chunks are taken back."""
@@ -32,6 +34,9 @@ class Counts:
     def skip(self, reason: str) -> None:
         self.skipped += 1
         self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + 1
+
+    def note(self, what: str, n: int = 1) -> None:
+        self.notes[what] = self.notes.get(what, 0) + n
 
 
 @dataclass

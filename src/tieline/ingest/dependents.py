@@ -48,7 +48,14 @@ def dependents(conn: Connection, account_id: int, batch_id: int) -> list[Later]:
     merges = [
         Later("merge", int(r.id), utc(r.merged_at) or started)
         for r in conn.execute(
-            select(m.c.id, m.c.merged_at).where(and_(m.c.account_id == account_id, m.c.undone.is_(False)))
+            select(m.c.id, m.c.merged_at).where(
+                and_(
+                    m.c.account_id == account_id,
+                    m.c.undone.is_(False),
+                    # an import's own automatic merge is part of that batch: its undo takes the merge back
+                    or_(m.c.batch_id.is_(None), m.c.batch_id != batch_id),
+                )
+            )
         )
         if (utc(r.merged_at) or started) >= started
     ]
@@ -95,6 +102,13 @@ def _batch_uses(conn: Connection, later: int, base: set[int]) -> bool:
             for table in PERSON_ROWS
         ),
     ]  # A merge candidate naming one of their people is only a suggestion: it goes with them.
+    # Messages or members a later batch added to a group conversation one of them began.
+    c, m = t.conversations, t.conversation_members
+    their_groups = select(c.c.id).where(c.c.batch_id.in_(base))
+    checks += [
+        exists().where(and_(i.c.batch_id == later, i.c.conversation_id.in_(their_groups))),
+        exists().where(and_(m.c.batch_id == later, m.c.conversation_id.in_(their_groups))),
+    ]
     for table in WRITTEN:
         theirs = select(table.c.id).where(table.c.batch_id.in_(base))
         checks.append(

@@ -2,7 +2,8 @@
 
 - email: trimmed, ``mailto:`` and angle brackets dropped, lower-cased (local parts are case-insensitive
   in practice, whatever RFC 5321 allows);
-- phone: E.164 with ``phonenumbers``, numbers without a country code read in the default region;
+- phone: E.164 with ``phonenumbers`` when the country is known (from the number, the export or ``--region``),
+  the digits as written otherwise; an extension is kept as ``;ext=N``;
 - linkedin / url: scheme, ``www.``, query, fragment and trailing slash dropped, host lower-cased;
   LinkedIn profiles become ``linkedin.com/in/<slug>``;
 - chat: ``service:id``, service lower-cased, id trimmed.
@@ -13,9 +14,12 @@ Each function returns ``None`` for a value that is not a handle of that kind.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 import phonenumbers
+from phonenumbers.geocoder import _region_display_name
+from phonenumbers.phonenumberutil import _choose_formatting_pattern_for_number
 
 from tieline.records import Handle
 
@@ -31,23 +35,97 @@ def email(value: str) -> str | None:
     return v if _EMAIL.match(v) else None
 
 
+_EXTENSION = re.compile(r"\s*(?:;\s*ext=|,|#|\b(?:x|ext\.?|extn\.?|extension)\s*)\s*(\d{1,7})\s*$", re.I)
+MIN_DIGITS = 7  # shorter numbers (short codes, "123456") identify nobody
+
+
 def phone(value: str, region: str | None = None) -> str | None:
+    """E.164 (``+442079460958``) when the country is known, else the digits as written; ``;ext=N`` kept.
+
+    The country comes from the number itself (``+44``, ``0044``) or from ``region`` (the export or
+    ``--region``), never from a default: a national number in an unknown country is stored as written and
+    matches only the same digits. A number written without the trunk prefix its region requires
+    (``(555) 123-4567`` read as British) is not that region's number either.
+    """
     v = value.strip()
     if v.lower().startswith("tel:"):
         v = v[4:]
+    ext = ""
+    m = _EXTENSION.search(v)
+    if m and len(re.sub(r"\D", "", v[: m.start()])) >= MIN_DIGITS:
+        ext, v = f";ext={m.group(1)}", v[: m.start()]
+    v = v.split(";", 1)[0].strip()
     digits = re.sub(r"\D", "", v)
     if len(digits) < 3:
         return None
-    if v.startswith("00"):
-        v = "+" + v[2:]
+    international = v.startswith("+") or digits.startswith("00") and v.lstrip("( ").startswith("00")
+    if international:
+        digits = digits[2:] if not v.startswith("+") else digits
+        parsed = _parse("+" + digits, None)
+    elif region and len(digits) >= MIN_DIGITS:
+        parsed = _parse(digits, region.upper())
+        if parsed is not None and not _written_as_national(parsed, digits, region.upper()):
+            parsed = None
+    else:
+        parsed = None
+    # A number with its country code is written E.164 when it can be; whether it is valid is asked only
+    # when it would join people (matchable_phone). One read in a region must be valid there to be its.
+    if parsed is not None and (
+        international and phonenumbers.is_possible_number(parsed) or phonenumbers.is_valid_number(parsed)
+    ):
+        return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)) + ext
+    return ("+" if international else "") + digits + ext
+
+
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     try:
-        parsed = phonenumbers.parse(v, (region or "US").upper())
+        return phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    if phonenumbers.is_possible_number(parsed):
-        return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
-    # Short codes and odd local numbers still identify someone: keep the digits.
-    return ("+" if v.startswith("+") else "") + digits
+
+
+def _written_as_national(parsed: phonenumbers.PhoneNumber, digits: str, region: str) -> bool:
+    """Whether digits with no country code read as a number of ``region`` as people there write it."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = meta.national_prefix if meta is not None else None
+    if not prefix or digits.startswith(prefix):
+        return True
+    nsn = phonenumbers.national_significant_number(parsed)
+    fmt = _choose_formatting_pattern_for_number(meta.number_format, nsn) if meta else None
+    rule = fmt.national_prefix_formatting_rule if fmt is not None else None
+    return not rule or prefix not in rule or bool(fmt and fmt.national_prefix_optional_when_formatting)
+
+
+@lru_cache(maxsize=200_000)
+def matchable_phone(value: str) -> bool:
+    """Whether a stored phone number may point at a person at all: valid, long enough, not a placeholder."""
+    base = value.split(";", 1)[0]
+    digits = base.lstrip("+")
+    if len(digits) < MIN_DIGITS or len(set(digits)) <= 2 or digits in "01234567890" or digits in "9876543210":
+        return False
+    if base.startswith("+"):
+        parsed = _parse(base, None)
+        return parsed is not None and phonenumbers.is_valid_number(parsed)
+    return True
+
+
+COUNTRIES: dict[str, str] = {}
+
+
+def region_of(country: str | None) -> str | None:
+    """An ISO region code for a country as exports write it (``India``, ``GB``, ``United Kingdom``)."""
+    if not country:
+        return None
+    if not COUNTRIES:
+        for code in phonenumbers.SUPPORTED_REGIONS:
+            COUNTRIES[code.casefold()] = code
+            name = _region_display_name(code, "en")
+            if name:
+                COUNTRIES[name.casefold()] = code
+        COUNTRIES.update({"uk": "GB", "usa": "US", "england": "GB", "scotland": "GB", "wales": "GB"})
+    text = country.strip().casefold()
+    # "Bengaluru, Karnataka, India": the country comes last
+    return COUNTRIES.get(text) or COUNTRIES.get(text.rsplit(",", 1)[-1].strip())
 
 
 def url(value: str) -> str | None:
@@ -88,7 +166,7 @@ def normalise(handle: Handle, region: str | None = None) -> tuple[str, str] | No
     if kind == "email":
         value = email(handle.value)
     elif kind == "phone":
-        value = phone(handle.value, region)
+        value = phone(handle.value, region_of(handle.country) or region)
     elif kind in ("url", "linkedin"):
         value = url(handle.value)
         if value is not None and value.startswith("linkedin.com/"):

@@ -18,6 +18,7 @@ from tieline.ingest.contacts import display_name, write_me
 from tieline.ingest.context import Context
 from tieline.ingest.index import Key
 from tieline.ingest.matching import Matcher
+from tieline.ingest.phones import PhoneHolders
 from tieline.ingest.updates import Chunk, Update
 from tieline.records import ContactRecord
 from tieline.store import tables as t
@@ -35,6 +36,7 @@ class ContactWriter:
         # Handles a queued record will add or attach, and to whom: later records must find them.
         self.claimed: dict[Key, int] = {}
         self.pending_sources: dict[str, int] = {}
+        self.phones = PhoneHolders()
         self.by_source: dict[str, int] = {}
         self.reload_sources()
 
@@ -57,9 +59,10 @@ class ContactWriter:
         if rec.is_me:
             write_me(ctx, keys)
             return
-        if (
-            any(k in ctx.index.suppressed for k in keys)
-            or ("source", rec.source_key[:300]) in ctx.index.suppressed
+        if any(k in ctx.index.suppressed for k in keys) or (
+            # forgotten by the record it came from, unless the user has since added a handle of it by hand
+            ("source", rec.source_key[:300]) in ctx.index.suppressed
+            and not any(self._owner(k) is not None for k in keys)
         ):
             ctx.counts.skip("forgotten person")
             return
@@ -68,7 +71,8 @@ class ContactWriter:
             ctx.counts.skip("no name and no handle")
             return
         source_key = rec.source_key[:300]
-        person_id = self._person_of(keys, source_key)
+        # Only strong handles say who a record is about; a phone number is weighed when the file ends.
+        person_id = self._person_of([k for k in keys if k[0] != "phone"], source_key)
         if person_id is None:
             person_id = -(len(self.fresh) + 1)
             self.pending_sources[source_key] = person_id
@@ -77,6 +81,7 @@ class ContactWriter:
             self.fresh.append(update)
         self.queued.append(update)
         for key in keys:
+            self.phones.hold(key, update)
             entry = ctx.index.handles.get(key)
             if (entry is None or entry[1] is None) and key not in self.claimed:
                 self.claimed[key] = person_id
@@ -99,6 +104,12 @@ class ContactWriter:
         if entry is not None and entry[1] is not None:
             return entry[1]
         return self.claimed.get(key)
+
+    def finish(self) -> None:
+        """Write what is held, then join or propose the people who share a phone number."""
+        self.flush()
+        self.phones.settle(self.ctx, self.matcher)
+        self.matcher.finish(self.ctx)
 
     @property
     def waiting(self) -> bool:

@@ -10,7 +10,18 @@ from tieline.ingest.context import from_json
 from tieline.store import tables as t
 
 # Children before parents, so deleting never trips a foreign key.
-TRACKED = (t.merge_candidates, t.tags, t.notes, t.positions, t.interactions, t.handles, t.people)
+TRACKED = (
+    t.merges,
+    t.merge_candidates,
+    t.tags,
+    t.notes,
+    t.positions,
+    t.interactions,
+    t.conversation_members,
+    t.conversations,
+    t.handles,
+    t.people,
+)
 MARKED = (*TRACKED, t.changes, t.participants)
 BY_NAME = {table.name: table for table in (*TRACKED, t.participants, t.me_handles)}
 

@@ -83,7 +83,8 @@ class Chunk:
     def apply(self, u: Update) -> None:
         """A record about someone already stored: add what is new, keep what was there, end old jobs."""
         ctx, person_id, rec = self.ctx, u.person_id, u.record
-        matched = {pid for k in u.keys if (pid := self._owner(k)) is not None}
+        # A phone number is weak: sharing one is weighed when the file ends (ingest/phones.py).
+        matched = {pid for k in u.keys if k[0] != "phone" and (pid := self._owner(k)) is not None}
         changed = self._fill_missing(person_id, u.name, rec)
         for other in sorted(matched - {person_id}):
             # Two people already share this record's handles: the user decides, nothing merges silently.

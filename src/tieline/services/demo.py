@@ -31,6 +31,7 @@ def build(folder: Path | None = None, db: str | None = None) -> Demo:
     folder = folder or Path(platformdirs.user_cache_dir("tieline", appauthor=False)) / "demo"
     if folder.exists():
         shutil.rmtree(folder)
+    folder.mkdir(parents=True)  # the demo's own folder: tieline creates no folder for a --db
     store = Store(db if db is not None else f"sqlite:///{folder / 'demo.db'}")
     with store.read() as conn:
         held = conn.execute(

@@ -15,6 +15,7 @@ from tieline.ingest.batch_rows import shown_status
 from tieline.ingest.context import utc
 from tieline.ingest.undo import undo_since
 from tieline.services.lookup import MAX_ID
+from tieline.services.strength import rescore, touched_by_batch
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -71,6 +72,7 @@ def undo(store: Store, batch_id: int, with_later: bool = False) -> list[int]:
                 f"batch {batch_id} cannot be undone alone: later work built on what it wrote ({named}). "
                 f"`tieline imports undo {batch_id} --with-later` undoes that too, newest first."
             )
+        touched = _touched(store, conn, batch_id, later)
         undone: list[int] = []
         for x in later:
             if x.kind == "merge":
@@ -80,10 +82,21 @@ def undo(store: Store, batch_id: int, with_later: bool = False) -> list[int]:
                 undone.append(x.id)
         _undo_one(conn, store.account_id, batch_id)
         undone.append(batch_id)
-    from tieline.services.strength import invalidate
-
-    invalidate(store)
+    rescore(store, touched)
     return undone
+
+
+def _touched(store: Store, conn: Connection, batch_id: int, later: list[Any]) -> set[int]:
+    """Everyone whose tie the undo changes: what the batches wrote or changed, and both sides of a merge."""
+    touched = touched_by_batch(store, batch_id, conn)
+    for x in later:
+        if x.kind == "merge":
+            m = t.merges
+            row = conn.execute(select(m.c.kept_id, m.c.merged_id).where(m.c.id == x.id)).one()
+            touched |= {row.kept_id, row.merged_id}
+        else:
+            touched |= touched_by_batch(store, x.id, conn)
+    return touched
 
 
 def _undo_one(conn: Connection, account_id: int, batch_id: int) -> None:
@@ -97,7 +110,7 @@ def questions(store: Store, paths: list[Path], source: str | None, day_first: bo
     from tieline.services import me as me_service
     from tieline.sources import registry
 
-    out: dict[str, Any] = {"me": None, "ambiguous_dates": []}
+    out: dict[str, Any] = {"me": None, "me_why": None, "me_certain": False, "ambiguous_dates": []}
     try:
         planned = [p for path in paths for p in registry.plan([path], source)]
     except TielineError:
@@ -110,6 +123,9 @@ def questions(store: Store, paths: list[Path], source: str | None, day_first: bo
                 counts.update(finder(item.path))
         if counts:
             out["me"] = counts.most_common(1)[0][0]
+            out["me_why"] = "it sent most of the Sent mail"
+        else:
+            out.update(_owner_of_conversations(planned))
     if day_first is None:
         for item in planned:
             order = getattr(item.reader, "date_order", None)
@@ -118,11 +134,56 @@ def questions(store: Store, paths: list[Path], source: str | None, day_first: bo
     return out
 
 
+SAMPLE = 20_000
+CONVERSATIONS = ("tieline.sources.chat.", "tieline.sources.calendar.")
+
+
+def _owner_of_conversations(planned: list[Any]) -> dict[str, Any]:
+    """Chats, LinkedIn messages, calendars: the owner is whoever takes part in the most conversations.
+
+    When one handle is in every conversation (two or more) and nobody else is, it is the owner for sure
+    (``me_certain``: taken without asking, and said); otherwise it is only proposed.
+    """
+    from itertools import islice
+
+    from tieline.records import InteractionRecord, ReadOptions
+
+    threads: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    for item in planned:
+        if not str(getattr(item.reader, "__name__", "")).startswith(CONVERSATIONS):
+            continue  # contacts say nothing of who "me" is; mail and phone logs are asked their own way
+        try:
+            records = list(islice(item.reader.read(item.path, ReadOptions(content=False)), SAMPLE))
+        except (TielineError, ValueError, OSError):
+            continue
+        for rec in records:
+            if not isinstance(rec, InteractionRecord) or rec.bulk:
+                continue
+            people = [p for p in (rec.sender, *rec.participants) if p is not None and p.handles]
+            thread = f"{item.shown_as}:{rec.thread or '|'.join(sorted(p.handles[0].value for p in people))}"
+            seen.add(thread)
+            for p in people:
+                threads.setdefault(p.handles[0].value, set()).add(thread)
+    if len(seen) < 2 or not threads:
+        return {}
+    ranked = sorted(threads.items(), key=lambda kv: -len(kv[1]))
+    top, in_top = ranked[0]
+    if len(in_top) < 2 or (len(ranked) > 1 and len(ranked[1][1]) == len(in_top)):
+        return {}
+    everywhere = [h for h, ts in ranked if len(ts) == len(seen)]
+    return {
+        "me": top,
+        "me_why": f"it takes part in {len(in_top)} of {len(seen)} conversations",
+        "me_certain": everywhere == [top],
+    }
+
+
 def import_paths(
     store: Store, paths: list[Path], options: ImportOptions, on_file: Callable[[str, int], None] | None = None
 ) -> tuple[ImportResult, int]:
     """Import, then rescore only the ties the import touched. Returns the result and how many ties were rescored."""
-    from tieline.services.strength import rescore, touched_by_batch
-
     result = run_import(store, paths, options, on_file=on_file)
+    if result.batch is None:
+        return result, 0
     return result, rescore(store, touched_by_batch(store, result.batch))

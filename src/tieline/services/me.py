@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, insert, select
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
 
 from tieline.errors import TielineError
 from tieline.ingest.normalise import guess
 from tieline.store import tables as t
 from tieline.store.db import Store
 
+if TYPE_CHECKING:  # re-deriving directions needs the importer; listing one's handles does not
+    from tieline.ingest.owner import OwnerChange
 
-def add(store: Store, handle: str, region: str | None = None) -> tuple[str, str]:
-    key = guess(handle, region)
-    if key is None:
-        raise TielineError(f"{handle!r} is not an email, phone number, profile URL or service:id")
+
+def add(store: Store, handle: str, region: str | None = None) -> OwnerChange:
+    """Add a handle of the owner's, and re-read what it sent: outgoing now, and its people made."""
+    key = _key(handle, region)
     with store.write() as conn:
-        m = t.me_handles
-        if not conn.execute(
-            select(m.c.id).where(
-                and_(m.c.account_id == store.account_id, m.c.kind == key[0], m.c.value == key[1])
-            )
-        ).first():
-            conn.execute(insert(m).values(account_id=store.account_id, kind=key[0], value=key[1]))
-    return key
+        from tieline.ingest.owner import claim
+
+        change = claim(conn, store.account_id, key)
+    if change.redirected:
+        _invalidate(store)
+    return change
+
+
+def remove(store: Store, handle: str, region: str | None = None) -> OwnerChange:
+    """A handle is not the owner's after all (a wrong "Is X you?"): what it sent is incoming again."""
+    key = _key(handle, region)
+    with store.write() as conn:
+        from tieline.ingest.owner import release
+
+        change = release(conn, store.account_id, key)
+    if change.batch is None:
+        raise TielineError(f"{key[1]} is not one of your handles (see `tieline me show`)")
+    _invalidate(store)
+    return change
 
 
 def show(store: Store) -> list[dict[str, str]]:
@@ -32,3 +47,17 @@ def show(store: Store) -> list[dict[str, str]]:
             select(m.c.kind, m.c.value).where(m.c.account_id == store.account_id).order_by(m.c.id)
         ).all()
     return [{"kind": k, "value": v} for k, v in rows]
+
+
+def _key(handle: str, region: str | None) -> tuple[str, str]:
+    key = guess(handle, region)
+    if key is None:
+        raise TielineError(f"{handle!r} is not an email, phone number, profile URL or service:id")
+    return key
+
+
+def _invalidate(store: Store) -> None:
+    # A new owner handle turns directions around everywhere: every tie is rescored here, so no read has to.
+    from tieline.services.strength import rescore_all
+
+    rescore_all(store)

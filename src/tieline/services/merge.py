@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, select, update
 
 from tieline.errors import NotFound, TielineError
-from tieline.ingest.context import from_json, to_json
+from tieline.ingest.context import from_json
+from tieline.ingest.merging import MOVED, merge_people
 from tieline.ingest.undo import restore
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
 from tieline.store.db import Store
-
-MOVED = (t.handles, t.positions, t.notes, t.tags, t.participants)
 
 
 def merge(store: Store, keep_ref: str, other_ref: str) -> int:
@@ -24,63 +22,8 @@ def merge(store: Store, keep_ref: str, other_ref: str) -> int:
         other = find_person(conn, store.account_id, other_ref)
         if keep == other:
             raise TielineError("that is the same person twice")
-        merge_id = int(
-            conn.execute(
-                insert(t.merges)
-                .values(
-                    account_id=store.account_id,
-                    kept_id=keep,
-                    merged_id=other,
-                    merged_at=datetime.now(UTC),
-                    undone=False,
-                )
-                .returning(t.merges.c.id)
-            ).scalar_one()
-        )
-        keep_row = conn.execute(select(t.people).where(t.people.c.id == keep)).mappings().one()
-        other_row = conn.execute(select(t.people).where(t.people.c.id == other)).mappings().one()
-        _log(conn, store.account_id, merge_id, t.people, keep_row, "update")
-        _log(conn, store.account_id, merge_id, t.people, other_row, "delete")
-        fill = {
-            k: other_row[k]
-            for k in (
-                "given_name",
-                "family_name",
-                "birthday",
-                "connected_on",
-                "how_met",
-                "why_connected",
-                "relationship",
-                "closeness",
-                "would_take_call",
-                "photo_ref",
-            )
-            if keep_row[k] is None and other_row[k] is not None
-        }
-        if fill:
-            conn.execute(update(t.people).where(t.people.c.id == keep).values(**fill))
-        keep_tags = set(conn.execute(select(t.tags.c.tag).where(t.tags.c.person_id == keep)).scalars())
-        for table in MOVED:
-            for row in conn.execute(select(table).where(table.c.person_id == other)).mappings().all():
-                if table is t.tags and row["tag"] in keep_tags:
-                    _log(conn, store.account_id, merge_id, table, row, "delete")
-                    conn.execute(delete(table).where(table.c.id == row["id"]))
-                    continue
-                _log(conn, store.account_id, merge_id, table, row, "update")
-                conn.execute(update(table).where(table.c.id == row["id"]).values(person_id=keep))
-        mc = t.merge_candidates
-        for row in (
-            conn.execute(select(mc).where(or_(mc.c.person_a == other, mc.c.person_b == other)))
-            .mappings()
-            .all()
-        ):
-            _log(conn, store.account_id, merge_id, mc, row, "delete")
-            conn.execute(delete(mc).where(mc.c.id == row["id"]))
-        conn.execute(
-            update(t.people).where(t.people.c.introduced_by_id == other).values(introduced_by_id=keep)
-        )
-        conn.execute(delete(t.people).where(t.people.c.id == other))
-    _invalidate(store)
+        merge_id = merge_people(conn, store.account_id, keep, other)
+    _rescore(store, [keep])
     return merge_id
 
 
@@ -95,7 +38,7 @@ def undo_merge(store: Store, merge_id: int | None = None) -> int:
             raise NotFound("no merge to undo" if merge_id is None else f"no merge #{merge_id} to undo")
         unmerge_in(conn, int(row["id"]))
         undone = int(row["id"])
-    _invalidate(store)
+    _rescore(store, [row["kept_id"], row["merged_id"]])
     return undone
 
 
@@ -137,20 +80,69 @@ def candidates(store: Store) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def _log(conn: Connection, account_id: int, merge_id: int, table: Any, row: Any, op: str) -> None:
-    conn.execute(
-        insert(t.changes).values(
-            account_id=account_id,
-            merge_id=merge_id,
-            table_name=table.name,
-            row_id=row["id"],
-            op=op,
-            before=to_json(dict(row)),
+def dismiss(store: Store, pair: int) -> dict[str, Any]:
+    """Mark a proposed pair as not the same person, for good: no import proposes it again."""
+    mc = t.merge_candidates
+    with store.write() as conn:
+        row = conn.execute(
+            select(mc.c.id, mc.c.person_a, mc.c.person_b, mc.c.status).where(
+                and_(mc.c.account_id == store.account_id, mc.c.id == pair)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no proposed pair {pair} (see `tieline people duplicates`)")
+        # Kept apart from the batch that proposed it: undoing that batch does not bring the pair back.
+        conn.execute(update(mc).where(mc.c.id == pair).values(status="dismissed", batch_id=None))
+    return {"pair": pair, "person_a": row.person_a, "person_b": row.person_b}
+
+
+def listing(store: Store) -> list[dict[str, Any]]:
+    """Every merge, newest first, with its number (for `people unmerge N`), who was kept and who merged."""
+    m, ch, p = t.merges, t.changes, t.people
+    with store.read() as conn:
+        rows = (
+            conn.execute(
+                select(m, p.c.name.label("kept_name"))
+                .outerjoin(p, p.c.id == m.c.kept_id)
+                .where(m.c.account_id == store.account_id)
+                .order_by(m.c.id.desc())
+            )
+            .mappings()
+            .all()
         )
-    )
+        gone = {
+            merge_id: before.get("name")
+            for merge_id, before in conn.execute(
+                select(ch.c.merge_id, ch.c.before).where(
+                    and_(
+                        ch.c.account_id == store.account_id,
+                        ch.c.merge_id.is_not(None),
+                        ch.c.table_name == p.name,
+                        ch.c.op == "delete",
+                    )
+                )
+            )
+            if isinstance(before, dict)
+        }
+    return [
+        {
+            "merge": r["id"],
+            "kept_id": r["kept_id"],
+            "kept_name": r["kept_name"],
+            "merged_id": r["merged_id"],
+            "merged_name": gone.get(r["id"]),
+            "merged_at": r["merged_at"].isoformat() if r["merged_at"] else None,
+            "reason": r["reason"] or "merged by you",
+            "automatic": r["batch_id"] is not None,
+            "batch": r["batch_id"],
+            "undone": bool(r["undone"]),
+        }
+        for r in rows
+    ]
 
 
-def _invalidate(store: Store) -> None:
-    from tieline.services.strength import invalidate
+def _rescore(store: Store, person_ids: list[int]) -> None:
+    """Only the people a merge or its undo changed need their summary and score again."""
+    from tieline.services.strength import rescore
 
-    invalidate(store)
+    rescore(store, person_ids)

@@ -108,9 +108,9 @@ def fit(store: Store, as_of: datetime | None = None) -> FitReport:
                     heldout_auc_defaults=float(result.heldout_auc_defaults),
                 )
             )
-        from tieline.services.strength import invalidate
+        from tieline.services.strength import rescore_all
 
-        invalidate(store)
+        rescore_all(store)
     return FitReport(
         n, pos, result.adopted, result.heldout_auc_fitted, result.heldout_auc_defaults, result.weights
     )

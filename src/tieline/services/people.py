@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from tieline.ingest.context import utc
 from tieline.ingest.normalise import normalise
 from tieline.records import Handle
 from tieline.services.erasure import erase_person, merged_into
+from tieline.services.lookalike import lookalikes
 from tieline.services.lookup import find_person
 from tieline.store import suppressions
 from tieline.store import tables as t
@@ -34,7 +36,19 @@ class NewPerson:
     closeness: int | None = None
 
 
+@dataclass
+class Added:
+    id: int
+    lifted: list[str]  # handles forgotten before that imports may bring in again
+    lookalikes: list[dict[str, Any]]  # stored people with a similar name
+
+
 def add(store: Store, new: NewPerson, region: str | None = None) -> int:
+    return add_person(store, new, region).id
+
+
+def add_person(store: Store, new: NewPerson, region: str | None = None) -> Added:
+    """Add someone by hand; say which forgotten handles this brings back and who is stored under a similar name."""
     if not new.name.strip():
         raise TielineError("a person needs a name")
     check_facts(new.relationship, new.closeness)
@@ -46,6 +60,7 @@ def add(store: Store, new: NewPerson, region: str | None = None) -> int:
                 raise TielineError(f"{raw!r} is not a valid {kind}")
             keys.append(key)
     now = datetime.now(UTC)
+    lifted: list[str] = []
     with store.write() as conn:
         for kind, value in keys:
             owner = conn.execute(
@@ -98,14 +113,16 @@ def add(store: Store, new: NewPerson, region: str | None = None) -> int:
                 conn.execute(
                     insert(h).values(account_id=store.account_id, person_id=pid, kind=kind, value=value)
                 )
-            suppressions.release(conn, store.account_id, kind, value)
+            if suppressions.release(conn, store.account_id, kind, value):
+                lifted.append(value)
         if new.organization:
             conn.execute(
                 insert(t.positions).values(
                     account_id=store.account_id, person_id=pid, organization=new.organization, title=new.title
                 )
             )
-    return pid
+        similar = lookalikes(conn, store.account_id, new.name.strip(), pid)
+    return Added(pid, lifted, similar)
 
 
 def check_facts(relationship: str | None, closeness: int | None) -> None:
@@ -176,7 +193,7 @@ def summaries(conn: Connection, account_id: int, query: str | None = None) -> li
     return list(out.values())
 
 
-def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
+def detail(store: Store, ref: str, limit: int | None = 50, offset: int = 0) -> dict[str, Any]:
     """Everything about one person, with where each handle and position came from, and their timeline."""
     with store.read() as conn:
         pid = find_person(conn, store.account_id, ref)
@@ -215,10 +232,16 @@ def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
         ]
         notes = [r.body for r in conn.execute(select(t.notes.c.body).where(t.notes.c.person_id == pid))]
         tags = sorted(conn.execute(select(t.tags.c.tag).where(t.tags.c.person_id == pid)).scalars())
-        timeline = timeline_of(conn, pid, limit)
+        timeline = timeline_of(conn, pid, limit, offset)
         total = conn.execute(
-            select(func.count()).select_from(t.participants).where(t.participants.c.person_id == pid)
-        ).scalar_one()
+            select(t.tie_summaries.c.interactions).where(
+                and_(t.tie_summaries.c.account_id == store.account_id, t.tie_summaries.c.person_id == pid)
+            )
+        ).scalar()
+        if total is None:  # no summary yet (added by hand): counted here
+            from tieline.services.ties import interactions_of
+
+            total = interactions_of(conn, store.account_id, pid)
         intro = None
         if p["introduced_by_id"]:
             intro = conn.execute(
@@ -249,26 +272,45 @@ def detail(store: Store, ref: str, limit: int | None = 50) -> dict[str, Any]:
     }
 
 
-def timeline_of(conn: Connection, pid: int, limit: int | None) -> list[dict[str, Any]]:
+def timeline_of(conn: Connection, pid: int, limit: int | None, offset: int = 0) -> list[dict[str, Any]]:
+    """The person's interactions, newest first, a page at a time: those they took part in and the
+    owner's messages in the group conversations they are a member of."""
+    from tieline.services.ties import members_of
+
     i, pa = t.interactions, t.participants
-    q = (
-        select(
-            i.c.id,
-            i.c.happened_at,
-            i.c.channel,
-            i.c.direction,
-            i.c.kind,
-            i.c.subject,
-            i.c.group_size,
-            i.c.duration_s,
-            i.c.batch_id,
-        )
-        .join(pa, pa.c.interaction_id == i.c.id)
-        .where(pa.c.person_id == pid)
-        .order_by(i.c.happened_at.desc(), i.c.id.desc())
+    columns = (
+        i.c.id,
+        i.c.happened_at,
+        i.c.channel,
+        i.c.direction,
+        i.c.kind,
+        i.c.subject,
+        i.c.group_size,
+        i.c.duration_s,
     )
-    if limit:
-        q = q.limit(limit)
+    account_id = select(t.people.c.account_id).where(t.people.c.id == pid).scalar_subquery()
+    member = members_of(account_id, [pid])  # type: ignore[arg-type]
+    order = (i.c.happened_at.desc(), i.c.id.desc())
+    window = None if limit is None else limit + offset
+    theirs = select(*columns).join(pa, pa.c.interaction_id == i.c.id).where(pa.c.person_id == pid)
+    mine = (
+        select(*columns)
+        .join(member, i.c.conversation_id == member.c.conversation_id)
+        .where(
+            and_(
+                i.c.direction.in_(("out", "both")),
+                or_(member.c.left_at.is_(None), i.c.happened_at <= member.c.left_at),
+            )
+        )
+    )
+    if window is not None:
+        theirs, mine = theirs.order_by(*order).limit(window), mine.order_by(*order).limit(window)
+    seen: dict[int, Any] = {}
+    for q in (theirs, mine):
+        for r in conn.execute(q):
+            seen.setdefault(r.id, r)
+    page = sorted(seen.values(), key=lambda r: (utc(r.happened_at), r.id), reverse=True)
+    page = page[offset:] if limit is None else page[offset : offset + limit]
     return [
         {
             "id": r.id,
@@ -280,7 +322,7 @@ def timeline_of(conn: Connection, pid: int, limit: int | None) -> list[dict[str,
             "group_size": r.group_size,
             "duration_s": r.duration_s,
         }
-        for r in conn.execute(q)
+        for r in page
     ]
 
 
@@ -396,18 +438,45 @@ def listing(
     layer: int | str | None = None,
     state: str | None = None,
     as_of: datetime | None = None,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """People with their tie: strength (0-1, None when unknown), layer (1-5), state; sorted and filtered.
 
-    ``layer`` is a number (1-5) or a name (``support``...)."""
-    from tieline.services.strength import network
-    from tieline.strength.layers import STATES
+    ``layer`` is a number (1-5) or a name (``support``...). Without ``as_of`` it reads the cached
+    scores and tie summaries (ties never scored yet are scored first, telling ``progress``); with
+    ``as_of`` every tie is scored as of then."""
+    from tieline.services import roster
 
     if sort not in SORTS:
         raise TielineError(f"sort by one of {', '.join(SORTS)}")
-    if state is not None and state not in STATES:
-        raise TielineError(f"no state {state!r}: one of {', '.join(STATES)}")
+    if state is not None and state not in roster.STATES:
+        raise TielineError(f"no state {state!r}: one of {', '.join(roster.STATES)}")
     layer = None if layer is None else layer_number(layer)
+    if as_of is not None:
+        return _listing_as_of(store, query, sort, layer, state, as_of)[:limit]
+    _bring_up_to_date(store, progress)
+    with store.read() as conn:
+        return roster.rows(conn, store.account_id, query, sort, layer, state, limit)
+
+
+def _bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None) -> None:
+    """Ties without a summary or a score yet (added by hand, or from before they were kept)."""
+    from tieline.services import ties
+    from tieline.services.strength import rescore, unscored
+
+    with store.read() as conn:
+        todo = set(ties.missing(conn, store.account_id))
+    todo |= set(unscored(store))
+    if todo:
+        rescore(store, todo, progress)
+
+
+def _listing_as_of(
+    store: Store, query: str | None, sort: str, layer: int | None, state: str | None, as_of: datetime
+) -> list[dict[str, Any]]:
+    from tieline.services.strength import network
+
     with store.read() as conn:
         rows = summaries(conn, store.account_id, query)
     net = network(store, as_of)

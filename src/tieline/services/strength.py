@@ -6,16 +6,17 @@ this module only turns rows into the model's columns and its answers back into p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from tieline.ingest.context import utc
+from tieline.services import ties
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
 from tieline.store.db import Store
@@ -114,27 +115,54 @@ def load(
     )
     if wanted is not None:
         eq = eq.where(pa.c.person_id.in_(wanted))
-    rows = (
+    rows = [
         (index[pid], _ts(when), ch, dr, gs, dur, kd, bk)
         for pid, when, ch, dr, gs, dur, kd, bk in conn.execute(eq)
         if pid in index
-    )
+    ]
+    # Group conversations are stored once: a member's share is derived from the membership.
+    rows += [
+        (index[pid], _ts(when), ch, dr, gs, dur, kd, bk)
+        for pid, when, ch, dr, gs, dur, kd, bk in ties.group_events(conn, account_id, ids)
+        if pid in index
+    ]
     events = EventTable.from_named_rows(rows)
     return ids, events, facts
 
 
-def network(store: Store, as_of: datetime | None = None) -> Network:
-    """Every tie as of ``as_of``. Without one, the cached scores of today serve when they cover everyone;
-    otherwise every tie is scored from scratch (and, for today, cached)."""
+Progress = Callable[[int, int], None]
+
+
+def network(store: Store, as_of: datetime | None = None, progress: Progress | None = None) -> Network:
+    """Every tie as of ``as_of``, scored from scratch. Without one, the cached scores (each as of when
+    it was last rescored); ties not scored yet are scored now, and only they (``progress`` is told).
+    A rescore of everything is :func:`rescore_all`, on demand or after an import, never a read's."""
     if as_of is not None:
         return _score_all(store, as_of.astimezone(UTC))
-    now = datetime.now(UTC)
-    cached = _cached(store, now)
-    if cached is not None:
-        return cached
-    net = _score_all(store, now)
-    _write_cache(store, net)
-    return net
+    missing = unscored(store)
+    if missing:
+        rescore(store, missing, progress)
+    cached = _cached(store)
+    assert cached is not None
+    return cached
+
+
+def unscored(store: Store) -> list[int]:
+    """People without a cached score, or whose cached score came from another model version."""
+    p, ts = t.people, t.tie_scores
+    with store.read() as conn:
+        return list(
+            conn.execute(
+                select(p.c.id)
+                .outerjoin(ts, and_(ts.c.account_id == p.c.account_id, ts.c.person_id == p.c.id))
+                .where(
+                    and_(
+                        p.c.account_id == store.account_id,
+                        or_(ts.c.id.is_(None), ts.c.model_version != defaults.MODEL_VERSION),
+                    )
+                )
+            ).scalars()
+        )
 
 
 def _score_all(store: Store, when: datetime) -> Network:
@@ -145,22 +173,16 @@ def _score_all(store: Store, when: datetime) -> Network:
     return Network.of(ids, score(events, len(ids), when.timestamp(), facts, weights(store)), when)
 
 
-def _cached(store: Store, now: datetime) -> Network | None:
-    ts, p = t.tie_scores, t.people
+def _cached(store: Store) -> Network | None:
+    ts = t.tie_scores
     with store.read() as conn:
-        people = conn.execute(
-            select(func.count()).select_from(p).where(p.c.account_id == store.account_id)
-        ).scalar_one()
         rows = conn.execute(
-            select(ts.c.person_id, ts.c.model_version, ts.c.as_of, ts.c.score, ts.c.p_call, ts.c.state)
+            select(ts.c.person_id, ts.c.as_of, ts.c.score, ts.c.p_call, ts.c.state)
             .where(ts.c.account_id == store.account_id)
             .order_by(ts.c.person_id)
         ).all()
-    if not rows or len(rows) != people:
-        return None
-    as_of = min(utc(r.as_of) or now for r in rows)
-    if any(r.model_version != defaults.MODEL_VERSION for r in rows) or as_of.date() != now.date():
-        return None  # scores drift with time: a day-old cache is rebuilt
+    now = datetime.now(UTC)
+    as_of = min((utc(r.as_of) or now for r in rows), default=now)
     score_a = np.array([np.nan if r.score is None else r.score for r in rows], dtype=np.float64)
     p_call = np.array([np.nan if r.p_call is None else r.p_call for r in rows], dtype=np.float64)
     return Network(
@@ -201,75 +223,115 @@ def _write_cache(store: Store, net: Network, only: Iterable[int] | None = None) 
             conn.execute(insert(ts), rows[start : start + 5000])
 
 
-def rescore(store: Store, person_ids: Iterable[int]) -> int:
-    """After an import: score only the ties it touched and update their cached scores. Returns how many
-    ties were scored (0 when there is no cache of today to keep current; the next read rebuilds it)."""
+def rescore(store: Store, person_ids: Iterable[int], progress: Progress | None = None) -> int:
+    """After a write: bring these ties' summaries and cached scores up to date, as of now. Work is
+    proportional to their history, not the network's. Returns how many ties were scored."""
     from tieline.services.model import weights
 
     ids = sorted(set(person_ids))
+    if not ids:
+        return 0
     now = datetime.now(UTC)
-    if not ids or not _cache_of_today(store, now):
-        return 0
+    w = weights(store)
+    done = 0
+    for start in range(0, len(ids), RESCORE_CHUNK):
+        chunk = ids[start : start + RESCORE_CHUNK]
+        with store.write() as conn:
+            ties.refresh(conn, store.account_id, chunk)
+            found, events, facts = load(conn, store.account_id, chunk)
+        if found:
+            net = Network.of(found, score(events, len(found), now.timestamp(), facts, w), now)
+            _write_cache(store, net, only=found)
+        done += len(found)
+        if progress is not None:
+            progress(start + len(chunk), len(ids))
+    return done
+
+
+def rescore_all(store: Store, progress: Progress | None = None) -> int:
+    """Every tie's summary and score, as of now (``tieline model rescore``, or after an import)."""
     with store.read() as conn:
-        found, events, facts = load(conn, store.account_id, ids)
-    if not found:
-        return 0
-    net = Network.of(found, score(events, len(found), now.timestamp(), facts, weights(store)), now)
-    _write_cache(store, net, only=found)
-    return len(found)
+        ids = list(
+            conn.execute(select(t.people.c.id).where(t.people.c.account_id == store.account_id)).scalars()
+        )
+    return rescore(store, ids, progress)
 
 
-def _cache_of_today(store: Store, now: datetime) -> bool:
-    ts = t.tie_scores
-    with store.read() as conn:
-        oldest = conn.execute(
-            select(func.min(ts.c.as_of)).where(ts.c.account_id == store.account_id)
-        ).scalar()
-    d = utc(oldest)
-    return d is not None and d.date() == now.date()
+RESCORE_CHUNK = 2000
 
 
-def touched_by_batch(store: Store, batch_id: int) -> set[int]:
+def touched_by_batch(store: Store, batch_id: int, conn: Connection | None = None) -> set[int]:
     """The people whose tie an import may have changed: created, updated, or in its interactions."""
+    if conn is None:
+        with store.read() as read:
+            return touched_by_batch(store, batch_id, read)
     i, pa, p, ch, h = t.interactions, t.participants, t.people, t.changes, t.handles
-    with store.read() as conn:
-        out = set(
-            conn.execute(
-                select(pa.c.person_id)
-                .join(i, i.c.id == pa.c.interaction_id)
-                .where(and_(i.c.batch_id == batch_id, pa.c.person_id.is_not(None)))
-                .distinct()
-            ).scalars()
-        )
-        out |= set(conn.execute(select(p.c.id).where(p.c.batch_id == batch_id)).scalars())
-        out |= set(
-            conn.execute(
-                select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "people"))
-            ).scalars()
-        )
-        handle_ids = select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "handles"))
-        out |= {
-            pid
-            for pid in conn.execute(select(h.c.person_id).where(h.c.id.in_(handle_ids))).scalars()
-            if pid is not None
-        }
+    out = set(
+        conn.execute(
+            select(pa.c.person_id)
+            .join(i, i.c.id == pa.c.interaction_id)
+            .where(and_(i.c.batch_id == batch_id, pa.c.person_id.is_not(None)))
+            .distinct()
+        ).scalars()
+    )
+    out |= set(conn.execute(select(p.c.id).where(p.c.batch_id == batch_id)).scalars())
+    # The members of the group conversations the batch wrote to (their share of it changed).
+    m = t.conversation_members
+    groups = select(i.c.conversation_id).where(
+        and_(i.c.batch_id == batch_id, i.c.conversation_id.is_not(None))
+    )
+    out |= {
+        pid
+        for pid in conn.execute(
+            select(h.c.person_id)
+            .join(m, m.c.handle_id == h.c.id)
+            .where(m.c.conversation_id.in_(groups))
+            .distinct()
+        ).scalars()
+        if pid is not None
+    }
+    out |= set(
+        conn.execute(
+            select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "people"))
+        ).scalars()
+    )
+    handle_ids = select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "handles"))
+    out |= {
+        pid
+        for pid in conn.execute(select(h.c.person_id).where(h.c.id.in_(handle_ids))).scalars()
+        if pid is not None
+    }
     return out
 
 
 def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, Any]:
-    """One person's score, layer, state and each term's contribution in plain words."""
+    """One person's score, layer, state and each term's contribution in plain words.
+
+    Only this tie is scored (the explanation needs every term, which the cache does not keep); its
+    layer is its rank among the cached scores of the others."""
+    from tieline.services.model import weights
+
+    when = (as_of or datetime.now(UTC)).astimezone(UTC)
     with store.read() as conn:
         pid = find_person(conn, store.account_id, ref)
         name = conn.execute(select(t.people.c.name).where(t.people.c.id == pid)).scalar_one()
-    # Always scored just now: the explanation needs every term, which the cache does not keep.
-    net = _score_all(store, (as_of or datetime.now(UTC)).astimezone(UTC))
-    scores = net.scores
-    assert scores is not None
-    i = net.index()[pid]
-    row = net.row(i)
+        found, events, facts = load(conn, store.account_id, [pid])
+        scores = score(events, len(found), when.timestamp(), facts, weights(store))
+        s = float(scores.score[0])
+        layer = 0 if np.isnan(s) else _layer_among_cached(conn, store.account_id, pid, s)
+    net = Network(
+        found,
+        scores.score,
+        np.array([layer], dtype=np.int8),
+        [str(x) for x in scores.state],
+        scores.p_call,
+        when,
+        scores,
+    )
+    row = net.row(0)
     terms = [
         {"term": term, "contribution": round(contribution, 4), "words": words}
-        for term, contribution, words in explain_terms(scores, i)
+        for term, contribution, words in explain_terms(scores, 0)
     ]
     return {
         "id": pid,
@@ -277,10 +339,25 @@ def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, 
         "as_of": net.as_of.isoformat(),
         **row,
         "layer_name": LAYER_NAMES.get(row["layer"] or 0),
-        "logit": round(float(scores.logit[i]), 4),
-        "summary": explain_summary(scores, i),
+        "logit": round(float(scores.logit[0]), 4),
+        "summary": explain_summary(scores, 0),
         "terms": terms,
     }
+
+
+def _layer_among_cached(conn: Connection, account_id: int, pid: int, s: float) -> int:
+    """The layer a score earns among the other ties' cached scores (only the top few can matter)."""
+    ts = t.tie_scores
+    top = list(
+        conn.execute(
+            select(ts.c.score)
+            .where(and_(ts.c.account_id == account_id, ts.c.score.is_not(None), ts.c.person_id != pid))
+            .order_by(ts.c.score.desc())
+            .limit(max(defaults.LAYER_SIZES))
+        ).scalars()
+    )
+    ranked = sorted([*top, s], reverse=True)
+    return ties.layers_of_top(ranked)[ranked.index(s)]
 
 
 def invalidate(store: Store) -> None:

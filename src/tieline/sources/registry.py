@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -153,9 +154,11 @@ def _plan_one(
                 continue
             if child.is_symlink() and not base.inside(top, child):
                 log.info("passed over a link that leads out of the folder or nowhere")
+                _passed_over(_join(shown, child.name), "a link that leads out of the folder or nowhere")
                 continue
             if not child.is_dir() and not base.is_regular(child):
                 log.info("passed over a file that is not a regular file (pipe, device, socket)")
+                _passed_over(_join(shown, child.name), "not a regular file (pipe, device, socket)")
                 continue
             name = archive.member_name(shown, child.name) if unpacked else _join(shown, child.name)
             yield from _plan_one(child, candidates, name, forced, inside=True, root=top, depth=depth)
@@ -163,7 +166,8 @@ def _plan_one(
     if reader is None or (conf < MIN_CONFIDENCE and not (forced and conf > 0)):
         if inside:
             log.info("passed over a %s file no reader claims", path.suffix or "suffix-less")
-            return  # a stray file in an export folder (README, images) is not an error
+            _passed_over(shown, "no reader claims it")
+            return  # a stray file in an export folder (README, images) is not an error, but it is said
         if forced and candidates:
             yield Planned(candidates[0], path, shown)
             return
@@ -171,6 +175,16 @@ def _plan_one(
     log.info("a %s file of %d KB for the %s reader (confidence %.2f)", path.suffix or "suffix-less",
              _kb(path), reader.NAME, conf)  # fmt: skip
     yield Planned(reader, path, shown)
+
+
+# Files a folder import passed over, for the import's summary (set by whoever plans an import).
+PASSED_OVER: ContextVar[list[tuple[str, str]] | None] = ContextVar("passed_over", default=None)
+
+
+def _passed_over(shown: str, reason: str) -> None:
+    found = PASSED_OVER.get()
+    if found is not None:
+        found.append((shown, reason))
 
 
 def _kb(path: Path) -> int:

@@ -75,8 +75,11 @@ def suppress(conn: Connection, account_id: int, keys: Iterable[Key], now: object
             conn.execute(insert(s).values(account_id=account_id, kind=kind, value=hashed, created_at=now))
 
 
-def release(conn: Connection, account_id: int, kind: str, value: str) -> None:
-    """The user added the handle again by hand: imports may bring it back."""
+def release(conn: Connection, account_id: int, kind: str, value: str) -> bool:
+    """The user added the handle again by hand: imports may bring it back. Whether it was suppressed."""
     s = t.suppressions
     hashed = digest(account_key(conn, account_id), kind, value)
-    conn.execute(delete(s).where(and_(s.c.account_id == account_id, s.c.kind == kind, s.c.value == hashed)))
+    gone = conn.execute(
+        delete(s).where(and_(s.c.account_id == account_id, s.c.kind == kind, s.c.value == hashed))
+    )
+    return bool(gone.rowcount)

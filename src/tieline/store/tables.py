@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 
 NAMING = {
@@ -116,6 +117,8 @@ people = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_people_account_name", people.c.account_id, people.c.name)
+# `people list` sorts by the name as folded for display; this index serves that order with a limit.
+Index("ix_people_account_lower_name", people.c.account_id, func.lower(people.c.name))
 
 handles = Table(
     "handles",
@@ -179,6 +182,36 @@ tags = Table(
     sqlite_autoincrement=True,
 )
 
+# A group conversation (a group chat, a thread of many) is stored once: its members here, and each
+# message records only its sender and the conversation, never a copy of every member.
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("key", String(300), nullable=False),  # the reader's thread id
+    Column("channel", String(20), nullable=False),
+    _batch(),
+    UniqueConstraint("account_id", "key", name="uq_conversations_account_key"),
+    sqlite_autoincrement=True,
+)
+
+# A member is a handle, so merging, promoting or forgetting its person carries the membership along.
+conversation_members = Table(
+    "conversation_members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("handle_id", Integer, ForeignKey("handles.id", ondelete="CASCADE"), nullable=False),
+    Column("joined_at", DateTime(timezone=True)),  # first seen, or when the export says they joined
+    Column("left_at", DateTime(timezone=True)),
+    _batch(),
+    UniqueConstraint("conversation_id", "handle_id", name="uq_conversation_members_conversation_handle"),
+    sqlite_autoincrement=True,
+)
+Index("ix_conversation_members_handle", conversation_members.c.handle_id)
+
 interactions = Table(
     "interactions",
     metadata,
@@ -195,8 +228,16 @@ interactions = Table(
     Column("bulk", Boolean, nullable=False),
     _batch(),
     Column("source_key", Clean, nullable=False),
+    Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="SET NULL")),
     UniqueConstraint("account_id", "source_key", name="uq_interactions_account_source_key"),
     sqlite_autoincrement=True,
+)
+# A member's share of a group: the owner's messages in it, by time.
+Index(
+    "ix_interactions_conversation",
+    interactions.c.conversation_id,
+    interactions.c.direction,
+    interactions.c.happened_at,
 )
 Index("ix_interactions_account_when", interactions.c.account_id, interactions.c.happened_at)
 Index(
@@ -217,7 +258,8 @@ participants = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_participants_interaction", participants.c.interaction_id)
-Index("ix_participants_person", participants.c.person_id)
+# Covering: a person's timeline and summary read these two columns only.
+Index("ix_participants_person", participants.c.person_id, participants.c.interaction_id)
 Index("ix_participants_handle", participants.c.handle_id)
 
 me_handles = Table(
@@ -284,6 +326,8 @@ merges = Table(
     Column("merged_id", Integer, nullable=False),
     Column("merged_at", DateTime(timezone=True), nullable=False),
     Column("undone", Boolean, nullable=False),
+    Column("reason", String(200)),  # an import's automatic merge says why; the user's own has none
+    _batch(),  # the import that merged automatically: undoing it takes the merge back
     sqlite_autoincrement=True,
 )
 
@@ -320,6 +364,30 @@ tie_scores = Table(
     UniqueConstraint("account_id", "person_id", name="uq_tie_scores_account_person"),
     sqlite_autoincrement=True,
 )
+Index("ix_tie_scores_account_score", tie_scores.c.account_id, tie_scores.c.score)
+
+# Derived data: each tie's history in a few figures, kept current by every write that changes it, so
+# `people list` and the insight commands read one row per person instead of every interaction.
+tie_summaries = Table(
+    "tie_summaries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("interactions", Integer, nullable=False),  # every interaction, theirs and mine in shared groups
+    Column("sent", Integer, nullable=False),  # the owner's (out, both)
+    Column("received", Integer, nullable=False),  # theirs (in, both)
+    Column("groups", Integer, nullable=False),  # group conversations shared
+    Column("first_contact", DateTime(timezone=True)),
+    Column("last_contact", DateTime(timezone=True)),
+    Column("last_sent", DateTime(timezone=True)),
+    Column("last_received", DateTime(timezone=True)),
+    Column("rhythm_days", Float),  # the mean gap between contacts, in days
+    Column("channels", JSON, nullable=False),  # {channel: {direction: count}}
+    UniqueConstraint("account_id", "person_id", name="uq_tie_summaries_account_person"),
+    sqlite_autoincrement=True,
+)
+Index("ix_tie_summaries_account_last", tie_summaries.c.account_id, tie_summaries.c.last_contact)
 
 
 # What the user decided in `tieline review`: the next review does not ask again, and `review --undo`

@@ -178,7 +178,7 @@ def test_the_owner_is_gathered_from_profile_positions_emails_and_phones() -> Non
     (me,) = [r for r in contacts(records) if r.is_me]
     assert me.name == "Katherine Johnson" and me.birthday == date(1604, 8, 26)
     assert Handle("email", "katherine@nasa.example", "primary") in me.handles
-    assert Handle("phone", "+1 757 555 0100", "mobile") in me.handles
+    assert Handle("phone", "+1 757 555 0100", "mobile", country="Hampton, Virginia") in me.handles
     assert Handle("chat", "skype:katherine.j") in me.handles
     assert Handle("url", "https://blog.katherine.example", "blog") in me.handles
     assert me.positions == (

@@ -121,6 +121,10 @@ def read(path: Path, options: ReadOptions) -> Iterator[Record]:
                 if kind == "broken":
                     yield Skipped(file, f"line {item.line}", "event without END:VEVENT")
                     continue
+                if kind in ("vtodo", "vjournal"):
+                    what = "a to-do" if kind == "vtodo" else "a journal entry"
+                    yield Skipped(file, f"line {item.line}", f"{what}, not an event: only meetings count")
+                    continue
                 try:
                     yield from _records(item, ctx)
                 except (ValueError, OverflowError, TypeError, LookupError) as exc:
@@ -216,7 +220,8 @@ def _split_params(head: str) -> list[str]:
 
 
 def _components(path: Path, ctx: _Context) -> Iterator[tuple[str, _Event | None]]:
-    """("event", event) for each complete VEVENT, ("broken", event) for one never closed."""
+    """("event", event) for each complete VEVENT, ("broken", event) for one never closed, ("vtodo" or
+    "vjournal", where it starts) for a to-do or journal entry."""
     stack: list[str] = []
     event: _Event | None = None
     tz_lines: list[str] | None = None
@@ -240,6 +245,8 @@ def _components(path: Path, ctx: _Context) -> Iterator[tuple[str, _Event | None]
                 stack = [kind]
             elif kind == "VTIMEZONE" and event is None:
                 tz_lines = [line]
+            elif kind in ("VTODO", "VJOURNAL") and event is None:
+                yield kind.lower(), _Event(number)  # said, so a calendar of to-dos is not silently empty
             elif event is not None:
                 stack.append(kind)
             continue

@@ -259,7 +259,7 @@ def _records(
         if key not in sections:
             continue
         if key == "contacts":
-            yield from _contacts(file, cursor)
+            yield from _contacts(file, cursor, _personal_chats(export))
         elif key == "messages":
             reason = _unread(export.top)
             if reason:
@@ -339,7 +339,8 @@ def _message(file: str, pos: int, msg: Any, thread: _Thread, options: ReadOption
     value = _handle(msg.get("from_id"), msg.get("from"))
     if value is None:
         return Skipped(file, where, "no sender (deleted account)")
-    text = _flatten(msg.get("text"))
+    # newer exports may carry only the formatted pieces (text_entities), not "text"
+    text = _flatten(msg.get("text")) or _flatten(msg.get("text_entities"))
     direction: Direction | None = None
     if thread.owner is not None:
         direction = "out" if value == thread.owner else "in"
@@ -364,21 +365,37 @@ def _message(file: str, pos: int, msg: Any, thread: _Thread, options: ReadOption
     )
 
 
-def _contacts(file: str, cursor: jsonstream.Cursor) -> Iterator[Record]:
+def _personal_chats(export: _Export) -> dict[str, str]:
+    """A personal chat is named as the owner saved the contact: name -> the account's id, where one name is one chat."""
+    seen: dict[str, list[str]] = {}
+    for chat in export.lists.get("chats", []):
+        if chat is None or str(chat.fields.get("type") or "") not in _PERSONAL:
+            continue
+        name, chat_id = chat.fields.get("name"), chat.fields.get("id")
+        if isinstance(name, str) and name.strip() and chat_id is not None:
+            seen.setdefault(" ".join(name.split()).casefold(), []).append(f"telegram:user{chat_id}")
+    return {name: ids[0] for name, ids in seen.items() if len(set(ids)) == 1}
+
+
+def _contacts(file: str, cursor: jsonstream.Cursor, chats: dict[str, str]) -> Iterator[Record]:
     if cursor.peek() != "{":
         return
     for key in cursor.members():
         if key != "list" or cursor.peek() != "[":
             continue
         for index in cursor.items():
-            yield _contact(file, index + 1, cursor.value())
+            yield _contact(file, index + 1, cursor.value(), chats)
 
 
-def _contact(file: str, index: int, item: Any) -> Record:
+def _contact(file: str, index: int, item: Any, chats: dict[str, str]) -> Record:
     if not isinstance(item, dict):
         return Skipped(file, f"contact {index}", "not a contact object")
     full, first, last = _names(item)
     handles = _contact_handles(item)
+    account = chats.get(" ".join((full or "").split()).casefold())
+    if account is not None and item.get("user_id") is None:
+        # The export links the saved contact and the chat with it by the name; one person, not two.
+        handles = (*handles, Handle("chat", account))
     if not handles and not full:
         return Skipped(file, f"contact {index}", "contact with neither name nor phone")
     basis = item.get("user_id") or "\x1f".join((full or "", item.get("phone_number") or ""))

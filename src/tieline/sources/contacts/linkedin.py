@@ -15,7 +15,7 @@ import importlib
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from types import ModuleType
@@ -524,6 +524,7 @@ class _Me:
     def __init__(self) -> None:
         self.seen = False
         self.first = self.last = ""
+        self.country: str | None = None
         self.birthday: date | None = None
         self.handles: list[Handle] = []
         self.positions: list[Position] = []
@@ -535,6 +536,7 @@ class _Me:
                 continue
             if kind == "profile":
                 self.first, self.last = cell(row, ix.get("first name")), cell(row, ix.get("last name"))
+                self.country = cell(row, ix.get("geo location")) or None  # "Bengaluru, Karnataka, India"
                 born = cell(row, ix.get("birth date"))
                 self.birthday = parse_birthday(born) if born else None
                 for label, url in _SITE.findall(cell(row, ix.get("websites"))):
@@ -579,7 +581,12 @@ class _Me:
             name=_name(self.first, self.last) or None,
             given_name=self.first or None,
             family_name=self.last or None,
-            handles=tuple(dict.fromkeys(self.handles)),
+            # the profile's location is the country of the owner's numbers written without one
+            handles=tuple(
+                dict.fromkeys(
+                    replace(h, country=self.country) if h.kind == "phone" else h for h in self.handles
+                )
+            ),
             positions=tuple(self.positions),
             birthday=self.birthday,
             is_me=True,

@@ -17,6 +17,7 @@ import binascii
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO
@@ -34,7 +35,7 @@ MAX_CARD = 64 << 20
 SUFFIXES = (".vcf", ".vcard")
 
 _WANTED = frozenset(
-    b"FN N EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS NICKNAME".split()
+    b"FN N ADR EMAIL TEL ORG TITLE NOTE CATEGORIES URL BDAY X-SOCIALPROFILE IMPP PHOTO UID X-ABLABEL KIND X-ABSHOWAS NICKNAME".split()
     + [b"X-TIELINE-POSITION", b"X-TIELINE-HOW-MET", b"X-TIELINE-CONNECTED"]  # what `tieline export` adds
 )
 _IM_PROPS = {
@@ -397,7 +398,7 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             else:
                 props.append((group, name, params, value))
 
-    fn = uid = nickname = ""
+    fn = uid = nickname = country = ""
     n_parts: list[str] = []
     handles: list[Handle] = []
     orgs: list[str] = []
@@ -425,6 +426,9 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
             n_parts = n_parts or [p.strip() for p in _split(text, ";")]
         elif name == b"EMAIL":
             handles.append(Handle("email", _unescape(text), _label(params, group, ablabels)))
+        elif name == b"ADR":
+            parts = _split(text, ";")
+            country = country or (_unescape(parts[6]).strip() if len(parts) > 6 else "")
         elif name == b"TEL":
             tel = _unescape(text)
             handles.append(
@@ -499,6 +503,8 @@ def _card(lines: list[bytes], shown: str, begin: int, seen_uids: dict[str, int])
     else:
         norm = b"\n".join(ln.strip() for ln in lines if not ln.upper().startswith(_VOLATILE))
         key = keys.key("vcard:sha1:", norm)
+    if country:  # the country of the card's address is where its national numbers are
+        handles = [replace(h, country=country) if h.kind == "phone" else h for h in handles]
     positions: tuple[Position, ...] = (
         tuple(jobs)
         if jobs

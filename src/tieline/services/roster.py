@@ -1,0 +1,138 @@
+"""`people list` from the precomputed tie summaries and cached scores: the work is a few index
+lookups per person shown, whatever the size of the network or of its history.
+
+Each sort is an index walk cut at ``limit``: names by ``ix_people_account_lower_name``, strength by
+``ix_tie_scores_account_score``, last contact by ``ix_tie_summaries_account_last``. People with no
+figure for the sort (unknown strength, never in contact) come after the others, by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from tieline.ingest.context import utc
+from tieline.services import ties
+from tieline.store import tables as t
+from tieline.strength import defaults
+
+# The states strength.layers assigns (kept here so that listing needs no numpy; a test compares them).
+STATES = ("strong", "stable", "fading", "dormant", "new", "unknown")
+
+
+def top_layers(conn: Connection, account_id: int) -> dict[int, int]:
+    """The layer of each tie among the highest cached scores; any other scored tie is "beyond"."""
+    ts = t.tie_scores
+    top = conn.execute(
+        select(ts.c.person_id, ts.c.score)
+        .where(and_(ts.c.account_id == account_id, ts.c.score.is_not(None)))
+        .order_by(ts.c.score.desc(), ts.c.person_id)
+        .limit(max(defaults.LAYER_SIZES))
+    ).all()
+    return dict(zip([r.person_id for r in top], ties.layers_of_top([r.score for r in top]), strict=True))
+
+
+def _matches(account_id: int, query: str | None) -> ColumnElement[bool]:
+    p, h, pos = t.people, t.handles, t.positions
+    cond: ColumnElement[bool] = p.c.account_id == account_id
+    if query:
+        q = query.lower()
+        cond = and_(
+            cond,
+            or_(
+                func.lower(p.c.name).contains(q, autoescape=True),
+                exists().where(
+                    and_(h.c.person_id == p.c.id, func.lower(h.c.value).contains(q, autoescape=True))
+                ),
+                exists().where(
+                    and_(
+                        pos.c.person_id == p.c.id, func.lower(pos.c.organization).contains(q, autoescape=True)
+                    )
+                ),
+            ),
+        )
+    return cond
+
+
+def rows(
+    conn: Connection,
+    account_id: int,
+    query: str | None,
+    sort: str,
+    layer: int | None,
+    state: str | None,
+    limit: int | None,
+) -> list[dict[str, Any]]:
+    p, ts, sm = t.people, t.tie_scores, t.tie_summaries
+    layers = top_layers(conn, account_id)
+    cond = _matches(account_id, query)
+    if state is not None:
+        cond = and_(cond, func.coalesce(ts.c.state, "unknown") == state)
+    if layer is not None:
+        inner = [pid for pid, n in layers.items() if n == layer]
+        if layer == len(defaults.LAYER_SIZES) + 1:
+            outer = [pid for pid, n in layers.items() if n != layer]
+            cond = and_(cond, ts.c.score.is_not(None), p.c.id.not_in(outer))
+        else:
+            cond = and_(cond, p.c.id.in_(inner))
+    base = (
+        select(p.c.id, p.c.name, ts.c.score, ts.c.p_call, ts.c.state, sm.c.last_contact)
+        .outerjoin(ts, and_(ts.c.person_id == p.c.id, ts.c.account_id == account_id))
+        .outerjoin(sm, and_(sm.c.person_id == p.c.id, sm.c.account_id == account_id))
+        .where(cond)
+    )
+    by_name = (func.lower(p.c.name), p.c.id)
+    if sort == "name":
+        found = _limited(conn, base.order_by(*by_name), limit)
+    else:
+        column = ts.c.score if sort == "strength" else sm.c.last_contact
+        found = _limited(conn, base.where(column.is_not(None)).order_by(column.desc(), p.c.id), limit)
+        if limit is None or len(found) < limit:
+            rest = base.where(column.is_(None)).order_by(*by_name)
+            found += _limited(conn, rest, None if limit is None else limit - len(found))
+    return _described(conn, account_id, found, layers)
+
+
+def _limited(conn: Connection, q: Any, limit: int | None) -> list[Any]:
+    return list(conn.execute(q if limit is None else q.limit(limit)).all())
+
+
+def _described(
+    conn: Connection, account_id: int, found: list[Any], layers: dict[int, int]
+) -> list[dict[str, Any]]:
+    """The shown people with their handles and current job, read for them only."""
+    h, pos = t.handles, t.positions
+    beyond = len(defaults.LAYER_SIZES) + 1
+    out: dict[int, dict[str, Any]] = {}
+    for r in found:
+        last = utc(r.last_contact)
+        out[r.id] = {
+            "id": r.id,
+            "name": r.name,
+            "handles": [],
+            "organization": None,
+            "title": None,
+            "last_contact": last.isoformat() if last else None,
+            "strength": None if r.score is None else round(float(r.score), 4),
+            "layer": None if r.score is None else layers.get(r.id, beyond),
+            "state": r.state or "unknown",
+            "p_call": None if r.p_call is None else round(float(r.p_call), 4),
+        }
+    ids = list(out)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for pid, kind, value in conn.execute(
+            select(h.c.person_id, h.c.kind, h.c.value).where(h.c.person_id.in_(chunk)).order_by(h.c.id)
+        ):
+            if not value.startswith("name:"):
+                out[pid]["handles"].append({"kind": kind, "value": value})
+        for pid, org, title in conn.execute(
+            select(pos.c.person_id, pos.c.organization, pos.c.title)
+            .where(and_(pos.c.person_id.in_(chunk), pos.c.end_date.is_(None)))
+            .order_by(pos.c.start_date.is_(None), pos.c.start_date, pos.c.id)
+        ):
+            out[pid]["organization"], out[pid]["title"] = org, title
+    del account_id
+    return list(out.values())
