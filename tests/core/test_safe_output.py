@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tests.cli import tieline, tieline_process
 from tieline.cli.common import safe
+from tieline.store.db import Store
 
 ESCAPES = "Esc \x1b[2J\x1b]0;pwned\x07"
 
@@ -85,6 +86,7 @@ def test_arguments_that_are_not_utf8_are_refused_in_one_line(tmp_path: Path) -> 
 
 def test_impossible_numbers_and_negative_limits_are_refused(tmp_path: Path) -> None:
     db = str(tmp_path / "t.db")
+    Store(db).dispose()  # read commands never create a database: these ask an existing, empty one
     run = tieline_process(db, "imports", "undo", "99999999999999999999999")
     assert (run.code, run.err) == (1, "error: no import batch 99999999999999999999999\n")
     run = tieline_process(db, "people", "show", "#99999999999999999999999")

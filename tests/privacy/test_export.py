@@ -193,6 +193,7 @@ def test_csv_export_neutralises_formulas_unless_raw(db_url: str, tmp_path: Path)
 
 def test_json_export_carries_everything_under_documented_keys(db_url: str, tmp_path: Path) -> None:
     _ada(db_url, tmp_path)
+    assert tieline(db_url, "me", "add", "me@example.com").code == 0
     assert tieline(db_url, "log", "ada", "tea at the salon", "--when", "2024-05-31").code == 0
     out = tmp_path / "all.json"
     assert tieline(db_url, "export", "json", str(out)).code == 0
@@ -203,8 +204,10 @@ def test_json_export_carries_everything_under_documented_keys(db_url: str, tmp_p
     keys |= {k for p in data["people"] for j in p["positions"] for k in j}
     keys |= {k for p in data["people"] if p["tie"] for k in p["tie"]}
     keys |= {k for i in data["interactions"] for m in i["participants"] for k in m}
+    keys |= {k for m in data["me"] for k in m}
     for key in keys:
         assert f"`{key}`" in docs, f"export json key {key!r} is not documented in docs/export.md"
+    assert data["me"] == [{"kind": "email", "value": "me@example.com"}]
     ada = next(p for p in data["people"] if p["name"] == "Ada Lovelace")
     assert ada["how_met"] == "at a salon, 1833" and "maths" in ada["tags"]
     [tea] = [i for i in data["interactions"] if i["subject"] == "tea at the salon"]

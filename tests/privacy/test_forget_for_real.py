@@ -142,3 +142,13 @@ def test_a_reader_in_the_middle_of_reading_delays_the_wipe_and_maintenance_finis
     run = tieline(db, "maintenance")
     assert run.code == 0, run.err
     assert hits(db, TRACES) == {}
+
+
+def test_maintenance_wipes_on_either_backend_and_says_so(db_url: str, tmp_path: Path) -> None:
+    _contacts(db_url, tmp_path)
+    _forget(db_url)
+    run = tieline(db_url, "maintenance")
+    assert run.code == 0, run.err
+    assert run.out.strip() == "Done: nothing of what was deleted is left in the database files."
+    assert hits(db_url, TRACES) == {}
+    assert tieline(db_url, "people", "list", "--json").json()[0]["name"] == "Ada Lovelace"

@@ -51,11 +51,19 @@ def export_json(store: Store, path: Path, query: str | None = None) -> int:
     chosen = gather(store, query, with_ties=True)
     with store.read() as conn:
         history = interactions(conn, store.account_id, {p["id"] for p in chosen})
+        m = t.me_handles
+        me = [
+            {"kind": r.kind, "value": r.value}
+            for r in conn.execute(
+                select(m.c.kind, m.c.value).where(m.c.account_id == store.account_id).order_by(m.c.id)
+            )
+        ]
     document = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": datetime.now(UTC).isoformat(),
         "query": query,
+        "me": me,
         "people": chosen,
         "interactions": history,
     }
