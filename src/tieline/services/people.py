@@ -95,7 +95,8 @@ def add_person(store: Store, new: NewPerson, region: str | None = None) -> Added
             updated = conn.execute(
                 update(h)
                 .where(and_(h.c.account_id == store.account_id, h.c.kind == kind, h.c.value == value))
-                .values(person_id=pid)
+                # The handle is the user's now: undoing the import that first saw it must not take it away.
+                .values(person_id=pid, batch_id=None)
             ).rowcount
             if updated:
                 conn.execute(
