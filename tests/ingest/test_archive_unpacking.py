@@ -4,15 +4,15 @@ folder removed on every exit path; a truncated zip is refused rather than half-i
 from __future__ import annotations
 
 import io
-import os
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.cli import tieline, tieline_process
+from tests.cli import tieline
 from tests.corpora import FIXTURES
-from tieline.errors import SourceError
+from tieline.errors import SourceError, TielineError
 from tieline.sources import archive, registry
 
 CARD = "BEGIN:VCARD\nVERSION:3.0\nFN:Person {n}\nEMAIL:p{n}@example.org\nEND:VCARD\n"
@@ -32,28 +32,24 @@ def _cards_zip(path: Path, count: int = 20) -> Path:
     return path
 
 
-def _run_in(tmpdir: Path, db: str, *args: str) -> tuple[int, str]:
-    """A real import whose $TMPDIR is ``tmpdir``: what it leaves there is what it leaves behind."""
-    env = {"TMPDIR": str(tmpdir)}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
+def _run_in(tmpdir: Path, db: str, *args: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    """A real import (in-process) whose temporary folder is ``tmpdir``: what it leaves there, it leaves behind."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
     try:
-        run = tieline_process(db, "import", *args)
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        run = tieline(db, "import", *args)
+    except TielineError as exc:
+        return 1, str(exc)
     return run.code, run.err
 
 
-def test_a_zip_import_leaves_nothing_in_tmpdir_on_success_and_on_failure(tmp_path: Path) -> None:
+def test_a_zip_import_leaves_nothing_in_tmpdir_on_success_and_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     before = sorted(tmpdir.iterdir())
     db = f"sqlite:///{tmp_path / 'x.db'}"
-    code, err = _run_in(tmpdir, db, str(_cards_zip(tmp_path / "cards.zip")))
+    code, err = _run_in(tmpdir, db, str(_cards_zip(tmp_path / "cards.zip")), monkeypatch=monkeypatch)
     assert code == 0, err
     assert sorted(tmpdir.iterdir()) == before
     # A failure after unpacking: the second zip in a zip is unsafe, the first was already unpacked.
@@ -61,7 +57,7 @@ def test_a_zip_import_leaves_nothing_in_tmpdir_on_success_and_on_failure(tmp_pat
     bad.write_bytes(
         _zip({"a.zip": _cards_zip(tmp_path / "a.zip").read_bytes(), "b.zip": _zip({"../evil.vcf": b"x"})})
     )
-    code, err = _run_in(tmpdir, db, str(bad))
+    code, err = _run_in(tmpdir, db, str(bad), monkeypatch=monkeypatch)
     assert code != 0 and "escapes the archive" in err and "Traceback" not in err
     assert sorted(tmpdir.iterdir()) == before
     assert len(tieline(db, "people", "list", "--json").json()) == 20
@@ -100,8 +96,8 @@ def test_a_zip_nested_1500_deep_ends_without_recursion_error(tmp_path: Path) -> 
         data = _zip({"z.zip" if depth else "c.vcf": data}, zipfile.ZIP_STORED)
     nested = tmp_path / "deep.zip"
     nested.write_bytes(data)
-    run = tieline_process(f"sqlite:///{tmp_path / 'x.db'}", "import", str(nested))
-    assert run.code != 0 and "nested more than" in run.err and "Traceback" not in run.err
+    with pytest.raises(TielineError, match="nested more than"):  # one line, not a RecursionError
+        tieline(f"sqlite:///{tmp_path / 'x.db'}", "import", str(nested))
 
 
 def test_the_budget_is_shared_across_nesting_levels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,7 +114,6 @@ def test_a_truncated_stored_zip_is_refused_not_half_imported(tmp_path: Path) -> 
     cut = tmp_path / "cards.zip"
     cut.write_bytes(data[: len(data) // 2])
     db = f"sqlite:///{tmp_path / 'x.db'}"
-    run = tieline_process(db, "import", str(cut))
-    assert run.code != 0
-    assert "truncated or corrupt zip" in run.err and "Traceback" not in run.err
+    with pytest.raises(TielineError, match="truncated or corrupt zip"):
+        tieline(db, "import", str(cut))
     assert tieline(db, "people", "list", "--json").json() == []

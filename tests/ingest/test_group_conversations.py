@@ -107,3 +107,13 @@ def test_a_later_chat_export_builds_on_the_group_an_earlier_one_began(store: Sto
         imports.undo(store, first)
     imports.undo(store, first + 1)
     assert snapshot(store) == before_second
+
+
+def test_saying_who_the_owner_is_after_the_import_makes_people_of_the_members(
+    store: Store, tmp_path: Path
+) -> None:
+    imports.import_paths(store, [group_chat(tmp_path / "_chat.txt")], ImportOptions())
+    assert people.listing(store) == []  # nobody wrote to anybody the owner knows of
+    me.add(store, "whatsapp:Me")
+    assert {r["name"] for r in people.listing(store)} == {"Ada Lovelace", "Grace Hopper", "Alan Turing"}
+    assert people.detail(store, "Ada")["interactions_total"] == 20

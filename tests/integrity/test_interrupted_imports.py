@@ -135,4 +135,4 @@ def test_ctrl_c_during_start_up_prints_no_traceback(tmp_path: Path) -> None:
         if "Fatal Python error" in err:
             continue  # the interpreter itself was still starting: no tieline code had run
         assert "Traceback" not in err
-        assert proc.returncode in (0, 130), err
+        assert proc.returncode in (0, 130, -signal.SIGINT), err  # -2: ended by SIGINT, as a shell shows 130

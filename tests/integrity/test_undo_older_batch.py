@@ -134,3 +134,16 @@ def _content(store: Store) -> dict[str, list[tuple[object, ...]]]:
                 )
             ),
         }
+
+
+def test_a_log_about_someone_an_undone_import_brought_goes_with_them(store: Store, tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    from tieline.services import logbook
+    from tieline.store import tables as t
+
+    run_import(store, [vcards(tmp_path / "a.vcf", PEOPLE[:2])], ImportOptions())
+    logbook.log(store, "p0@example.com", "coffee")
+    imports.undo(store, 1)
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(t.interactions)).scalar_one() == 0

@@ -62,6 +62,17 @@ def claim(conn: Connection, account_id: int, key: Key) -> OwnerChange:
         if pid is None and index.by_id[hid][1] is None:
             writer.promote(hid, Participant())
             out.promoted += 1
+    # The members of the group conversations it wrote to: a group message keeps only its sender.
+    i, m = t.interactions, t.conversation_members
+    groups = select(i.c.conversation_id).where(and_(i.c.id.in_(sent), i.c.bulk.is_(False)))
+    for hid in conn.execute(
+        select(m.c.handle_id)
+        .where(and_(m.c.conversation_id.in_(groups), m.c.handle_id != entry[0]))
+        .distinct()
+    ).scalars():
+        if index.by_id[hid][1] is None:
+            writer.promote(hid, Participant())
+            out.promoted += 1
     out.batch = _finish(ctx)
     return out
 

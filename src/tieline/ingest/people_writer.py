@@ -129,6 +129,7 @@ class ContactWriter:
         for u in self.queued:
             chunk.apply(u)
         chunk.write()
+        self.phones.written()
         ctx.counts.people_created += len(ids)
         keys: dict[int, dict[Key, None]] = {pid: {} for pid in fresh}
         for u in self.queued:

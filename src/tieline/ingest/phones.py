@@ -20,6 +20,7 @@ from tieline.ingest.matching import Matcher
 from tieline.ingest.merging import merge_people
 from tieline.ingest.names import parse, same_for_sure
 from tieline.ingest.normalise import matchable_phone
+from tieline.ingest.updates import Update
 from tieline.store import tables as t
 
 MAX_HOLDERS = 2
@@ -28,12 +29,19 @@ STRONG = ("email", "linkedin", "url", "chat")
 
 class PhoneHolders:
     def __init__(self) -> None:
-        self.holders: dict[Key, list[object]] = defaultdict(list)  # what holds each number: updates or ids
+        self.holders: dict[Key, list[int]] = defaultdict(list)  # who holds each number
+        self.waiting: list[tuple[Key, Update]] = []  # records of the chunk not written yet
 
-    def hold(self, key: Key, holder: object) -> None:
-        """``holder`` has a ``person_id`` (placeholders are resolved by the time :meth:`settle` runs)."""
+    def hold(self, key: Key, update: Update) -> None:
+        """Note that a record of the chunk holds a number; its person is known once the chunk is written."""
         if key[0] == "phone" and matchable_phone(key[1]):
-            self.holders[key].append(holder)
+            self.waiting.append((key, update))
+
+    def written(self) -> None:
+        """The chunk is written: keep who holds each number, not the records (a file can hold a million)."""
+        for key, update in self.waiting:
+            self.holders[key].append(update.person_id)
+        self.waiting.clear()
 
     def settle(self, ctx: Context, matcher: Matcher) -> None:
         """Join or propose the pairs that share a number, now that the whole file is written."""
@@ -41,7 +49,7 @@ class PhoneHolders:
         for key, holding in self.holders.items():
             entry = ctx.index.handles.get(key)
             owners = [entry[1]] if entry is not None and entry[1] is not None else []
-            owners += [int(getattr(h, "person_id")) for h in holding]  # noqa: B009
+            owners += holding
             people = list(dict.fromkeys(owners))
             if len(people) > MAX_HOLDERS:
                 ctx.counts.note("phone numbers shared by more than two people (used to match no one)")

@@ -96,4 +96,26 @@ def undo_since(conn: Connection, account_id: int, batch_id: int, since: dict[str
         conn.execute(
             delete(table).where(and_(table.c.batch_id == batch_id, table.c.id > since.get(table.name, 0)))
         )
-    del account_id
+    _drop_orphaned_logs(conn, account_id)
+
+
+def _drop_orphaned_logs(conn: Connection, account_id: int) -> None:
+    """A `log` about someone the batch brought goes with them, as it would had the batch never run."""
+    i, pa = t.interactions, t.participants
+    someone = select(pa.c.id).where(and_(pa.c.interaction_id == i.c.id, pa.c.person_id.is_not(None)))
+    orphans = list(
+        conn.execute(
+            select(i.c.id).where(
+                and_(
+                    i.c.account_id == account_id,
+                    i.c.batch_id.is_(None),
+                    i.c.source_key.like("manual:%"),
+                    ~someone.exists(),
+                )
+            )
+        ).scalars()
+    )
+    for start in range(0, len(orphans), 500):
+        chunk = orphans[start : start + 500]
+        conn.execute(delete(pa).where(pa.c.interaction_id.in_(chunk)))
+        conn.execute(delete(i).where(i.c.id.in_(chunk)))

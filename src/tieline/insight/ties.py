@@ -246,9 +246,8 @@ def contacts(
     them; for a past moment (and anyone without a summary) from the interactions before it."""
     ids = sorted(set(person_ids))
     out: dict[int, Contact] = {}
-    summaries = getattr(t, "tie_summaries", None)
-    if summaries is not None and (datetime.now(UTC) - before).total_seconds() < 3600:
-        covered = _summarised(conn, account_id, ids, summaries, out)
+    if (datetime.now(UTC) - before).total_seconds() < 3600:
+        covered = _summarised(conn, account_id, ids, t.tie_summaries, out)
         ids = [pid for pid in ids if pid not in covered]
     return out | _counted(conn, account_id, ids, before)
 

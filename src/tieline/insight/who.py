@@ -104,6 +104,17 @@ def introduction(
     ):
         if pid in close:
             together[pid] = int(n)
+    # Group conversations store their members once (not a participant row per message): count those too.
+    m, h = t.conversation_members, t.handles
+    theirs = select(m.c.conversation_id).join(h, h.c.id == m.c.handle_id).where(h.c.person_id == target)
+    for pid, n in conn.execute(
+        select(h.c.person_id, func.count(func.distinct(m.c.conversation_id)))
+        .join(h, h.c.id == m.c.handle_id)
+        .where(and_(m.c.account_id == account_id, m.c.conversation_id.in_(theirs), h.c.person_id != target))
+        .group_by(h.c.person_id)
+    ):
+        if pid in close:
+            together[pid] += int(n)
     colleagues = _shared_organisations(conn, account_id, target, set(close))
     best: tuple[float, int] | None = None
     for pid in set(together) | set(colleagues):

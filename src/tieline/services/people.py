@@ -95,7 +95,8 @@ def add_person(store: Store, new: NewPerson, region: str | None = None) -> Added
             updated = conn.execute(
                 update(h)
                 .where(and_(h.c.account_id == store.account_id, h.c.kind == kind, h.c.value == value))
-                .values(person_id=pid)
+                # The handle is the user's now: undoing the import that first saw it must not take it away.
+                .values(person_id=pid, batch_id=None)
             ).rowcount
             if updated:
                 conn.execute(
@@ -462,6 +463,8 @@ def listing(
 
 def _bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None) -> None:
     """Ties without a summary or a score yet (added by hand, or from before they were kept)."""
+    if getattr(store, "read_only", False):
+        return  # nothing can be written there: ties not scored yet show as unknown
     from tieline.services import ties
     from tieline.services.strength import rescore, unscored
 
