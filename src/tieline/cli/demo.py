@@ -8,6 +8,7 @@ from typing import Any
 from rich.table import Table
 
 from tieline.cli.common import State, console, emit_json, safe
+from tieline.cli.model import verdict
 from tieline.demo.network import AS_OF
 from tieline.services import demo as service
 from tieline.services import people
@@ -50,7 +51,11 @@ def run_demo(state: State, as_json: bool) -> None:
     _table("New ties to nurture", [p for p in known if p["state"] == "new"][:8])
     if known:
         top = explain(demo.store, f"#{known[0]['id']}", AS_OF)
-        console.print(f"\nWhy {safe(top['name'])} is at the top: {safe(top['summary'])}")
+        console.print(
+            f"\nAt the top: {safe(top['name'])} {verdict(top['p_call'])} ({top['p_call']:.0%}); "
+            f"`tieline --db {safe(where)} model explain '#{top['id']}' --as-of {AS_OF.date()}` says why.",
+            soft_wrap=True,
+        )
     # The demo is scored as of AS_OF: the hint says so, or run on another day it would show other states.
     console.print(
         f"\nExplore it: tieline --db {safe(where)} people list --sort strength --as-of {AS_OF.date()}",
