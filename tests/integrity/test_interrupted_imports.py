@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 from tests.cli import tieline
 from tests.integrity.files import ME
 from tieline.store import tables as t
+from tieline.store.db import Store
 
 N = 30_000
 
@@ -127,8 +128,10 @@ def test_ctrl_c_rolls_back_at_once_says_how_to_resume_and_exits_130(db_url: str,
 
 
 def test_ctrl_c_during_start_up_prints_no_traceback(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    Store(db).dispose()  # read commands never create a database: this one lists an existing, empty one
     for delay in (0.3, 0.6, 1.0, 1.5):
-        proc = start(str(tmp_path / "x.db"), "people", "list")
+        proc = start(db, "people", "list")
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=60)
