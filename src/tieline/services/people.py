@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from tieline.errors import TielineError
 from tieline.ingest.context import utc
@@ -135,24 +135,10 @@ def check_facts(relationship: str | None, closeness: int | None) -> None:
 
 def summaries(conn: Connection, account_id: int, query: str | None = None) -> list[dict[str, Any]]:
     """Every matching person with handles, current position and last contact, by name."""
+    from tieline.services.roster import matching
+
     p, h, pos = t.people, t.handles, t.positions
-    cond = p.c.account_id == account_id
-    if query:
-        q = query.lower()
-        cond = and_(
-            cond,
-            or_(
-                func.lower(p.c.name).contains(q, autoescape=True),
-                exists().where(
-                    and_(h.c.person_id == p.c.id, func.lower(h.c.value).contains(q, autoescape=True))
-                ),
-                exists().where(
-                    and_(
-                        pos.c.person_id == p.c.id, func.lower(pos.c.organization).contains(q, autoescape=True)
-                    )
-                ),
-            ),
-        )
+    cond = matching(account_id, query)
     rows = conn.execute(select(p.c.id, p.c.name).where(cond).order_by(func.lower(p.c.name), p.c.id)).all()
     out: dict[int, dict[str, Any]] = {
         r.id: {

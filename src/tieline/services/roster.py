@@ -34,7 +34,8 @@ def top_layers(conn: Connection, account_id: int) -> dict[int, int]:
     return dict(zip([r.person_id for r in top], ties.layers_of_top([r.score for r in top]), strict=True))
 
 
-def _matches(account_id: int, query: str | None) -> ColumnElement[bool]:
+def matching(account_id: int, query: str | None) -> ColumnElement[bool]:
+    """The account's people whose name, a handle or an organisation contains the query."""
     p, h, pos = t.people, t.handles, t.positions
     cond: ColumnElement[bool] = p.c.account_id == account_id
     if query:
@@ -67,7 +68,7 @@ def rows(
 ) -> list[dict[str, Any]]:
     p, ts, sm = t.people, t.tie_scores, t.tie_summaries
     layers = top_layers(conn, account_id)
-    cond = _matches(account_id, query)
+    cond = matching(account_id, query)
     if state is not None:
         cond = and_(cond, func.coalesce(ts.c.state, "unknown") == state)
     if layer is not None:
