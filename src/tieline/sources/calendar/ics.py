@@ -36,7 +36,7 @@ from dateutil.rrule import rrule, rruleset, rrulestr
 from tieline.errors import SourceError
 from tieline.records import Handle, InteractionRecord, Participant, ReadOptions, Record, Skipped
 from tieline.sources import keys
-from tieline.sources.base import head_text, log, open_text
+from tieline.sources.base import head_text, is_regular, log, open_text
 from tieline.sources.calendar import vcalrule
 from tieline.sources.mail import mailheaders
 
@@ -85,10 +85,7 @@ class _Context:
 
 def sniff(path: Path) -> float:
     """A calendar starts with ``BEGIN:VCALENDAR`` (or, in fragments, ``BEGIN:VEVENT``)."""
-    try:
-        if not path.is_file():
-            return 0.0
-    except OSError:
+    if not is_regular(path):
         return 0.0
     text = head_text(path, 4096).lstrip("\ufeff \t\r\n").upper()
     if text.startswith("BEGIN:VCALENDAR"):

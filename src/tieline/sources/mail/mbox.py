@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from tieline.errors import SourceError
 from tieline.records import ReadOptions, Record, Skipped
-from tieline.sources.base import head, open_binary
+from tieline.sources.base import head, is_regular, open_binary
 from tieline.sources.mail import mailheaders
 from tieline.sources.times import MONTHS
 
@@ -41,10 +41,7 @@ _ASCTIME = re.compile(rb"([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d\d)(?::(\d\d))
 
 def sniff(path: Path) -> float:
     """An mbox starts with a ``From `` postmark line followed by header lines."""
-    try:
-        if not path.is_file():
-            return 0.0
-    except OSError:
+    if not is_regular(path):
         return 0.0
     data = head(path, 8192)
     if data.startswith(b"\xef\xbb\xbf"):
