@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tieline.strength.events import F64
+from tieline.strength.newton import minimise
 
 BINS = 10
 
@@ -35,25 +36,13 @@ def fit_platt(z: F64, y: F64, l2: float = 1e-3) -> Platt:
         s = x @ v
         return float(np.sum(np.logaddexp(0.0, s) - y * s) + 0.5 * l2 * v @ v)
 
-    current = loss(b)
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(x @ b)))
-        grad = x.T @ (p - y) + l2 * b
+    def step_at(v: F64) -> F64:
+        p = 1.0 / (1.0 + np.exp(-(x @ v)))
+        grad = x.T @ (p - y) + l2 * v
         hess = (x * (p * (1.0 - p))[:, None]).T @ x + l2 * np.eye(2)
-        step = np.linalg.solve(hess, grad)
-        size = 1.0
-        while size > 1e-8:
-            trial = b - size * step
-            value = loss(trial)
-            if value <= current:
-                break
-            size /= 2.0
-        else:
-            break
-        b, done = trial, current - value < 1e-12
-        current = value
-        if done:
-            break
+        return np.asarray(np.linalg.solve(hess, grad), dtype=np.float64)
+
+    b = minimise(loss, step_at, b)
     return Platt(float(b[0]), float(b[1]))
 
 

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from tieline.strength.evaluate import auc, score_rows
 from tieline.strength.events import F64
+from tieline.strength.newton import minimise
 from tieline.strength.terms import FITTED_SIGNS, TERM_NAMES, WEIGHTS
 from tieline.strength.ties_data import InteractionLog, Pair, group_ids, load_log, read_pairs
 
@@ -112,27 +113,16 @@ def _newton(d: F64, w_pairs: F64, prior: F64, lam: float, free: npt.NDArray[np.b
     idx = np.flatnonzero(free)
     if idx.size == 0:
         return b
-    current = objective(b)
-    for _ in range(100):
-        p = 0.5 * (1.0 + np.tanh(0.5 * (d @ b)))
-        grad = d.T @ (w_pairs * (p - 1.0)) + lam * (b - prior)
-        hess = (d * (w_pairs * p * (1.0 - p))[:, None]).T @ d + lam * np.eye(b.shape[0])
-        step = np.zeros_like(b)
+
+    def step_at(v: F64) -> F64:
+        p = 0.5 * (1.0 + np.tanh(0.5 * (d @ v)))
+        grad = d.T @ (w_pairs * (p - 1.0)) + lam * (v - prior)
+        hess = (d * (w_pairs * p * (1.0 - p))[:, None]).T @ d + lam * np.eye(v.shape[0])
+        step = np.zeros_like(v)
         step[idx] = np.linalg.solve(hess[np.ix_(idx, idx)], grad[idx])
-        size = 1.0
-        while size > 1e-6:  # backtracking: Newton steps overshoot on flat stretches
-            trial = b - size * step
-            value = objective(trial)
-            if value <= current:
-                break
-            size /= 2.0
-        else:
-            break
-        b, done = trial, current - value < 1e-12
-        current = value
-        if done:
-            break
-    return b
+        return step
+
+    return minimise(objective, step_at, b, smallest=1e-6)
 
 
 def fit_weights(
