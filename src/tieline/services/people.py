@@ -449,7 +449,7 @@ def listing(
 
 def _bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None) -> None:
     """Ties without a summary or a score yet (added by hand, or from before they were kept)."""
-    if getattr(store, "read_only", False):
+    if store.read_only:
         return  # nothing can be written there: ties not scored yet show as unknown
     from tieline.services import ties
     from tieline.services.strength import rescore, unscored
@@ -457,7 +457,7 @@ def _bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None)
     with store.read() as conn:
         todo = set(ties.missing(conn, store.account_id))
     todo |= set(unscored(store))
-    if todo and not store.read_only:  # on read-only storage what is missing stays unscored
+    if todo:
         rescore(store, todo, progress)
 
 
