@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.corpora import ties
-from tieline.strength import terms as defaults
+from tieline.strength import terms
 from tieline.strength.evaluate import auc, ego_interval, evaluate, r_precision, score_pairs
 from tieline.strength.fit import (
     FITTED_SIGNS,
@@ -125,15 +125,15 @@ def test_fit_learns_the_term_that_carries_the_signal_and_keeps_signs() -> None:
     fitted = fit_weights([data])
     assert fitted["volume"] > 1.0 > abs(fitted["history"])
     assert all(fitted[name] * sign >= 0 for name, sign in FITTED_SIGNS.items())
-    assert fitted["take_call"] == defaults.WEIGHTS["take_call"]  # not learnable from logs: untouched
+    assert fitted["take_call"] == terms.WEIGHTS["take_call"]  # not learnable from logs: untouched
 
 
 def test_fit_adopts_better_weights_and_refuses_worse_ones() -> None:
     better = fit_dataset(synthetic(signal="volume"))
     assert better.adopted and better.heldout_auc_fitted >= better.heldout_auc_defaults
-    assert better.weights["volume"] > defaults.WEIGHTS["volume"]
+    assert better.weights["volume"] > terms.WEIGHTS["volume"]
     held_out = synthetic(signal="attention", seed=3)
-    refused = fit_dataset(held_out, base={**defaults.WEIGHTS, "attention": 5.0})
+    refused = fit_dataset(held_out, base={**terms.WEIGHTS, "attention": 5.0})
     if not refused.adopted:
         assert refused.weights["attention"] == 5.0
     assert refused.adopted == (refused.heldout_auc_fitted >= refused.heldout_auc_defaults)
