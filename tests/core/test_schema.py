@@ -89,7 +89,16 @@ def test_the_hot_read_queries_scan_no_large_table(tmp_path: Path) -> None:
     explain(store, "Ada")
     event.remove(store.engine, "before_cursor_execute", _keep)
     assert len(captured) > 10
-    large = ("interactions", "participants", "conversation_members", "tie_scores", "tie_summaries", "handles")
+    large = (
+        "interactions",
+        "participants",
+        "conversation_members",
+        "tie_scores",
+        "tie_summaries",
+        "handles",
+        "people",
+        "stale_ties",
+    )
     scans = []
     with store.read() as conn:
         for statement, params in captured:
@@ -101,3 +110,39 @@ def test_the_hot_read_queries_scan_no_large_table(tmp_path: Path) -> None:
                     scans.append((statement.split("FROM")[1][:80], detail))
     store.dispose()
     assert scans == [], "\n".join(map(str, scans))
+
+
+def test_a_read_finds_what_to_catch_up_through_two_indexes_and_reads_no_person(tmp_path: Path) -> None:
+    """Nothing marked: the catch-up of every read is an index lookup of the marks and of the scores cached
+    by another model version, never a join of every person against the summaries and scores."""
+    from sqlalchemy import event
+
+    from tieline.services import strength
+
+    store = Store(str(tmp_path / "x.db"))
+    me.add(store, "whatsapp:Me")
+    imports.import_paths(store, [group_chat(tmp_path / "_chat.txt")], ImportOptions())
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        captured.append((statement, params))
+
+    assert strength.catch_up(store) == 0
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    reads = [(s, p) for s, p in captured if s.lstrip().upper().startswith("SELECT")]
+    writes = [s for s, _ in captured if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert (len(reads), writes) == (2, [])  # nothing marked: nothing written either
+    with store.read() as conn:
+        plans = [
+            str(row[-1])
+            for statement, params in reads
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()  # type: ignore[arg-type]
+        ]
+    searches = [p for p in plans if p.startswith(("SEARCH", "SCAN"))]
+    assert searches == [
+        "SEARCH stale_ties USING INDEX ix_stale_ties_account (account_id=?)",
+        "SEARCH tie_scores USING INDEX ix_tie_scores_account_version (account_id=? AND model_version<?)",
+        "SEARCH tie_scores USING INDEX ix_tie_scores_account_version (account_id=? AND model_version>?)",
+    ]
+    store.dispose()
