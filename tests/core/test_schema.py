@@ -87,6 +87,21 @@ def test_the_hot_read_queries_scan_no_large_table(tmp_path: Path) -> None:
     from tieline.services.strength import explain
 
     explain(store, "Ada")
+    from tieline.insight.due import due
+    from tieline.insight.health import health
+    from tieline.insight.who import who
+
+    # Once a day or after a change, not hot: the 90-days-ago snapshot (the whole history scored), the text index.
+    health(store)
+    who(store, "compilers")
+    captured.clear()
+    for sort in ("name", "strength", "last"):
+        people.listing(store, sort=sort, limit=20)
+    people.detail(store, "Ada", limit=20)
+    explain(store, "Ada")
+    health(store)
+    due(store)
+    who(store, "compilers")
     event.remove(store.engine, "before_cursor_execute", _keep)
     assert len(captured) > 10
     large = (
@@ -106,8 +121,10 @@ def test_the_hot_read_queries_scan_no_large_table(tmp_path: Path) -> None:
             for row in plan:
                 detail = str(row[-1])
                 scanned = any(f"SCAN {name}" in detail for name in large)
-                if detail.startswith("SCAN") and scanned and "USING" not in detail:
-                    scans.append((statement.split("FROM")[1][:80], detail))
+                # Walking the primary key from its end for the newest row stops at the first one.
+                newest = "id DESC" in statement and statement.rstrip().endswith("LIMIT ? OFFSET ?")
+                if detail.startswith("SCAN") and scanned and "USING" not in detail and not newest:
+                    scans.append((statement, detail))
     store.dispose()
     assert scans == [], "\n".join(map(str, scans))
 

@@ -54,7 +54,11 @@ def fingerprint(store: Store) -> str:
     i, p, w, m, b = t.interactions, t.people, t.model_weights, t.merges, t.batches
     a = store.account_id
     with store.read() as conn:
-        max_i = conn.execute(select(func.max(i.c.id)).where(i.c.account_id == a)).scalar()
+        # The newest id by walking the primary key from its end (``+ 0`` keeps the account's index out of
+        # it): max(id) per account read an index entry per interaction, 90 ms at a million.
+        max_i = conn.execute(
+            select(i.c.id).where(i.c.account_id + 0 == a).order_by(i.c.id.desc()).limit(1)
+        ).scalar()
         n_p, max_p, edited = conn.execute(
             select(func.count(), func.max(p.c.id), func.max(p.c.updated_at)).where(p.c.account_id == a)
         ).one()
