@@ -88,8 +88,18 @@ def rows(
     if sort == "name":
         found = _limited(conn, base.order_by(*by_name), limit)
     else:
-        column = ts.c.score if sort == "strength" else sm.c.last_contact
-        found = _limited(conn, base.where(column.is_not(None)).order_by(column.desc(), p.c.id), limit)
+        # Walked from the sort's own index (scores, or summaries by last contact) down, each row joined to
+        # its person and filtered, and cut at the limit: not every person read and sorted.
+        table, column = (ts, ts.c.score) if sort == "strength" else (sm, sm.c.last_contact)
+        other = sm if table is ts else ts
+        walked = (
+            select(p.c.id, p.c.name, ts.c.score, ts.c.p_call, ts.c.state, sm.c.last_contact)
+            .select_from(table)
+            .join(p, p.c.id == table.c.person_id)
+            .outerjoin(other, and_(other.c.person_id == p.c.id, other.c.account_id == account_id))
+            .where(and_(table.c.account_id == account_id, column.is_not(None), cond))
+        )
+        found = _limited(conn, walked.order_by(column.desc(), p.c.id), limit)
         if limit is None or len(found) < limit:
             rest = base.where(column.is_(None)).order_by(*by_name)
             found += _limited(conn, rest, None if limit is None else limit - len(found))
