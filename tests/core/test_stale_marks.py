@@ -180,3 +180,21 @@ def test_every_writer_marks_the_ties_it_changed_in_its_own_transaction(
 def test_a_read_with_nothing_marked_scores_nothing(store: Store, tmp_path: Path) -> None:
     _network(store, tmp_path)
     assert strength.catch_up(store) == 0
+
+
+def test_a_read_during_an_import_leaves_the_running_batch_marked_for_the_import_to_catch_up(
+    store: Store, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from tieline.ingest.batch_rows import open_batch, save
+
+    _network(store, tmp_path)
+    with store.write() as conn:
+        batch_id, counts = open_batch(conn, store.account_id, "mbox", "elsewhere.mbox", datetime.now(UTC))
+    strength.catch_up(store)  # a read while this process's import is still writing
+    assert _marks(store).batches == {batch_id}
+    with store.write() as conn:
+        save(conn, batch_id, counts, 0, status="done")
+    strength.catch_up(store)
+    assert not _marks(store)

@@ -162,7 +162,7 @@ def refresh(store: Store, force: bool = False) -> int:
     st = t.text_index_state
     with store.read() as conn:
         built = conn.execute(select(st.c.account_id).where(st.c.account_id == store.account_id)).first()
-        marks = stale.pending(conn, store.account_id, "text")
+        marks = ties.settled(conn, stale.pending(conn, store.account_id, "text"))
         if built is not None and not force and not marks:
             return 0
         whole = built is None or force or marks.everyone

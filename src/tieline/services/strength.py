@@ -155,7 +155,7 @@ def catch_up(store: Store, progress: Progress | None = None) -> int:
     if store.read_only:  # nothing can be written there: ties not scored yet show as unknown
         return 0
     with store.read() as conn:
-        marks = stale.pending(conn, store.account_id, "scores")
+        marks = ties.settled(conn, stale.pending(conn, store.account_id, "scores"))
         ids = set(outdated(conn, store.account_id))
         if marks.everyone:
             ids |= set(

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, distinct, func, insert, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from tieline.ingest.batch_rows import shown_status
 from tieline.ingest.context import utc
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.strength import defaults
 
@@ -102,6 +104,22 @@ def refresh(conn: Connection, account_id: int, person_ids: Iterable[int] | None 
 def interactions_of(conn: Connection, account_id: int, pid: int) -> int:
     """How many interactions a person's tie has, counted now (for someone without a summary)."""
     return int(_summaries(conn, account_id, [pid])[0]["interactions"])
+
+
+def settled(conn: Connection, marks: stale.Marks) -> stale.Marks:
+    """The marks without those of imports still running: what such an import writes after a reader looked
+    would otherwise lose its mark; the import catches its own batch up when it ends."""
+    if marks.batches:
+        b = t.batches
+        running = {
+            int(r.id)
+            for r in conn.execute(
+                select(b.c.id, b.c.status, b.c.stats).where(b.c.id.in_(sorted(marks.batches)))
+            )
+            if shown_status(r.status, r.stats) == "running"
+        }
+        marks.leave(running)
+    return marks
 
 
 def touched_by_batch(conn: Connection, batch_id: int) -> set[int]:

@@ -28,9 +28,16 @@ class Marks:
     people: set[int] = field(default_factory=set)
     batches: set[int] = field(default_factory=set)
     everyone: bool = False
+    of_batch: dict[int, list[int]] = field(default_factory=dict)  # batch -> the ids of the marks naming it
 
     def __bool__(self) -> bool:
         return bool(self.ids)
+
+    def leave(self, batches: set[int]) -> None:
+        """Leave the marks of these batches for later (an import still writing them)."""
+        gone = {mark_id for b in batches for mark_id in self.of_batch.pop(b, [])}
+        self.ids = [mark_id for mark_id in self.ids if mark_id not in gone]
+        self.batches -= batches
 
 
 def mark(
@@ -67,6 +74,7 @@ def pending(conn: Connection, account_id: int, kind: Kind) -> Marks:
             out.people.add(int(pid))
         elif batch_id is not None:
             out.batches.add(int(batch_id))
+            out.of_batch.setdefault(int(batch_id), []).append(int(mark_id))
         else:
             out.everyone = True
     return out
