@@ -96,7 +96,7 @@ def test_a_newsletters_one_way_flood_does_not_make_a_strong_tie() -> None:
     to_me = table({**flood, "bulk": [False] * 500, "group_size": [2] * 500})
     for events in (to_thousands, to_me):
         s = score(events, 1, T0 + 600 * DAY)
-        assert s.score[0] < 0.4 and s.state[0] != "strong" and s.layer[0] >= 4
+        assert s.score[0] < 0.3 and s.state[0] != "strong" and s.layer[0] == 5
 
 
 def test_family_decays_slower_than_colleagues() -> None:

@@ -211,3 +211,18 @@ def test_csrf_token_is_per_session(bare_app: FastAPI) -> None:
         ).status_code
         == 403
     )
+
+
+def test_an_api_token_logs_a_script_in_without_csrf_until_revoked(bare_app: FastAPI) -> None:
+    from tieline.services import people, tokens
+
+    store = bare_app.state.stores.of("me")
+    pid = people.add(store, people.NewPerson("Ada Lovelace"))
+    token_id, secret = tokens.create(store, "a script")
+    script = TestClient(bare_app)
+    auth = {"authorization": f"Bearer {secret}"}
+    assert script.get("/api/v1/people", headers=auth).json()["total"] == 1
+    logged = script.post(f"/api/v1/people/{pid}/log", json={"what": "a call"}, headers=auth)
+    assert logged.status_code == 201  # no CSRF token: another site cannot send this header
+    tokens.revoke(store, token_id)
+    assert script.get("/api/v1/people", headers=auth).status_code == 401

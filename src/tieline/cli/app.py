@@ -10,16 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tieline import __version__
+from tieline.cli import assistant, lazy, upkeep
 from tieline.cli import due as due_cli
 from tieline.cli import export as export_cli
 from tieline.cli import health as health_cli
 from tieline.cli import imports as imports_cli
-from tieline.cli import lazy, upkeep
 from tieline.cli import me as me_cli
 from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
 from tieline.cli import review as review_cli
 from tieline.cli import serve as serve_cli
+from tieline.cli import token as token_cli
 from tieline.cli import who as who_cli
 from tieline.cli.common import JSON, State, console, emit_json, err_console, safe, state
 from tieline.errors import TielineError
@@ -51,6 +52,8 @@ app.command("who")(who_cli.who)
 app.command("review")(review_cli.review)
 app.command("serve")(serve_cli.serve)
 app.add_typer(serve_cli.account_app, name="account")
+app.add_typer(token_cli.app, name="token")
+app.command("mcp")(assistant.mcp)
 
 
 def _version(value: bool) -> None:

@@ -97,7 +97,13 @@ class State:
             from tieline.store.db import Store
 
             self._store = Store(self.db, create=self.command in CREATING)
+            self._store.on_wait = _say_waiting
         return self._store
+
+
+def _say_waiting(message: str) -> None:
+    """A write that queues behind another says so, on stderr, instead of hanging in silence."""
+    err_console.print(message, markup=False)
 
 
 def state(ctx: typer.Context) -> State:

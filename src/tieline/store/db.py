@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,6 +63,8 @@ class Store:
         default = url is None and not os.environ.get("TIELINE_DB")
         self.url = normalise_url(url) if url is not None else default_url()
         self.read_only = False
+        # Told, once per wait, when a write must queue behind another writer (the CLI prints it).
+        self.on_wait: Callable[[str], None] | None = None
         self.engine = _engine(self.url, create, default, self)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         try:
@@ -157,10 +159,10 @@ def _engine(url: str, create: bool, default: bool, store: Store) -> Engine:
                 how = "mode=ro" if os.access(Path(path).parent, os.W_OK) else "immutable=1"
                 url = f"sqlite:///file:{quote(path)}?{how}&uri=true"
             engine = create_engine(url, poolclass=NullPool if not path else None)
-            _sqlite_setup(engine, store.read_only)
+            _sqlite_setup(engine, store)
             return engine
         engine = create_engine(url, pool_pre_ping=True, connect_args=_pg_args())
-        _pg_setup(engine)
+        _pg_setup(engine, store)
         return engine
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise TielineError(
@@ -172,14 +174,19 @@ def _pg_args() -> dict[str, Any]:
     return {"connect_timeout": 5}
 
 
-def _sqlite_setup(engine: Engine, read_only: bool = False) -> None:
+BUSY_WAIT_SECONDS = 30  # how long a writer queues behind another before giving up
+
+
+def _sqlite_setup(engine: Engine, store: Store) -> None:
+    read_only = store.read_only
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA secure_delete=ON")  # deleted content is overwritten, not left in free pages
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_WAIT_SECONDS * 1000}")
         if not read_only:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -187,16 +194,75 @@ def _sqlite_setup(engine: Engine, read_only: bool = False) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
+        if not conn.info.get("immediate"):
+            conn.exec_driver_sql("BEGIN")
+            return
+        if store.on_wait is not None and not _sqlite_begin_now(conn):
+            store.on_wait(_waiting_for(store))
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _pg_setup(engine: Engine) -> None:
+def _sqlite_begin_now(conn: Connection) -> bool:
+    """Try ``BEGIN IMMEDIATE`` without waiting: False when another writer holds the database."""
+    import sqlite3
+
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        return False
+    else:
+        raw.execute("ROLLBACK")  # SQLAlchemy begins the transaction itself, just after
+        return True
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_WAIT_SECONDS * 1000}")
+
+
+def _waiting_for(store: Store) -> str:
+    """What a writer queues behind, in words: the running import when there is one (its batch row is committed)."""
+    from tieline.ingest.batch_rows import shown_status
+
+    what = "another tieline command"
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.batches.c.id, t.batches.c.paths, t.batches.c.started_at, t.batches.c.stats)
+                .where(t.batches.c.status == "running")
+                .order_by(t.batches.c.id.desc())
+                .limit(20)
+            ).all()
+    except SQLAlchemyError:
+        rows = []
+    live = [r for r in rows if shown_status("running", r.stats) == "running"]
+    if live:
+        row = live[0]
+        name = Path(str(row.paths).split("\n")[0]).name or str(row.paths)[:80]
+        started = row.started_at.strftime("%H:%M") if row.started_at is not None else "earlier"
+        what = f"import {row.id} ({name}, started {started})"
+    return (
+        f"waiting for {what} to finish writing to {store.safe_url} (up to {BUSY_WAIT_SECONDS} s at a time)…"
+    )
+
+
+def _pg_setup(engine: Engine, store: Store) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.info.get("immediate"):
-            # Writers take turns, as SQLite's BEGIN IMMEDIATE makes them: two imports that meet the same
-            # new correspondent can then neither deadlock nor both insert them (one lock per schema).
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
+        if not conn.info.get("immediate"):
+            return
+        # Writers take turns, as SQLite's BEGIN IMMEDIATE makes them: two imports that meet the same
+        # new correspondent can then neither deadlock nor both insert them (one lock per schema).
+        if store.on_wait is not None:
+            got = conn.exec_driver_sql(
+                "SELECT pg_try_advisory_xact_lock(hashtext(current_schema()))"
+            ).scalar()
+            if got:
+                return
+            store.on_wait(_waiting_for(store))
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
 
 
 def _reason(exc: OperationalError) -> str:

@@ -22,11 +22,12 @@ VERSION = 1
 # Per store, not per data: when the account was last backed up does not belong in a backup.
 ACCOUNT_FIELDS = ("name", "created_at", "hash_key")
 # Rows of the account's own. Bookkeeping keyed by account alone (which search index was built from
-# what) is left out: the store rebuilds it.
+# what) is left out: the store rebuilds it. API tokens are credentials of this store, not data: a
+# backup restored elsewhere must not let the old store's scripts in.
 TABLES: tuple[Table, ...] = tuple(
     table
     for table in t.metadata.sorted_tables
-    if table is not t.accounts and "id" in table.c and "account_id" in table.c
+    if table is not t.accounts and table is not t.api_tokens and "id" in table.c and "account_id" in table.c
 )
 
 

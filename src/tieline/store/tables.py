@@ -437,3 +437,19 @@ text_index_state = Table(
     Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
     Column("fingerprint", String(200), nullable=False),
 )
+
+
+# Secrets that let a script use the JSON API as the account (`tieline token create`). Only a SHA-256 of the
+# secret is kept: the secret is shown once, and a copy of the database lets no one in.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked", Boolean, nullable=False),
+    sqlite_autoincrement=True,
+)

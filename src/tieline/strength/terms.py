@@ -12,14 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from tieline.strength import defaults
 from tieline.strength.events import F64, RELATIONSHIPS, TieFacts
 from tieline.strength.features import Evidence
 
 # When every directed event came from them and none from me (and none is undirected), time in
-# touch and volume count this fraction: a flood of mail never answered is not a tie (Wiese et al. 2015).
+# touch and volume count this fraction, and never more than ONE_WAY_CAP_WEEKS in touch would: a flood
+# of mail never answered is not a tie, however long it runs (Wiese et al. 2015).
 ONE_WAY_FACTOR = 0.25
+ONE_WAY_CAP_WEEKS = 4.0
 _REL_PRIOR = np.array([defaults.RELATIONSHIP_PRIOR[r] for r in RELATIONSHIPS])
 
 
@@ -31,9 +34,15 @@ class Inputs:
     facts: TieFacts
 
     @property
-    def one_way(self) -> F64:
+    def is_one_way(self) -> npt.NDArray[np.bool_]:
         ev = self.ev
-        return np.where((ev.n_out + ev.n_undirected == 0) & (ev.n_in > 0), ONE_WAY_FACTOR, 1.0)
+        return np.asarray((ev.n_out + ev.n_undirected == 0) & (ev.n_in > 0), dtype=np.bool_)
+
+    def two_way_weighted(self, value: F64) -> F64:
+        """``value`` (a log of evidence), or for a one-way tie a fraction of it, capped at
+        what ONE_WAY_CAP_WEEKS in touch would give: never answered, it stays little however long."""
+        capped = np.minimum(value, math.log1p(ONE_WAY_CAP_WEEKS)) * ONE_WAY_FACTOR
+        return np.asarray(np.where(self.is_one_way, capped, value), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ def times_text(n: float) -> str:
 
 
 def _attention(x: Inputs) -> F64:
-    return np.log1p(x.ev.in_touch_recent / 7.0) * x.one_way
+    return x.two_way_weighted(np.log1p(x.ev.in_touch_recent / 7.0))
 
 
 def _attention_words(ev: Evidence, i: int, _x: float) -> str:
@@ -91,7 +100,7 @@ def _attention_words(ev: Evidence, i: int, _x: float) -> str:
 
 
 def _history(x: Inputs) -> F64:
-    return np.log1p(x.ev.in_touch / 7.0) * x.one_way
+    return x.two_way_weighted(np.log1p(x.ev.in_touch / 7.0))
 
 
 def _history_words(ev: Evidence, i: int, _x: float) -> str:
@@ -120,7 +129,7 @@ def _dormancy_words(ev: Evidence, i: int, x: float) -> str:
 
 
 def _volume(x: Inputs) -> F64:
-    return np.log1p(x.ev.decayed) * x.one_way
+    return x.two_way_weighted(np.log1p(x.ev.decayed))
 
 
 def _volume_words(ev: Evidence, i: int, _x: float) -> str:
@@ -207,7 +216,7 @@ TERMS: tuple[Term, ...] = (
         0.467,
         _attention,
         _attention_words,
-        "ln(1 + weeks in touch, each weighing 2^(−age/half-life(kind))); a quarter when only they ever wrote",
+        "ln(1 + weeks in touch, each weighing 2^(−age/half-life(kind))); one-way (only they ever wrote): a quarter of at most ln(1 + 4)",
         "attention, not span: the periods you were actually in touch, older ones weighing less; "
         "silence lets it decay, family slowest",
         "Granovetter 1973 (amount of time); Roberts & Dunbar 2011, 2015 (decay by kind)",
@@ -218,7 +227,7 @@ TERMS: tuple[Term, ...] = (
         0.233,
         _history,
         _history_words,
-        "ln(1 + weeks in touch, undecayed); a quarter when only they ever wrote",
+        "ln(1 + weeks in touch, undecayed); one-way (only they ever wrote): a quarter of at most ln(1 + 4)",
         "the floor a dormant tie keeps: an old friend is a good reconnect, not a stranger",
         "Roberts & Dunbar 2015; Levin, Walter & Murnighan 2011 (dormant ties)",
         sign=1.0,

@@ -121,16 +121,13 @@ def authenticate(request: Request) -> Principal | None:
 
 
 def bearer_account(request: Request, token: str) -> str | None:
-    """The account an API token belongs to, or None.
+    """The account an API token (``tieline token create``, services/tokens.py) speaks for, or None."""
+    from tieline.services import tokens
 
-    The hook for ``services/tokens.py`` (``tieline token create``): it is called with the app's
-    configuration (``request.app.state.config``) and the token, and returns the account's name. Until
-    that lands no token is valid, so a Bearer header is refused like no login at all."""
-    check = getattr(request.app.state.config, "check_token", None)
-    if check is None or not token:
+    if not token:
         return None
-    account = check(token)
-    return account if isinstance(account, str) else None
+    found = tokens.verify(request.app.state.stores.shared(), token)
+    return None if found is None else found.name
 
 
 async def require_login(request: Request) -> None:

@@ -37,7 +37,6 @@ class Config:
     login_token: str | None
     secure_cookies: bool | None  # None: Secure when the request came over https
     upload_limit: int
-    check_token: Any = None  # services/tokens.py's check, once it lands (see auth.bearer_account)
 
 
 class Stores:

@@ -1,0 +1,15 @@
+"""`tieline mcp`: the read services for an AI assistant, over the Model Context Protocol (stdio)."""
+
+from __future__ import annotations
+
+import typer
+
+from tieline.cli.common import state
+
+
+def mcp(ctx: typer.Context) -> None:
+    """Serve people, person, health, due, who and explain to an MCP client on stdin/stdout (read-only)."""
+    from tieline.mcp.server import serve
+
+    # The store is opened first: a missing database is a one-line error on stderr, never created.
+    serve(state(ctx).store())
