@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import tieline
+from tieline.demo import network
 from tieline.services.logbook import log
 from tieline.store.db import Store
 
@@ -280,3 +281,16 @@ def test_the_demo_imports_the_sample_network_and_scores_it(
     # The ranking says something: the top fifteen are not all within 0.02 of each other.
     top = sorted((p["strength"] for p in people if p["strength"] is not None), reverse=True)[:15]
     assert top[0] - top[-1] > 0.02
+    # The people Sam answered for show the answer (0.97), never a certain 1.00, and the rest spread out.
+    answered = {email for email, yes in network.answers() if yes}
+    said = [p for p in people if any(h["value"] in answered for h in p["handles"])]
+    assert said and all(round(p["strength"], 2) == 0.97 for p in said)
+    rest = sorted(
+        (
+            p["strength"]
+            for p in people
+            if p["strength"] is not None and p not in said and p["p_call"] != 0.03
+        ),
+        reverse=True,
+    )[:15]
+    assert rest[0] < 0.97 and rest[0] - rest[-1] > 0.02

@@ -235,3 +235,24 @@ def test_the_docs_list_every_term_as_the_terms_module_does() -> None:
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text(encoding="utf-8")
     assert docs_table() in docs
+
+
+def test_an_answer_settles_the_score_and_the_evidence_orders_ties_answered_alike() -> None:
+    # Weekly calls for two years, monthly ones for a year, and a single e-mail: each answered "yes",
+    # the same three answered "no", and the weekly tie once more without an answer.
+    histories = [regular(0, 7, 104), regular(1, 30, 12), {"tie": [2], "t": [T0], "channel": ["email"]}]
+    parts = [{**h, "tie": [h["tie"][0] + k * 3] * len(h["tie"])} for k in range(2) for h in histories]
+    parts.append({**histories[0], "tie": [6] * len(histories[0]["tie"])})
+    events = table(*parts)
+    facts = TieFacts.from_lists(would_take_call=[True] * 3 + [False] * 3 + [None])
+    s = score(events, 7, T0 + 730 * DAY, facts)
+    yes, no = s.score[:3], s.score[3:6]
+    # Shown as 0.97 and 0.03, never 1.00, and still in the evidence's order.
+    assert [round(v, 2) for v in yes] == [0.97] * 3 and [round(v, 2) for v in no] == [0.03] * 3
+    assert yes[0] > yes[1] > yes[2] and no[0] > no[1] > no[2]
+    assert list(s.p_call[:6]) == [0.97] * 3 + [0.03] * 3
+    # The terms still add up, the answer's term says what it took, and layers follow the order.
+    assert np.allclose(s.terms.sum(axis=1), np.log(s.score / (1 - s.score)))
+    take = TERM_NAMES.index("take_call")
+    assert s.terms[0, take] > 0 > s.terms[3, take]
+    assert s.score[6] < yes[0] and list(assign_layers(s.score)[:3]) == [1, 1, 1]

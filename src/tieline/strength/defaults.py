@@ -48,6 +48,13 @@ RELATIONSHIP_PRIOR: dict[str | None, float] = {
     "acquaintance": -0.5,
 }
 
+# The user's own "would take my call" settles the probability: yes is 97 %, no 3 %. The evidence keeps
+# this share of its logit on top, so ties answered alike are still ordered by it (0.968-0.974 for a yes)
+# instead of all showing 1.00 (the answer as one more additive term did that: 0.999 whatever the evidence).
+ANSWER_YES = 0.97
+ANSWER_NO = 0.03
+ANSWER_EVIDENCE_SHARE = 0.05
+
 # Dunbar layers: at most this many ties (cumulative), each needing at least this score.
 LAYER_SIZES: tuple[int, ...] = (5, 15, 50, 150)
 LAYER_THRESHOLDS: tuple[float, ...] = (0.75, 0.6, 0.4, 0.25)

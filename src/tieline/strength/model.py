@@ -22,6 +22,7 @@ from tieline.strength.layers import assign_layers, assign_states
 from tieline.strength.terms import TERM_NAMES, WEIGHTS, Inputs, features
 
 _HALF_LIFE = np.array([defaults.HALF_LIFE_DAYS[r] for r in RELATIONSHIPS])
+_TAKE_CALL = TERM_NAMES.index("take_call")
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,24 @@ def score(
     x, ev, known = design(events, n_ties, as_of, facts)
     w = weight_vector(weights)
     terms = x * w
+    facts = facts if facts is not None else TieFacts.unknown(n_ties)
+    terms[:, _TAKE_CALL] = _answer_terms(terms, facts.would_take_call)
     logit = terms.sum(axis=1)
     s = np.where(known, 1.0 / (1.0 + np.exp(-logit)), np.nan)
-    facts = facts if facts is not None else TieFacts.unknown(n_ties)
     # What the user said about the call is the answer; the model only fills in where they did not.
-    p_call = np.where(np.isnan(facts.would_take_call), s, np.where(facts.would_take_call > 0, 0.97, 0.03))
+    pin = np.where(facts.would_take_call > 0, defaults.ANSWER_YES, defaults.ANSWER_NO)
+    p_call = np.where(np.isnan(facts.would_take_call), s, pin)
     p_call = np.where(known, p_call, np.nan)
     layer = assign_layers(s)
     state = assign_states(s, ev, facts, as_of)
     return Scores(s, layer, state, p_call, terms, x, ev, as_of)
+
+
+def _answer_terms(terms: F64, answer: F64) -> F64:
+    """The ``take_call`` column: for a tie the user answered, what brings its logit to the answer's
+    (97 % yes, 3 % no) plus ``defaults.ANSWER_EVIDENCE_SHARE`` of the rest's, so the answer settles
+    the score (shown as 0.97, never 1.00) and the evidence only orders the ties answered alike."""
+    rest = terms.sum(axis=1) - terms[:, _TAKE_CALL]
+    pin = np.where(answer > 0, defaults.ANSWER_YES, defaults.ANSWER_NO)
+    pinned = np.log(pin / (1.0 - pin)) - (1.0 - defaults.ANSWER_EVIDENCE_SHARE) * rest
+    return np.asarray(np.where(np.isnan(answer), terms[:, _TAKE_CALL], pinned), dtype=np.float64)

@@ -294,8 +294,8 @@ TERMS: tuple[Term, ...] = (
         6.0,
         _take_call,
         _take_call_words,
-        "+1 yes, −1 no, 0 unknown",
-        "the user's answer to the very question pins it",
+        "+1 yes, −1 no, 0 unknown; when answered, the term is what brings the logit to logit(0.97 or 0.03) + 5 % of the other terms",
+        "the user's answer to the very question settles it; the evidence only orders ties answered alike",
         "—",
     ),
     Term(
