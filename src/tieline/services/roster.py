@@ -8,6 +8,7 @@ figure for the sort (unknown strength, never in contact) come after the others, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, or_, select
@@ -57,24 +58,49 @@ def matching(account_id: int, query: str | None) -> ColumnElement[bool]:
     return cond
 
 
-def rows(
-    conn: Connection,
-    account_id: int,
-    query: str | None,
-    sort: str,
-    layer: int | None,
-    state: str | None,
-    limit: int | None,
-) -> list[dict[str, Any]]:
+def only(account_id: int, tag: str | None, organisation: str | None) -> ColumnElement[bool]:
+    """People with this tag (exactly) and working now at an organisation containing ``organisation``."""
+    p, tg, pos = t.people, t.tags, t.positions
+    cond: ColumnElement[bool] = p.c.account_id == account_id
+    if tag:
+        cond = and_(cond, exists().where(and_(tg.c.person_id == p.c.id, tg.c.tag == tag)))
+    if organisation:
+        o = organisation.lower()
+        cond = and_(
+            cond,
+            exists().where(
+                and_(
+                    pos.c.person_id == p.c.id,
+                    pos.c.end_date.is_(None),
+                    func.lower(pos.c.organization).contains(o, autoescape=True),
+                )
+            ),
+        )
+    return cond
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows the list: words, a layer, a state, a tag, an organisation worked at now."""
+
+    query: str | None = None
+    layer: int | None = None
+    state: str | None = None
+    tag: str | None = None
+    organisation: str | None = None
+
+
+def _selected(conn: Connection, account_id: int, f: Filters) -> tuple[Any, dict[int, int]]:
+    """The query for the people the filters keep (unsorted), and the layers of the top ties."""
     p, ts, sm = t.people, t.tie_scores, t.tie_summaries
     layers = top_layers(conn, account_id)
-    cond = matching(account_id, query)
-    if state is not None:
-        cond = and_(cond, func.coalesce(ts.c.state, "unknown") == state)
-    if layer is not None:
-        inner = [pid for pid, n in layers.items() if n == layer]
-        if layer == len(defaults.LAYER_SIZES) + 1:
-            outer = [pid for pid, n in layers.items() if n != layer]
+    cond = and_(matching(account_id, f.query), only(account_id, f.tag, f.organisation))
+    if f.state is not None:
+        cond = and_(cond, func.coalesce(ts.c.state, "unknown") == f.state)
+    if f.layer is not None:
+        inner = [pid for pid, n in layers.items() if n == f.layer]
+        if f.layer == len(defaults.LAYER_SIZES) + 1:
+            outer = [pid for pid, n in layers.items() if n != f.layer]
             cond = and_(cond, ts.c.score.is_not(None), p.c.id.not_in(outer))
         else:
             cond = and_(cond, p.c.id.in_(inner))
@@ -84,19 +110,51 @@ def rows(
         .outerjoin(sm, and_(sm.c.person_id == p.c.id, sm.c.account_id == account_id))
         .where(cond)
     )
+    return base, layers
+
+
+def count(conn: Connection, account_id: int, f: Filters) -> int:
+    """How many people the filters keep (the web app's page count)."""
+    base, _ = _selected(conn, account_id, f)
+    return int(conn.execute(select(func.count()).select_from(base.subquery())).scalar_one())
+
+
+def rows(
+    conn: Connection,
+    account_id: int,
+    query: str | None,
+    sort: str,
+    layer: int | None,
+    state: str | None,
+    limit: int | None,
+    offset: int = 0,
+    tag: str | None = None,
+    organisation: str | None = None,
+) -> list[dict[str, Any]]:
+    """A page of the list: ``offset`` people skipped, at most ``limit`` shown."""
+    p, ts, sm = t.people, t.tie_scores, t.tie_summaries
+    base, layers = _selected(conn, account_id, Filters(query, layer, state, tag, organisation))
     by_name = (func.lower(p.c.name), p.c.id)
     if sort == "name":
-        found = _limited(conn, base.order_by(*by_name), limit)
+        found = _limited(conn, base.order_by(*by_name), limit, offset)
     else:
         column = ts.c.score if sort == "strength" else sm.c.last_contact
-        found = _limited(conn, base.where(column.is_not(None)).order_by(column.desc(), p.c.id), limit)
+        known = base.where(column.is_not(None))
+        found = _limited(conn, known.order_by(column.desc(), p.c.id), limit, offset)
         if limit is None or len(found) < limit:
+            # Past the people with a figure: the rest by name, skipping what the offset left over.
+            skip = 0
+            if offset:
+                ahead = conn.execute(select(func.count()).select_from(known.subquery())).scalar_one()
+                skip = max(0, offset - int(ahead))
             rest = base.where(column.is_(None)).order_by(*by_name)
-            found += _limited(conn, rest, None if limit is None else limit - len(found))
+            found += _limited(conn, rest, None if limit is None else limit - len(found), skip)
     return _described(conn, account_id, found, layers)
 
 
-def _limited(conn: Connection, q: Any, limit: int | None) -> list[Any]:
+def _limited(conn: Connection, q: Any, limit: int | None, offset: int = 0) -> list[Any]:
+    if offset:
+        q = q.offset(offset)
     return list(conn.execute(q if limit is None else q.limit(limit)).all())
 
 
