@@ -1,7 +1,10 @@
 """The figures in docs/model.md: the model and two baselines on the ties data, then the whole recipe
 cross-validated (mean of 5 leave-egos-out splits, gain over count with its interval, ECE).
 
-    PYTHONPATH=src python bench/strength_eval.py [TIES_DIR]
+    PYTHONPATH=src python bench/strength_eval.py [TIES_DIR] [--splits N]
+
+N (default 5) repeated leave-egos-out splits; more splits steady the figures against the luck of
+one shuffle of the egos (not against the labels' own noise: the egos stay the same).
 
 TIES_DIR defaults to ../shared/data/ties beside the checkout (or $TIELINE_SHARED/data/ties).
 """
@@ -26,7 +29,13 @@ NAMES = ("social-evolution-dev", "copenhagen")
 
 def main() -> None:
     shared = Path(os.environ.get("TIELINE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else shared / "data" / "ties"
+    args = sys.argv[1:]
+    splits = 5
+    if "--splits" in args:
+        at = args.index("--splits")
+        splits = int(args[at + 1])
+        del args[at : at + 2]
+    root = Path(args[0]) if args else shared / "data" / "ties"
     data = {}
     for name in NAMES:
         start = time.perf_counter()
@@ -47,9 +56,10 @@ def main() -> None:
         print(f"  ({time.perf_counter() - start:.1f} s)")
     print("The recipe cross-validated on both data sets together (weights chosen on the training egos of")
     print(
-        "both, calibration on the training egos of each), leakage guard on, mean of 5 leave-egos-out splits:"
+        "both, calibration on the training egos of each), leakage guard on,"
+        f" mean of {splits} leave-egos-out splits:"
     )
-    for name, v in validate(data, splits=5).items():
+    for name, v in validate(data, splits=splits).items():
         print(
             f"  {name}: per-ego AUC {v.auc:.3f} (splits {', '.join(f'{a:.3f}' for a in v.auc_by_split)});"
             f" count on the same groups {v.auc_count:.3f}; gain {v.gain:+.3f}"
@@ -59,6 +69,12 @@ def main() -> None:
             f"    ECE out of fold: Platt {v.ece_platt:.3f}, isotonic {v.ece_isotonic:.3f};"
             f" from chance alone (labels drawn from the probabilities) {v.ece_if_calibrated:.3f}"
         )
+        print(
+            f"    one Platt slope over both data sets, an intercept each (measured, not shipped): ECE {v.ece_shared:.3f}"
+        )
+        print("    less bin-bound estimates, out of fold: map | ECE equal-mass bins | debiased | Brier")
+        for m, est in v.robust.items():
+            print(f"      {m:8s} | {est['ece_equal_mass']:.3f} | {est['debiased']:.3f} | {est['brier']:.4f}")
         print("    reliability (Platt, out of fold, all splits): bin | ties | mean probability | observed")
         for lo, hi, n, mp, obs in v.reliability:
             print(f"      {lo:.1f}-{hi:.1f} | {n:5d} | {mp:.3f} | {obs:.3f}")

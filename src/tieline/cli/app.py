@@ -19,6 +19,7 @@ from tieline.cli import me as me_cli
 from tieline.cli import model as model_cli
 from tieline.cli import people as people_cli
 from tieline.cli import review as review_cli
+from tieline.cli import serve as serve_cli
 from tieline.cli import token as token_cli
 from tieline.cli import who as who_cli
 from tieline.cli.common import JSON, State, console, emit_json, err_console, safe, state
@@ -49,6 +50,8 @@ app.command("health")(health_cli.health)
 app.add_typer(due_cli.app, name="due")
 app.command("who")(who_cli.who)
 app.command("review")(review_cli.review)
+app.command("serve")(serve_cli.serve)
+app.add_typer(serve_cli.account_app, name="account")
 app.add_typer(token_cli.app, name="token")
 app.command("mcp")(assistant.mcp)
 

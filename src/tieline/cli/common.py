@@ -82,7 +82,7 @@ JSON = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 # The commands that may make a new database; every other one needs an existing database.
-CREATING = frozenset({"import", "people add", "me add", "restore", "demo"})
+CREATING = frozenset({"import", "people add", "me add", "restore", "demo", "serve", "account add"})
 
 
 @dataclass

@@ -65,3 +65,17 @@ def find_person(conn: Connection, account_id: int, ref: str) -> int:
             f"{ref!r} matches more than one person ({shown}{', ...' if len(rows) > 5 else ''}); use the #id"
         )
     return int(rows[0].id)
+
+
+def by_id(conn: Connection, account_id: int, person_id: int) -> str:
+    """The reference ``#id`` of the account's person ``person_id``; NotFound for any other number (the
+    web app's addresses name people by id only, never by a name that happens to look like one)."""
+    p = t.people
+    found = None
+    if 0 < person_id <= MAX_ID:
+        found = conn.execute(
+            select(p.c.id).where(and_(p.c.account_id == account_id, p.c.id == person_id))
+        ).scalar()
+    if found is None:
+        raise NotFound(f"no person #{person_id}")
+    return f"#{found}"

@@ -73,6 +73,8 @@ accounts = Table(
     # The random key suppressions are hashed with (store/suppressions.py); kept in backups, never in exports.
     Column("hash_key", String(64)),
     Column("backed_up_at", DateTime(timezone=True)),  # when `tieline backup` last ran
+    # The web app's multi-user mode: an argon2 hash (services/accounts.py); None: no password login.
+    Column("password_hash", String(200)),
     sqlite_autoincrement=True,
 )
 

@@ -2,11 +2,17 @@
 
 Platt scaling (a logistic regression of the label on the logit) keeps the model a sum of terms: its
 slope and intercept fold into the weights and the bias. Isotonic regression (pool adjacent
-violators) is the flexible alternative; ``tieline model eval`` measures both out of fold.
+violators) is the flexible alternative, and :func:`fit_platt_shared` the stiffer one (one slope over
+several data sets, an intercept each); ``tieline model eval`` measures them out of fold.
+
+ECE over 10 equal-width bins is what the issue asks for; on a few hundred ties it is mostly sampling
+noise, so :func:`ece_equal_mass`, :func:`calibration_error_debiased` and :func:`brier` are reported
+beside it to tell a real difference between maps from a lucky draw.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +50,27 @@ def fit_platt(z: F64, y: F64, l2: float = 1e-3) -> Platt:
 
     b = minimise(loss, step_at, b)
     return Platt(float(b[0]), float(b[1]))
+
+
+def fit_platt_shared(zs: Sequence[F64], ys: Sequence[F64], l2: float = 1e-3) -> list[Platt]:
+    """One slope for all data sets, one intercept each (their base rates differ): the slope is read
+    from every labelled tie at once instead of from one small data set's."""
+    k = len(zs)
+    x = np.vstack([np.column_stack([z, np.tile(np.eye(k)[j], (z.shape[0], 1))]) for j, z in enumerate(zs)])
+    y = np.concatenate([np.asarray(v, dtype=np.float64) for v in ys])
+
+    def loss(v: F64) -> float:
+        s = x @ v
+        return float(np.sum(np.logaddexp(0.0, s) - y * s) + 0.5 * l2 * v @ v)
+
+    def step_at(v: F64) -> F64:
+        p = 1.0 / (1.0 + np.exp(-(x @ v)))
+        grad = x.T @ (p - y) + l2 * v
+        hess = (x * (p * (1.0 - p))[:, None]).T @ x + l2 * np.eye(k + 1)
+        return np.asarray(np.linalg.solve(hess, grad), dtype=np.float64)
+
+    b = minimise(loss, step_at, np.zeros(k + 1))
+    return [Platt(float(b[0]), float(b[1 + j])) for j in range(k)]
 
 
 @dataclass(frozen=True)
@@ -95,3 +122,36 @@ def ece(p: F64, y: npt.ArrayLike, bins: int = BINS) -> float:
         return float("nan")
     rows = reliability(p, y, bins)
     return float(sum(n * abs(mp - obs) for _, _, n, mp, obs in rows) / p.shape[0])
+
+
+def ece_equal_mass(p: F64, y: npt.ArrayLike, bins: int = BINS) -> float:
+    """ECE over bins holding equal numbers of ties (no bin of eleven ties weighing on the figure)."""
+    if p.shape[0] == 0:
+        return float("nan")
+    y = np.asarray(y, dtype=np.float64)
+    parts = np.array_split(np.argsort(p, kind="mergesort"), bins)
+    return float(sum(abs(p[i].mean() - y[i].mean()) * i.size for i in parts if i.size) / p.shape[0])
+
+
+def calibration_error_debiased(p: F64, y: npt.ArrayLike, bins: int = BINS) -> float:
+    """The root of the squared calibration error over equal-width bins, less each bin's sampling
+    variance (Bröcker 2012; Kumar, Liang & Ma 2019): near zero for labels drawn from ``p`` itself,
+    where the plain ECE of a few hundred ties reads 0.04."""
+    if p.shape[0] == 0:
+        return float("nan")
+    y = np.asarray(y, dtype=np.float64)
+    which = np.minimum((p * bins).astype(np.int64), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = which == b
+        n = int(m.sum())
+        if n < 2:
+            continue
+        rate = float(y[m].mean())
+        total += n / p.shape[0] * ((float(p[m].mean()) - rate) ** 2 - rate * (1.0 - rate) / (n - 1))
+    return float(np.sqrt(max(total, 0.0)))
+
+
+def brier(p: F64, y: npt.ArrayLike) -> float:
+    """Mean squared difference between probability and label: a proper score, no bins at all."""
+    return float(np.mean((p - np.asarray(y, dtype=np.float64)) ** 2)) if p.shape[0] else float("nan")

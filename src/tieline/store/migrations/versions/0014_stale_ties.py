@@ -5,8 +5,8 @@ summaries and the scores. Writers now mark what they changed (stale_ties), so a 
 the marked rows. Ties already missing a summary or a score are marked once here, and the text index
 is rebuilt whole once (it is kept up to date person by person from now on).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

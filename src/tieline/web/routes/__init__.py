@@ -1,0 +1,1 @@
+"""One module per area of the web app; each calls the services, renders its templates (see docs/DESIGN.md)."""

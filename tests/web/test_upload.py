@@ -1,0 +1,87 @@
+"""An export uploaded through the imports page goes through the same importer as `tieline import`,
+inside a temporary folder that is gone afterwards."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tieline.services import imports, people
+
+from .conftest import PAYLOADS_VCF, logged_in, make_app
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _upload_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("tieline-upload-*")}
+
+
+def test_an_uploaded_export_is_imported_and_its_folder_removed(db_url: str) -> None:
+    app = make_app(db_url)
+    client = logged_in(app)
+    csrf = client.headers.pop("x-csrf-token")
+    before = _upload_folders()
+    data = (FIXTURES / "vcard" / "iphone.vcf").read_bytes()
+    # A misleading name and content type: the reader is picked by what the file holds.
+    response = client.post(
+        "/imports",
+        data={"csrf": csrf},
+        files={"file": ("contacts.txt", data, "image/png")},
+    )
+    assert response.status_code == 200, response.text
+    assert "Batch " in response.text and "people created" in response.text
+    assert _upload_folders() == before
+    store = app.state.stores.of("me")
+    listed = imports.listing(store)
+    assert len(listed) == 1 and listed[0]["source"] == "vcard"
+    assert people.count(store) > 0
+    again = client.post("/imports", data={"csrf": csrf}, files={"file": ("contacts.txt", data, "text/plain")})
+    assert "Nothing new" in again.text  # re-importing the same file changes nothing
+    app.state.stores.close()
+
+
+def test_an_upload_without_the_csrf_token_writes_nothing(db_url: str) -> None:
+    app = make_app(db_url)
+    client = logged_in(app)
+    client.headers.pop("x-csrf-token")
+    before = _upload_folders()
+    refused = client.post("/imports", files={"file": ("a.vcf", PAYLOADS_VCF.encode(), "text/vcard")})
+    assert refused.status_code == 403
+    assert _upload_folders() == before
+    assert people.count(app.state.stores.of("me")) == 0
+    app.state.stores.close()
+
+
+def test_an_upload_over_the_limit_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}", upload_limit=1024)
+    client = logged_in(app)
+    before = _upload_folders()
+    big = b"BEGIN:VCARD\r\n" + b"NOTE:" + b"x" * 5000 + b"\r\nEND:VCARD\r\n"
+    response = client.post("/imports", files={"file": ("big.vcf", big, "text/vcard")})
+    assert response.status_code == 413, response.text
+    assert "larger than" in response.text
+    assert _upload_folders() == before
+    app.state.stores.close()
+
+
+def test_a_file_no_reader_takes_is_said_in_words(tmp_path: Path) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}")
+    client = logged_in(app)
+    response = client.post(
+        "/imports", files={"file": ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")}
+    )
+    assert response.status_code == 200
+    assert 'class="error"' in response.text
+    assert "tieline-upload-" not in response.text  # the temporary folder is never shown
+    assert imports.listing(app.state.stores.of("me")) == []
+    app.state.stores.close()
+
+
+def test_only_the_import_route_takes_a_file(tmp_path: Path) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}")
+    client: TestClient = logged_in(app)
+    response = client.post("/settings/me/add", files={"handle": ("h.txt", b"x@example.org", "text/plain")})
+    assert response.status_code == 415
