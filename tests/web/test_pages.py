@@ -89,6 +89,18 @@ def test_logging_a_contact_in_one_step_lands_in_the_timeline(app: FastAPI, clien
     d = people.detail(_store(app), f"#{pid}", 5)
     assert d["interactions"][0]["subject"] == "coffee at the station"
     assert d["interactions"][0]["kind"] == "favor-given"
+    assert "you did them a favour: coffee at the station" in client.get(f"/people/{pid}").text
+
+
+def test_the_pages_offer_the_logbooks_channels_and_kinds() -> None:
+    from tieline.services import logbook
+    from tieline.web.routes import person
+
+    assert (person.CHANNELS, person.KINDS, person.FAVOURS) == (
+        logbook.CHANNELS,
+        logbook.KINDS,
+        logbook.FAVOURS,
+    )
 
 
 def test_editing_what_only_you_know(app: FastAPI, client: TestClient) -> None:
