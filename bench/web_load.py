@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import queue
 import random
 import re
 import socket
@@ -24,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,27 +102,35 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: str, port: int) -> tuple[subprocess.Popen[str], str]:
-    """``tieline serve`` in its own process, and the login link it prints."""
+def start_server(db: str, port: int) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """``tieline serve`` in its own process, the login link it prints, and what it writes (kept by a
+    thread that reads it to the end, so a chatty server never blocks on a full pipe)."""
     server = subprocess.Popen(
         [sys.executable, "-m", "tieline", "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    assert server.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    said: list[str] = []
+
+    def read() -> None:
+        assert server.stdout is not None
+        for line in server.stdout:
+            said.append(line)
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
     deadline = time.monotonic() + 120
-    seen = []
     while time.monotonic() < deadline:
-        line = server.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        found = LINK.search(line)
+        try:
+            found = LINK.search(lines.get(timeout=1))
+        except queue.Empty:
+            continue
         if found:
-            return server, found.group(1)
+            return server, found.group(1), said
     server.kill()
-    sys.exit("the server printed no login link:\n" + "".join(seen))
+    sys.exit("the server printed no login link:\n" + "".join(said))
 
 
 async def wait_until_up(base: str) -> None:
@@ -216,7 +226,7 @@ def main() -> None:
     db = args.db or str(Path(tempfile.gettempdir()) / f"tieline-web-load-{n_people}-{n_events}.db")
     token, ids = prepare(db, n_people, n_events, args.rebuild)
     port = free_port()
-    server, link = start_server(db, port)
+    server, link, said = start_server(db, port)
     try:
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; server pid {server.pid}")
         table = asyncio.run(
@@ -230,6 +240,10 @@ def main() -> None:
             server.kill()
             server.wait()
     report(table, args.seconds, args.clients)
+    problems = [line.rstrip() for line in said[3:] if line.strip()]
+    if problems:
+        print(f"the server wrote {len(problems)} lines besides its link; the last ones:")
+        print("\n".join("  " + line for line in problems[-15:]))
     print(f"load average {os.getloadavg()[0]:.1f} after the run")
 
 

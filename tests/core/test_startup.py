@@ -54,3 +54,19 @@ def test_the_head_read_from_the_files_is_alembics_head(db_url: str) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     assert not at_head(store.engine)
     store.dispose()
+
+
+def test_a_server_loads_every_lazy_module_before_its_threads_can_race_for_one() -> None:
+    probe = (
+        "import sys\n"
+        "import tieline.cli.app\n"
+        "from tieline.cli import lazy\n"
+        "lazy_ones = [n for n, m in sys.modules.items() if type(m).__name__ == '_LazyModule']\n"
+        "lazy.load_all()\n"
+        "left = [n for n, m in sys.modules.items() if type(m).__name__ == '_LazyModule']\n"
+        "from tieline.services import people\n"
+        "print(len(lazy_ones), left, callable(people.listing))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    waiting, left, loaded = proc.stdout.split(maxsplit=2)
+    assert int(waiting) > 0 and left == "[]" and loaded.strip() == "True", proc.stderr

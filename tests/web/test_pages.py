@@ -100,6 +100,7 @@ def test_editing_what_only_you_know(app: FastAPI, client: TestClient) -> None:
 
 def test_done_and_snooze_take_people_off_the_due_list(app: FastAPI, client: TestClient) -> None:
     first, second = due(_store(app), None, 2)
+    assert f'id="due-{first["person_id"]}"' in client.get("/").text
     fragment = client.post(f"/due/{first['person_id']}/done", headers={"hx-request": "true"})
     assert "Logged a contact" in fragment.text and "<html" not in fragment.text
     snoozed = client.post(
@@ -108,6 +109,9 @@ def test_done_and_snooze_take_people_off_the_due_list(app: FastAPI, client: Test
     assert "Snoozed until" in snoozed.text
     left = {r["person_id"] for r in due(_store(app), None, 50)}
     assert first["person_id"] not in left and second["person_id"] not in left
+    dashboard = client.get("/").text  # what it kept is drawn again: the data changed
+    assert f'id="due-{first["person_id"]}"' not in dashboard
+    assert f'id="due-{second["person_id"]}"' not in dashboard
     assert client.get("/due").status_code == 200
 
 
@@ -204,3 +208,17 @@ def test_a_service_refusal_is_shown_in_words(app: FastAPI, client: TestClient) -
         assert (
             conn.execute(select(t.interactions.c.id).where(t.interactions.c.subject == "x")).first() is None
         )
+
+
+def test_pages_of_the_list_add_up_to_the_whole_list_for_every_sort(app: FastAPI) -> None:
+    store = _store(app)
+    for sort in ("name", "strength", "last"):
+        whole = [r["id"] for r in people.listing(store, sort=sort)]
+        paged: list[int] = []
+        for offset in range(0, len(whole) + 40, 40):
+            paged += [r["id"] for r in people.listing(store, sort=sort, limit=40, offset=offset)]
+        assert paged == whole, sort
+    org = next(r["organization"] for r in people.listing(store) if r["organization"])
+    for filters in ({}, {"query": "a"}, {"layer": "support"}, {"state": "fading"}, {"organisation": org[:4]}):
+        assert people.count(store, **filters) == len(people.listing(store, **filters)), filters
+    assert people.count(store, query="a", most=7) == 7

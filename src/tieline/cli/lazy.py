@@ -26,3 +26,12 @@ def module(name: str) -> ModuleType:
     sys.modules[name] = lazy
     loader.exec_module(lazy)
     return lazy
+
+
+def load_all() -> None:
+    """Load every module still waiting for its first use. A server's threads must not be the ones to
+    load them: before Python 3.12 a lazy module read by two threads at once can show one of them a
+    module half run (``module 'tieline.services.people' has no attribute 'listing'``)."""
+    for found in list(sys.modules.values()):
+        if type(found).__name__ == "_LazyModule":
+            getattr(found, "__doc__", None)  # any attribute runs the module

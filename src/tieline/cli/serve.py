@@ -27,8 +27,10 @@ def serve(
     ] = None,
 ) -> None:
     """The web app: dashboard, people, due list, review, imports. Prints a login link."""
+    from tieline.cli import lazy
     from tieline.web.serve import run
 
+    lazy.load_all()  # before the server's threads use them
     run(state(ctx).db, host, port, open_browser, multi_user, list(allow_host or []))
 
 
