@@ -181,3 +181,29 @@ def test_passwords_are_kept_as_argon2_hashes(db_url: str, alices: dict[str, int]
         )
     store.dispose()
     assert len(hashes) == 2 and all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+
+
+def test_account_add_sets_a_password_that_logs_in(db_url: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tieline", "--db", db_url, "account", "add", "carol", "--password-stdin"],
+        input="a long enough password\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "carol" in done.stdout
+    short = subprocess.run(
+        [sys.executable, "-m", "tieline", "--db", db_url, "account", "add", "dan", "--password-stdin"],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert short.returncode == 1 and "at least 10 characters" in short.stderr
+    app = make_app(db_url, multi_user=True)
+    _login(app, "carol", "a long enough password")
+    app.state.stores.close()

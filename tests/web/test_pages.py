@@ -169,6 +169,17 @@ def test_settings_add_and_remove_a_handle_of_mine(app: FastAPI, client: TestClie
     assert "second@example.org" not in client.get("/settings").text
 
 
+def test_settings_list_and_change_the_cadences_set(app: FastAPI, client: TestClient) -> None:
+    pid = people.listing(_store(app), limit=1)[0]["id"]
+    client.post(f"/people/{pid}/edit", data={"every": "2w"})
+    assert "every 14 days" in client.get("/settings").text
+    client.post(f"/settings/cadence/{pid}", data={"every": "3m"})
+    assert people.detail(_store(app), f"#{pid}", 1)["every_days"] == 90
+    client.post(f"/settings/cadence/{pid}", data={"every": "none"})
+    assert people.detail(_store(app), f"#{pid}", 1)["every_days"] is None
+    assert "None set" in client.get("/settings").text
+
+
 def test_imports_are_listed_and_undone(app: FastAPI, client: TestClient) -> None:
     batch = imports.listing(_store(app))[0]["batch"]
     assert f"<td>{batch}</td>" in client.get("/imports").text
