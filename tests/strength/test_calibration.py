@@ -91,3 +91,4 @@ def test_validation_measures_the_shared_slope_and_the_bin_robust_estimates() -> 
         assert set(v.robust) == {"platt", "shared", "isotonic"}
         assert all(0.0 <= x < 0.35 for m in v.robust.values() for x in m.values())
         assert v.as_json()["calibration_estimates"]["shared"]["brier"] is not None
+        assert sum(n for _, _, n, _, _ in v.reliability_shared) == sum(n for _, _, n, _, _ in v.reliability)

@@ -89,6 +89,18 @@ def test_logging_a_contact_in_one_step_lands_in_the_timeline(app: FastAPI, clien
     d = people.detail(_store(app), f"#{pid}", 5)
     assert d["interactions"][0]["subject"] == "coffee at the station"
     assert d["interactions"][0]["kind"] == "favor-given"
+    assert "you did them a favour: coffee at the station" in client.get(f"/people/{pid}").text
+
+
+def test_the_pages_offer_the_logbooks_channels_and_kinds() -> None:
+    from tieline.services import logbook
+    from tieline.web.routes import person
+
+    assert (person.CHANNELS, person.KINDS, person.FAVOURS) == (
+        logbook.CHANNELS,
+        logbook.KINDS,
+        logbook.FAVOURS,
+    )
 
 
 def test_editing_what_only_you_know(app: FastAPI, client: TestClient) -> None:
@@ -100,6 +112,7 @@ def test_editing_what_only_you_know(app: FastAPI, client: TestClient) -> None:
 
 def test_done_and_snooze_take_people_off_the_due_list(app: FastAPI, client: TestClient) -> None:
     first, second = due(_store(app), None, 2)
+    assert f'id="due-{first["person_id"]}"' in client.get("/").text
     fragment = client.post(f"/due/{first['person_id']}/done", headers={"hx-request": "true"})
     assert "Logged a contact" in fragment.text and "<html" not in fragment.text
     snoozed = client.post(
@@ -108,6 +121,9 @@ def test_done_and_snooze_take_people_off_the_due_list(app: FastAPI, client: Test
     assert "Snoozed until" in snoozed.text
     left = {r["person_id"] for r in due(_store(app), None, 50)}
     assert first["person_id"] not in left and second["person_id"] not in left
+    dashboard = client.get("/").text  # what it kept is drawn again: the data changed
+    assert f'id="due-{first["person_id"]}"' not in dashboard
+    assert f'id="due-{second["person_id"]}"' not in dashboard
     assert client.get("/due").status_code == 200
 
 
@@ -151,6 +167,17 @@ def test_settings_add_and_remove_a_handle_of_mine(app: FastAPI, client: TestClie
     assert "second@example.org" in client.get("/settings").text
     client.post("/settings/me/remove", data={"handle": "second@example.org"})
     assert "second@example.org" not in client.get("/settings").text
+
+
+def test_settings_list_and_change_the_cadences_set(app: FastAPI, client: TestClient) -> None:
+    pid = people.listing(_store(app), limit=1)[0]["id"]
+    client.post(f"/people/{pid}/edit", data={"every": "2w"})
+    assert "every 14 days" in client.get("/settings").text
+    client.post(f"/settings/cadence/{pid}", data={"every": "3m"})
+    assert people.detail(_store(app), f"#{pid}", 1)["every_days"] == 90
+    client.post(f"/settings/cadence/{pid}", data={"every": "none"})
+    assert people.detail(_store(app), f"#{pid}", 1)["every_days"] is None
+    assert "None set" in client.get("/settings").text
 
 
 def test_imports_are_listed_and_undone(app: FastAPI, client: TestClient) -> None:
@@ -204,3 +231,17 @@ def test_a_service_refusal_is_shown_in_words(app: FastAPI, client: TestClient) -
         assert (
             conn.execute(select(t.interactions.c.id).where(t.interactions.c.subject == "x")).first() is None
         )
+
+
+def test_pages_of_the_list_add_up_to_the_whole_list_for_every_sort(app: FastAPI) -> None:
+    store = _store(app)
+    for sort in ("name", "strength", "last"):
+        whole = [r["id"] for r in people.listing(store, sort=sort)]
+        paged: list[int] = []
+        for offset in range(0, len(whole) + 40, 40):
+            paged += [r["id"] for r in people.listing(store, sort=sort, limit=40, offset=offset)]
+        assert paged == whole, sort
+    org = next(r["organization"] for r in people.listing(store) if r["organization"])
+    for filters in ({}, {"query": "a"}, {"layer": "support"}, {"state": "fading"}, {"organisation": org[:4]}):
+        assert people.count(store, **filters) == len(people.listing(store, **filters)), filters
+    assert people.count(store, query="a", most=7) == 7

@@ -259,9 +259,11 @@ def detail(store: Store, ref: str, limit: int | None = 50, offset: int = 0) -> d
     }
 
 
-def timeline_of(conn: Connection, pid: int, limit: int | None, offset: int = 0) -> list[dict[str, Any]]:
+def timeline_of(
+    conn: Connection, pid: int, limit: int | None, offset: int = 0, kinds: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
     """The person's interactions, newest first, a page at a time: those they took part in and the
-    owner's messages in the group conversations they are a member of."""
+    owner's messages in the group conversations they are a member of (only these ``kinds`` when given)."""
     from tieline.services.ties import members_of
 
     i, pa = t.interactions, t.participants
@@ -290,6 +292,8 @@ def timeline_of(conn: Connection, pid: int, limit: int | None, offset: int = 0) 
             )
         )
     )
+    if kinds is not None:
+        theirs, mine = theirs.where(i.c.kind.in_(kinds)), mine.where(i.c.kind.in_(kinds))
     if window is not None:
         theirs, mine = theirs.order_by(*order).limit(window), mine.order_by(*order).limit(window)
     seen: dict[int, Any] = {}
@@ -430,13 +434,15 @@ def listing(
     offset: int = 0,
     tag: str | None = None,
     organisation: str | None = None,
+    catch_up: bool = True,
 ) -> list[dict[str, Any]]:
     """People with their tie: strength (0-1, None when unknown), layer (1-5), state; sorted and filtered.
 
     ``layer`` is a number (1-5) or a name (``support``...). Without ``as_of`` it reads the cached
     scores and tie summaries (ties never scored yet are scored first, telling ``progress``); with
     ``as_of`` every tie is scored as of then. ``offset`` skips that many (a page); ``tag`` and
-    ``organisation`` filter (:func:`count` says how many match in all)."""
+    ``organisation`` filter (:func:`count` says how many match in all). ``catch_up=False`` skips scoring
+    the ties never scored (the web app does it once, with :func:`bring_up_to_date`, when it opens a store)."""
     from tieline.services import roster
 
     if sort not in SORTS:
@@ -449,7 +455,8 @@ def listing(
             raise TielineError("filters by tag or organisation read the present: leave out the date")
         found = _listing_as_of(store, query, sort, layer, state, as_of)
         return found[offset:] if limit is None else found[offset : offset + limit]
-    _bring_up_to_date(store, progress)
+    if catch_up:
+        bring_up_to_date(store, progress)
     with store.read() as conn:
         return roster.rows(
             conn, store.account_id, query, sort, layer, state, limit, offset, tag, organisation
@@ -463,16 +470,19 @@ def count(
     state: str | None = None,
     tag: str | None = None,
     organisation: str | None = None,
+    most: int | None = None,
 ) -> int:
-    """How many people :func:`listing` keeps with these filters (from the cached scores)."""
+    """How many people :func:`listing` keeps with these filters (from the cached scores), counting
+    no further than ``most`` when given (a search must otherwise read every row to count them)."""
     from tieline.services import roster
 
     number = None if layer is None else layer_number(layer)
     with store.read() as conn:
-        return roster.count(conn, store.account_id, roster.Filters(query, number, state, tag, organisation))
+        filters = roster.Filters(query, number, state, tag, organisation)
+        return roster.count(conn, store.account_id, filters, most)
 
 
-def _bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None) -> None:
+def bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None = None) -> None:
     """Ties without a summary or a score yet (added by hand, or from before they were kept)."""
     if store.read_only:
         return  # nothing can be written there: ties not scored yet show as unknown

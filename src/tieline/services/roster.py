@@ -113,9 +113,18 @@ def _selected(conn: Connection, account_id: int, f: Filters) -> tuple[Any, dict[
     return base, layers
 
 
-def count(conn: Connection, account_id: int, f: Filters) -> int:
-    """How many people the filters keep (the web app's page count)."""
-    base, _ = _selected(conn, account_id, f)
+def count(conn: Connection, account_id: int, f: Filters, most: int | None = None) -> int:
+    """How many people the filters keep (the web app's page count), at most ``most`` when given."""
+    if f.layer is None and f.state is None:
+        # Without a filter on the tie, the people table alone answers (no join with scores and summaries).
+        p = t.people
+        base: Any = select(p.c.id).where(
+            and_(matching(account_id, f.query), only(account_id, f.tag, f.organisation))
+        )
+    else:
+        base, _ = _selected(conn, account_id, f)
+    if most is not None:
+        base = base.limit(most)
     return int(conn.execute(select(func.count()).select_from(base.subquery())).scalar_one())
 
 

@@ -21,6 +21,8 @@ from starlette.exceptions import HTTPException
 from tieline import __version__
 from tieline.errors import NotFound, TielineError
 from tieline.web import auth
+from tieline.web.derived import Derived
+from tieline.web.jobs import Jobs
 from tieline.web.pages import HERE, Config, Stores, render
 from tieline.web.routes import (
     api,
@@ -80,6 +82,8 @@ def create_app(
     app.state.stores = stores
     app.state.sessions = auth.Sessions()
     app.state.attempts = auth.Attempts()
+    app.state.jobs = Jobs()  # imports running in the background
+    app.state.derived = Derived()  # the dashboard's figures, until the data change
     for module in (login_routes, dashboard, people, person, due, review, imports, duplicates, settings):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api/v1")

@@ -52,7 +52,13 @@ class Stores:
         with self._lock:
             found = self._open.get(account)
             if found is None:
-                found = self._open[account] = Store(self.url, account=account)
+                from tieline.services.people import bring_up_to_date
+
+                found = Store(self.url, account=account)
+                # Ties never scored yet (from before scores were kept) are scored once, here; every write
+                # since rescores what it touched, so the lists need not check again on each page.
+                bring_up_to_date(found)
+                self._open[account] = found
             return found
 
     def shared(self) -> Store:

@@ -53,7 +53,7 @@ def people(
         "tag": tag,
         "organisation": organisation,
     }
-    rows = service.listing(store, sort=sort, limit=limit, offset=offset, **filters)
+    rows = service.listing(store, sort=sort, limit=limit, offset=offset, catch_up=False, **filters)
     return as_json({"total": service.count(store, **filters), "offset": offset, "people": rows})
 
 

@@ -8,6 +8,7 @@ import io
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from tieline.web.derived import derived
 from tieline.web.pages import render, store_of
 
 router = APIRouter(include_in_schema=False)
@@ -23,25 +24,27 @@ def dashboard(request: Request) -> Response:
     from tieline.services import backup
 
     store = store_of(request)
-    report = health(store)
     return render(
         request,
         "dashboard.html",
         title="Your network",
-        h=report,
-        due=due(store, None, DUE_SHOWN),
+        h=derived(request, "health", lambda: health(store)),
+        due=derived(request, "due", lambda: due(store, None, DUE_SHOWN)),
         backup_warning=backup.backup_warning(store),
     )
 
 
 @router.get("/chart.svg")
 def chart(request: Request) -> Response:
-    """The trend and the layer rings as SVG, from insight/plot.py."""
+    """The trend and the layer rings as SVG, from insight/plot.py (drawn again when the data change)."""
     from tieline.insight import plot
 
     store = store_of(request)
-    out = io.BytesIO()
-    plot.render(plot.chart_data(store), out, "svg")
-    return Response(
-        out.getvalue(), media_type="image/svg+xml", headers={"content-security-policy": CHART_CSP}
-    )
+
+    def draw() -> bytes:
+        out = io.BytesIO()
+        plot.render(plot.chart_data(store), out, "svg")
+        return out.getvalue()
+
+    svg = derived(request, "chart", draw)
+    return Response(svg, media_type="image/svg+xml", headers={"content-security-policy": CHART_CSP})

@@ -14,6 +14,8 @@ from tieline.web.pages import is_htmx, render, store_of
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
+# A search is counted no further than this: counting every match would read every row of a large network.
+COUNT_MOST = 10_000
 LAYERS = ("support", "sympathy", "affinity", "active", "beyond")
 STATES = ("strong", "stable", "fading", "dormant", "new", "unknown")
 SORTS = ("name", "strength", "last")
@@ -61,13 +63,18 @@ def people_page(
         "tag": shown.tag or None,
         "organisation": shown.org or None,
     }
-    rows = service.listing(store, sort=shown.sort, limit=PAGE, offset=(page - 1) * PAGE, **filters)
-    total = service.count(store, **filters)
-    pages = max(1, -(-total // PAGE))
+    rows = service.listing(
+        store, sort=shown.sort, limit=PAGE, offset=(page - 1) * PAGE, catch_up=False, **filters
+    )
+    searched = bool(shown.q or shown.tag or shown.org)
+    total = service.count(store, most=COUNT_MOST if searched else None, **filters)
+    more = searched and total >= COUNT_MOST
+    pages = max(1, -(-total // PAGE), page + 1 if more and len(rows) == PAGE else page)
     context: dict[str, Any] = {
         "title": "People",
         "rows": rows,
         "total": total,
+        "more": more,
         "page": page,
         "pages": pages,
         "shown": shown,

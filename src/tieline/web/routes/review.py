@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from tieline.web.pages import is_htmx, person_ref, render, store_of
 
 router = APIRouter(include_in_schema=False)
+SHOWN = 25  # a page per queue: the rest come up as these are decided
 # The buttons each queue offers (the same decisions as the terminal's keys, insight/decide.py).
 CHOICES = {
     "prune": ("keep", "archive", "forget", "how-met", "skip"),
@@ -30,7 +31,7 @@ def review_page(request: Request) -> Response:
         request,
         "review.html",
         title="Review",
-        queues=service.queues(store),
+        queues={queue: (items[:SHOWN], len(items)) for queue, items in service.queues(store).items()},
         titles=service.TITLES,
         choices=CHOICES,
         needs_text=decide.NEEDS_TEXT,
