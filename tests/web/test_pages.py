@@ -89,6 +89,18 @@ def test_logging_a_contact_in_one_step_lands_in_the_timeline(app: FastAPI, clien
     d = people.detail(_store(app), f"#{pid}", 5)
     assert d["interactions"][0]["subject"] == "coffee at the station"
     assert d["interactions"][0]["kind"] == "favor-given"
+    assert "you did them a favour: coffee at the station" in client.get(f"/people/{pid}").text
+
+
+def test_the_pages_offer_the_logbooks_channels_and_kinds() -> None:
+    from tieline.services import logbook
+    from tieline.web.routes import person
+
+    assert (person.CHANNELS, person.KINDS, person.FAVOURS) == (
+        logbook.CHANNELS,
+        logbook.KINDS,
+        logbook.FAVOURS,
+    )
 
 
 def test_editing_what_only_you_know(app: FastAPI, client: TestClient) -> None:
@@ -155,6 +167,17 @@ def test_settings_add_and_remove_a_handle_of_mine(app: FastAPI, client: TestClie
     assert "second@example.org" in client.get("/settings").text
     client.post("/settings/me/remove", data={"handle": "second@example.org"})
     assert "second@example.org" not in client.get("/settings").text
+
+
+def test_settings_list_and_change_the_cadences_set(app: FastAPI, client: TestClient) -> None:
+    pid = people.listing(_store(app), limit=1)[0]["id"]
+    client.post(f"/people/{pid}/edit", data={"every": "2w"})
+    assert "every 14 days" in client.get("/settings").text
+    client.post(f"/settings/cadence/{pid}", data={"every": "3m"})
+    assert people.detail(_store(app), f"#{pid}", 1)["every_days"] == 90
+    client.post(f"/settings/cadence/{pid}", data={"every": "none"})
+    assert people.detail(_store(app), f"#{pid}", 1)["every_days"] is None
+    assert "None set" in client.get("/settings").text
 
 
 def test_imports_are_listed_and_undone(app: FastAPI, client: TestClient) -> None:

@@ -85,3 +85,30 @@ def test_only_the_import_route_takes_a_file(tmp_path: Path) -> None:
     client: TestClient = logged_in(app)
     response = client.post("/settings/me/add", files={"handle": ("h.txt", b"x@example.org", "text/plain")})
     assert response.status_code == 415
+
+
+def test_a_long_import_shows_its_progress_until_it_is_done(tmp_path: Path) -> None:
+    import threading
+
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}")
+    client = logged_in(app)
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    go_on = threading.Event()
+
+    def work(job: object) -> dict[str, object]:
+        job.file, job.records, job.read, job.size = "big.mbox", 12000, 30, 100  # type: ignore[attr-defined]
+        go_on.wait(10)
+        return {"error": None, "batch": None, "unchanged": 0, "skipped": 0, "notes": ["all read"]}
+
+    job_id = app.state.jobs.start("me", folder, work)
+    running = client.get(f"/imports/jobs/{job_id}")
+    assert '<meta http-equiv="refresh" content="1">' in running.text
+    assert "big.mbox: 12,000 records (30 % of the file)" in running.text
+    go_on.set()
+    app.state.jobs.of("me", job_id).done.wait(10)
+    finished = client.get(f"/imports/jobs/{job_id}")
+    assert "all read" in finished.text and "refresh" not in finished.text
+    assert not folder.exists()  # the job removed its folder
+    assert client.get("/imports/jobs/not-a-job").status_code == 404
+    app.state.stores.close()
