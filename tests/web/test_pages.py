@@ -278,33 +278,3 @@ def test_the_dashboard_figures_are_computed_once_for_clients_asking_at_once(app:
     for thread in threads:
         thread.join()
     assert answers == [42] * 8 and len(calls) == 1
-
-
-def test_the_chart_of_a_large_network_stays_a_small_svg() -> None:
-    import io
-    import random
-
-    from tieline.insight import plot
-
-    rng = random.Random(7)
-    ties = [
-        {
-            "layer": rng.choice([1, 2, 3, 4, 5, 5, 5]),
-            "state": rng.choice(list(plot.STATE_COLOURS)),
-            "strength": rng.random(),
-        }
-        for _ in range(30_000)
-    ]
-    point = {
-        "as_of": "2026-11-01T00:00:00+00:00",
-        "connections": 30_000,
-        "would_take_call": 120.0,
-        "likely": 90,
-    }
-    out = io.BytesIO()
-    plot.render(
-        {"as_of": "2026-12-01T00:00:00+00:00", "trend": [point], "ties": ties, "unknown": 0}, out, "svg"
-    )
-    svg = out.getvalue()
-    assert svg.count(b"<use ") < 5_000  # crowded rings are one picture, not a mark per tie
-    assert len(svg) < 1_500_000
