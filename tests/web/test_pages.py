@@ -245,3 +245,36 @@ def test_pages_of_the_list_add_up_to_the_whole_list_for_every_sort(app: FastAPI)
     for filters in ({}, {"query": "a"}, {"layer": "support"}, {"state": "fading"}, {"organisation": org[:4]}):
         assert people.count(store, **filters) == len(people.listing(store, **filters)), filters
     assert people.count(store, query="a", most=7) == 7
+
+
+def test_the_dashboard_figures_are_computed_once_for_clients_asking_at_once(app: FastAPI) -> None:
+    import threading
+    import time
+
+    from fastapi import Request
+
+    from tieline.web.derived import Derived
+
+    kept = Derived()
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.3)
+        return 42
+
+    scope = {"type": "http", "app": app, "headers": [], "state": {}}
+    from tieline.web.auth import Principal
+
+    answers: list[int] = []
+
+    def ask() -> None:
+        request = Request(dict(scope, state={"principal": Principal("me", "session", "x")}))
+        answers.append(kept.get(request, "health", slow))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [42] * 8 and len(calls) == 1

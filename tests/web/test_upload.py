@@ -112,3 +112,27 @@ def test_a_long_import_shows_its_progress_until_it_is_done(tmp_path: Path) -> No
     assert not folder.exists()  # the job removed its folder
     assert client.get("/imports/jobs/not-a-job").status_code == 404
     app.state.stores.close()
+
+
+def test_a_zipped_linkedin_export_is_unpacked_imported_and_removed(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    export = FIXTURES / "linkedin" / "export_2025"
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as z:
+        for path in sorted(export.rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(export).as_posix())
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}")
+    client = logged_in(app)
+    zips_before = {p.name for p in Path(tempfile.gettempdir()).glob("tieline-zip-*")}
+    before = _upload_folders()
+    done = client.post(
+        "/imports", files={"file": ("Basic_LinkedInDataExport.zip", packed.getvalue(), "application/zip")}
+    )
+    assert "people created" in done.text, done.text
+    assert imports.listing(app.state.stores.of("me"))[0]["source"].startswith("linkedin")
+    assert _upload_folders() == before
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("tieline-zip-*")} == zips_before
+    app.state.stores.close()
