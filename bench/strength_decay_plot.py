@@ -54,7 +54,10 @@ def main() -> None:
     ax.set_xlim(0, 10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper right")
-    ax.set_title("Ties go stale, family slowest, towards a floor", fontsize=10)
+    ax.set_title(
+        "Ties go stale, family slowest, towards a floor (half-lives after Roberts & Dunbar 2011, 2015)",
+        fontsize=9,
+    )
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out)

@@ -6,6 +6,8 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.cli import tieline
 from tests.insight.network import AS_OF, build, day
 from tieline.insight.health import health
@@ -119,3 +121,31 @@ def test_health_writes_only_its_own_snapshots_and_only_after_the_data_changed(st
     logbook.log(store, f"#{ids['linus']}", "a call")
     assert set(_writes(store, lambda: health(store))) == {"health_snapshots"}
     assert _writes(store, lambda: health(store)) == []
+
+
+def test_the_rings_show_the_strongest_of_a_crowded_ring_and_count_them_all(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ring of thousands would take minutes to draw: each ring shows its strongest few, labelled with all."""
+    from tieline.insight import plot
+
+    store = Store(db_url)
+    build(store)
+    full = plot.chart_data(store, AS_OF)
+    monkeypatch.setattr(plot, "DOTS_PER_RING", 1)
+    capped = plot.chart_data(store, AS_OF)
+    store.dispose()
+    per_ring: dict[int, list[float]] = {}
+    for tie in full["ties"]:
+        per_ring.setdefault(tie["layer"], []).append(tie["strength"])
+    assert any(len(v) > 1 for v in per_ring.values())  # the cap has work to do
+    assert {tie["layer"]: tie["strength"] for tie in capped["ties"]} == {
+        layer: max(v) for layer, v in per_ring.items()
+    }
+    assert capped["layer_counts"] == {str(layer): len(v) for layer, v in sorted(per_ring.items())}
+    svg = tmp_path / "rings.svg"
+    plot.render(capped, svg)
+    for layer, strengths in per_ring.items():
+        from tieline.strength.layers import LAYER_NAMES
+
+        assert f"{LAYER_NAMES[layer]} {len(strengths)}" in svg.read_text()

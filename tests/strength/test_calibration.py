@@ -64,6 +64,7 @@ def test_a_shared_slope_is_read_from_every_data_set_and_each_keeps_its_base_rate
     small, large = fit_platt_shared(zs, ys)
     assert small.slope == large.slope and abs(small.slope - 1.5) < 0.1
     assert abs(small.intercept + 0.5) < 0.25 and abs(large.intercept - 1.5) < 0.1
+    assert fit_platt_shared([], []) == []
     # With one data set it is Platt itself.
     (alone,) = fit_platt_shared(zs[:1], ys[:1])
     assert abs(alone.slope - fit_platt(zs[0], ys[0]).slope) < 1e-6
@@ -91,3 +92,4 @@ def test_validation_measures_the_shared_slope_and_the_bin_robust_estimates() -> 
         assert set(v.robust) == {"platt", "shared", "isotonic"}
         assert all(0.0 <= x < 0.35 for m in v.robust.values() for x in m.values())
         assert v.as_json()["calibration_estimates"]["shared"]["brier"] is not None
+        assert sum(n for _, _, n, _, _ in v.reliability_shared) == sum(n for _, _, n, _, _ in v.reliability)

@@ -256,3 +256,14 @@ def test_an_answer_settles_the_score_and_the_evidence_orders_ties_answered_alike
     take = TERM_NAMES.index("take_call")
     assert s.terms[0, take] > 0 > s.terms[3, take]
     assert s.score[6] < yes[0] and list(assign_layers(s.score)[:3]) == [1, 1, 1]
+
+
+def test_explaining_an_answered_tie_names_the_answer_even_where_the_logs_said_more() -> None:
+    # Daily calls for three years, answered "yes": the logs alone say more than 97 %.
+    events = table(regular(0, 1, 1095))
+    alone = score(events, 1, T0 + 1096 * DAY).score[0]
+    s = score(events, 1, T0 + 1096 * DAY, TieFacts.from_lists(would_take_call=[True]))
+    assert alone > 0.97 and round(s.score[0], 2) == 0.97
+    lines = {name: (value, words) for name, value, words in explain(s, 0, all_terms=True)}
+    assert lines["take_call"][1] == "you said they would take your call: that sets it at 97 %"
+    assert sum(v for v, _ in lines.values()) == pytest.approx(float(np.log(s.score[0] / (1 - s.score[0]))))

@@ -104,8 +104,8 @@ def test_silence_lowers_the_score_towards_a_floor_that_remembers_the_tie() -> No
     s = [score(ties(history), 1, NOW + d * DAY).score[0] for d in silences]
     assert all(a >= b for a, b in zip(s, s[1:], strict=False))
     assert s[0] - s[-1] > 0.3
-    # Twenty years on, the old friend still scores above someone who e-mailed once last month.
-    once = scores([(30, "email", "in")])[0]
+    # Twenty years on, the old friend still scores above someone met once last month.
+    once = scores([(30, "call", "out")])[0]
     assert s[-1] > once
 
 

@@ -79,7 +79,11 @@ def test_a_user_sees_only_their_own_network(db_url: str, alices: dict[str, int])
 
 def test_user_b_gets_404_for_every_id_of_user_a_on_every_route(db_url: str, alices: dict[str, int]) -> None:
     app = make_app(db_url, multi_user=True)
-    bob = _login(app, "bob")
+    alice, bob = _login(app, "alice"), _login(app, "bob")
+    vcf = "BEGIN:VCARD\nVERSION:3.0\nFN:Zed Alice-Friend\nEMAIL:zed@example.com\nEND:VCARD\n"
+    uploaded = alice.post("/imports", files={"file": ("zed.vcf", vcf.encode(), "text/vcard")})
+    assert "1 people created" in uploaded.text
+    alices = {**alices, "job": uploaded.url.path.rsplit("/", 1)[-1]}
     walked = 0
     for route in _routes_with_ids(app):
         method, template = route
@@ -133,7 +137,7 @@ def _templates(app: FastAPI) -> list[str]:
 def _alices_data_is_untouched(db_url: str, alices: dict[str, int]) -> None:
     store = Store(db_url, account="alice")
     try:
-        assert imports.listing(store)[0]["status"] != "undone"
+        assert all(b["status"] != "undone" for b in imports.listing(store))
         assert not merge.listing(store)[0]["undone"]
         assert [p["id"] for p in merge.candidates(store)] == [alices["pair"]]
         d = people.detail(store, f"#{alices['person_id']}")
@@ -177,3 +181,29 @@ def test_passwords_are_kept_as_argon2_hashes(db_url: str, alices: dict[str, int]
         )
     store.dispose()
     assert len(hashes) == 2 and all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+
+
+def test_account_add_sets_a_password_that_logs_in(db_url: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tieline", "--db", db_url, "account", "add", "carol", "--password-stdin"],
+        input="a long enough password\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "carol" in done.stdout
+    short = subprocess.run(
+        [sys.executable, "-m", "tieline", "--db", db_url, "account", "add", "dan", "--password-stdin"],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert short.returncode == 1 and "at least 10 characters" in short.stderr
+    app = make_app(db_url, multi_user=True)
+    _login(app, "carol", "a long enough password")
+    app.state.stores.close()

@@ -89,6 +89,18 @@ def test_logging_a_contact_in_one_step_lands_in_the_timeline(app: FastAPI, clien
     d = people.detail(_store(app), f"#{pid}", 5)
     assert d["interactions"][0]["subject"] == "coffee at the station"
     assert d["interactions"][0]["kind"] == "favor-given"
+    assert "you did them a favour: coffee at the station" in client.get(f"/people/{pid}").text
+
+
+def test_the_pages_offer_the_logbooks_channels_and_kinds() -> None:
+    from tieline.services import logbook
+    from tieline.web.routes import person
+
+    assert (person.CHANNELS, person.KINDS, person.FAVOURS) == (
+        logbook.CHANNELS,
+        logbook.KINDS,
+        logbook.FAVOURS,
+    )
 
 
 def test_editing_what_only_you_know(app: FastAPI, client: TestClient) -> None:
@@ -157,6 +169,17 @@ def test_settings_add_and_remove_a_handle_of_mine(app: FastAPI, client: TestClie
     assert "second@example.org" not in client.get("/settings").text
 
 
+def test_settings_list_and_change_the_cadences_set(app: FastAPI, client: TestClient) -> None:
+    pid = people.listing(_store(app), limit=1)[0]["id"]
+    client.post(f"/people/{pid}/edit", data={"every": "2w"})
+    assert "every 14 days" in client.get("/settings").text
+    client.post(f"/settings/cadence/{pid}", data={"every": "3m"})
+    assert people.detail(_store(app), f"#{pid}", 1)["every_days"] == 90
+    client.post(f"/settings/cadence/{pid}", data={"every": "none"})
+    assert people.detail(_store(app), f"#{pid}", 1)["every_days"] is None
+    assert "None set" in client.get("/settings").text
+
+
 def test_imports_are_listed_and_undone(app: FastAPI, client: TestClient) -> None:
     batch = imports.listing(_store(app))[0]["batch"]
     assert f"<td>{batch}</td>" in client.get("/imports").text
@@ -222,3 +245,36 @@ def test_pages_of_the_list_add_up_to_the_whole_list_for_every_sort(app: FastAPI)
     for filters in ({}, {"query": "a"}, {"layer": "support"}, {"state": "fading"}, {"organisation": org[:4]}):
         assert people.count(store, **filters) == len(people.listing(store, **filters)), filters
     assert people.count(store, query="a", most=7) == 7
+
+
+def test_the_dashboard_figures_are_computed_once_for_clients_asking_at_once(app: FastAPI) -> None:
+    import threading
+    import time
+
+    from fastapi import Request
+
+    from tieline.web.derived import Derived
+
+    kept = Derived()
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.3)
+        return 42
+
+    scope = {"type": "http", "app": app, "headers": [], "state": {}}
+    from tieline.web.auth import Principal
+
+    answers: list[int] = []
+
+    def ask() -> None:
+        request = Request(dict(scope, state={"principal": Principal("me", "session", "x")}))
+        answers.append(kept.get(request, "health", slow))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [42] * 8 and len(calls) == 1

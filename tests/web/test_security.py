@@ -226,3 +226,9 @@ def test_an_api_token_logs_a_script_in_without_csrf_until_revoked(bare_app: Fast
     assert logged.status_code == 201  # no CSRF token: another site cannot send this header
     tokens.revoke(store, token_id)
     assert script.get("/api/v1/people", headers=auth).status_code == 401
+
+
+def test_a_large_body_is_refused_before_it_is_read(bare_app: FastAPI) -> None:
+    client = logged_in(bare_app)
+    big = client.post("/settings/me/add", data={"handle": "x" * (2 * 1024 * 1024)})
+    assert big.status_code == 413

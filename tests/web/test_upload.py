@@ -85,3 +85,54 @@ def test_only_the_import_route_takes_a_file(tmp_path: Path) -> None:
     client: TestClient = logged_in(app)
     response = client.post("/settings/me/add", files={"handle": ("h.txt", b"x@example.org", "text/plain")})
     assert response.status_code == 415
+
+
+def test_a_long_import_shows_its_progress_until_it_is_done(tmp_path: Path) -> None:
+    import threading
+
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}")
+    client = logged_in(app)
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    go_on = threading.Event()
+
+    def work(job: object) -> dict[str, object]:
+        job.file, job.records, job.read, job.size = "big.mbox", 12000, 30, 100  # type: ignore[attr-defined]
+        go_on.wait(10)
+        return {"error": None, "batch": None, "unchanged": 0, "skipped": 0, "notes": ["all read"]}
+
+    job_id = app.state.jobs.start("me", folder, work)
+    running = client.get(f"/imports/jobs/{job_id}")
+    assert '<meta http-equiv="refresh" content="1">' in running.text
+    assert "big.mbox: 12,000 records (30 % of the file)" in running.text
+    go_on.set()
+    app.state.jobs.of("me", job_id).done.wait(10)
+    finished = client.get(f"/imports/jobs/{job_id}")
+    assert "all read" in finished.text and "refresh" not in finished.text
+    assert not folder.exists()  # the job removed its folder
+    assert client.get("/imports/jobs/not-a-job").status_code == 404
+    app.state.stores.close()
+
+
+def test_a_zipped_linkedin_export_is_unpacked_imported_and_removed(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    export = FIXTURES / "linkedin" / "export_2025"
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as z:
+        for path in sorted(export.rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(export).as_posix())
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}")
+    client = logged_in(app)
+    zips_before = {p.name for p in Path(tempfile.gettempdir()).glob("tieline-zip-*")}
+    before = _upload_folders()
+    done = client.post(
+        "/imports", files={"file": ("Basic_LinkedInDataExport.zip", packed.getvalue(), "application/zip")}
+    )
+    assert "people created" in done.text, done.text
+    assert imports.listing(app.state.stores.of("me"))[0]["source"].startswith("linkedin")
+    assert _upload_folders() == before
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("tieline-zip-*")} == zips_before
+    app.state.stores.close()

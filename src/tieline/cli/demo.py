@@ -13,6 +13,7 @@ from tieline.demo.network import AS_OF
 from tieline.services import demo as service
 from tieline.services import people
 from tieline.services.strength import LAYER_NAMES, explain
+from tieline.strength import defaults
 
 
 def run_demo(state: State, as_json: bool) -> None:
@@ -45,6 +46,14 @@ def run_demo(state: State, as_json: bool) -> None:
         + f"; {len(rows) - len(known)} with no evidence at all."
     )
     _table("Your inner circles", known[:15])
+    # An answered tie shows the answer (0.97), not the logs' certainty: say so, or the top looks flat.
+    said = sum(1 for p in known[:15] if p["p_call"] == defaults.ANSWER_YES)
+    if said:
+        console.print(
+            f"{said} of these show 0.97 because Sam said they would take the call (`tieline model ask`);"
+            " what the logs say only orders them. The others are scored from the logs alone.",
+            highlight=False,
+        )
     states = Counter(p["state"] for p in rows)
     console.print("States: " + ", ".join(f"{s} {n}" for s, n in states.most_common()))
     _table("Fading — worth a call this month", [p for p in known if p["state"] == "fading"][:8])

@@ -36,3 +36,17 @@ def _set(store: Store, ref: str, **fields: object) -> int:
         )
         stale.mark(conn, store.account_id, [pid])  # brought up to date by the next read
     return pid
+
+
+def cadences(store: Store) -> list[dict[str, object]]:
+    """The people the user set a cadence for (`people edit --every`), most frequent first."""
+    from sqlalchemy import and_, select
+
+    p = t.people
+    with store.read() as conn:
+        rows = conn.execute(
+            select(p.c.id, p.c.name, p.c.every_days)
+            .where(and_(p.c.account_id == store.account_id, p.c.every_days.is_not(None)))
+            .order_by(p.c.every_days, p.c.id)
+        ).all()
+    return [{"id": r.id, "name": r.name, "every_days": r.every_days} for r in rows]

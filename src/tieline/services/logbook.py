@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from dateutil import parser as dateparser
 from sqlalchemy import and_, insert, select
@@ -15,6 +16,7 @@ from tieline.store import tables as t
 from tieline.store.db import Store
 
 KINDS = ("conversation", "favor-given", "favor-received", "tidbit", "intro")
+FAVOURS = ("favor-given", "favor-received", "tidbit", "intro")  # what was given and taken, not talk
 CHANNELS = ("in-person", "meeting", "call", "email", "sms", "chat", "letter", "social", "note")
 DIRECTION = {
     "favor-given": "out",
@@ -94,3 +96,11 @@ def log(
 
     catch_up(store)  # a logged contact changes that tie today, as an import would
     return iid
+
+
+def favours(store: Store, ref: str, limit: int = 20) -> list[dict[str, Any]]:
+    """The favours, tidbits and introductions between the user and this person, newest first."""
+    from tieline.services.people import timeline_of
+
+    with store.read() as conn:
+        return timeline_of(conn, find_person(conn, store.account_id, ref), limit, kinds=FAVOURS)

@@ -260,9 +260,11 @@ def detail(store: Store, ref: str, limit: int | None = 50, offset: int = 0) -> d
     }
 
 
-def timeline_of(conn: Connection, pid: int, limit: int | None, offset: int = 0) -> list[dict[str, Any]]:
+def timeline_of(
+    conn: Connection, pid: int, limit: int | None, offset: int = 0, kinds: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
     """The person's interactions, newest first, a page at a time: those they took part in and the
-    owner's messages in the group conversations they are a member of."""
+    owner's messages in the group conversations they are a member of (only these ``kinds`` when given)."""
     from tieline.services.ties import members_of
 
     i, pa = t.interactions, t.participants
@@ -291,6 +293,8 @@ def timeline_of(conn: Connection, pid: int, limit: int | None, offset: int = 0) 
             )
         )
     )
+    if kinds is not None:
+        theirs, mine = theirs.where(i.c.kind.in_(kinds)), mine.where(i.c.kind.in_(kinds))
     if window is not None:
         theirs, mine = theirs.order_by(*order).limit(window), mine.order_by(*order).limit(window)
     seen: dict[int, Any] = {}

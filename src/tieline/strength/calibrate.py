@@ -56,6 +56,8 @@ def fit_platt_shared(zs: Sequence[F64], ys: Sequence[F64], l2: float = 1e-3) -> 
     """One slope for all data sets, one intercept each (their base rates differ): the slope is read
     from every labelled tie at once instead of from one small data set's."""
     k = len(zs)
+    if k == 0:
+        return []
     x = np.vstack([np.column_stack([z, np.tile(np.eye(k)[j], (z.shape[0], 1))]) for j, z in enumerate(zs)])
     y = np.concatenate([np.asarray(v, dtype=np.float64) for v in ys])
 

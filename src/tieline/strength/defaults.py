@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-MODEL_VERSION = "strength-2"
+MODEL_VERSION = "strength-3"
 
 # How fast a tie goes stale without contact: the half-life, in days, of the credit a period in touch
 # (and decayed volume and talk time) gives, by relationship kind. Roberts & Dunbar (2011; 2015)

@@ -184,9 +184,13 @@ def _take_call(x: Inputs) -> F64:
 
 
 def _take_call_words(_ev: Evidence, _i: int, x: float) -> str:
+    # For an answered tie the term is whatever sets the score at the answer, so it may even be
+    # negative for a yes (the logs alone said more than 97 %): the words name the answer, not a push.
     if x > 0:
-        return "you said they would take your call"
-    return "you said they would not take your call" if x < 0 else "you have not said whether they would"
+        return "you said they would take your call: that sets it at 97 %"
+    if x < 0:
+        return "you said they would not take your call: that sets it at 3 %"
+    return "you have not said whether they would"
 
 
 def _relationship(x: Inputs) -> F64:

@@ -54,6 +54,7 @@ class Validation:
     # The same maps judged by estimates that lean less on 10 bins of a few hundred ties: per map
     # ("platt", "shared", "isotonic") the ECE over equal-mass bins, the debiased calibration error and Brier.
     robust: dict[str, dict[str, float]] = field(default_factory=dict)
+    reliability_shared: list[tuple[float, float, int, float, float]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         def r(v: float) -> float | None:
@@ -171,6 +172,10 @@ def _summarise(
         ece_isotonic=_mean([ece(p[m], data.y[m]) for p, m in zip(iso, ok, strict=True) if m.any()]),
         ece_if_calibrated=noise,
         reliability=reliability(pooled, np.concatenate([data.y[m] for m in ok])),
+        reliability_shared=reliability(
+            np.concatenate([p[m] for p, m in zip(shared, ok, strict=True)]) if shared else np.zeros(0),
+            np.concatenate([data.y[m] for m in ok]) if ok else np.zeros(0),
+        ),
         ece_shared=_mean([ece(p[m], data.y[m]) for p, m in zip(shared, ok, strict=True) if m.any()]),
         robust={
             label: {

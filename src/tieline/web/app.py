@@ -22,6 +22,7 @@ from tieline import __version__
 from tieline.errors import NotFound, TielineError
 from tieline.web import auth
 from tieline.web.derived import Derived
+from tieline.web.jobs import Jobs
 from tieline.web.pages import HERE, Config, Stores, render
 from tieline.web.routes import (
     api,
@@ -81,6 +82,7 @@ def create_app(
     app.state.stores = stores
     app.state.sessions = auth.Sessions()
     app.state.attempts = auth.Attempts()
+    app.state.jobs = Jobs()  # imports running in the background
     app.state.derived = Derived()  # the dashboard's figures, until the data change
     for module in (login_routes, dashboard, people, person, due, review, imports, duplicates, settings):
         app.include_router(module.router)

@@ -94,6 +94,8 @@ class Attempts:
         with self._lock:
             for key in keys:
                 self._failures.setdefault(key, []).append(now)
+            if len(self._failures) > 10_000:  # many names tried: forget those whose minute is over
+                self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] < self.window}
 
     def cleared(self, *keys: str) -> None:
         with self._lock:

@@ -20,6 +20,9 @@ HEADERS = {
     b"cross-origin-opener-policy": b"same-origin",
 }
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Forms and API calls are small; only the upload (which streams to disk and keeps its own limit) is large.
+MAX_BODY = 1024 * 1024
+LARGE_BODIES = frozenset({"/imports"})
 
 
 def host_name(value: str) -> str:
@@ -46,6 +49,10 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if host_name(headers.get("host", "")) not in self.allowed:
             await _refuse(send, 400, b"unknown host: open the address tieline serve printed")
+            return
+        length = headers.get("content-length", "")
+        if scope["path"] not in LARGE_BODIES and length.isdigit() and int(length) > MAX_BODY:
+            await _refuse(send, 413, b"the request is too large")
             return
         origin = headers.get("origin")
         # "null" (a sandboxed frame, a page opened from a file) is no origin of ours either.

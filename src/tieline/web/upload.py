@@ -5,11 +5,9 @@ form's CSRF token (which the form sends before the file) was checked."""
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import HTTPException, Request
 from python_multipart.exceptions import MultipartParseError
@@ -28,14 +26,9 @@ def safe_name(raw: str) -> str:
     return cleaned or "upload"
 
 
-@contextmanager
-def upload_folder() -> Iterator[Path]:
-    """The import's temporary folder, removed on every way out."""
-    folder = Path(tempfile.mkdtemp(prefix="tieline-upload-"))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+def new_folder() -> Path:
+    """The import's temporary folder (private to this user); whoever imports from it removes it."""
+    return Path(tempfile.mkdtemp(prefix="tieline-upload-"))
 
 
 class _Receiver:
@@ -140,7 +133,7 @@ async def receive(request: Request, folder: Path, limit: int) -> tuple[dict[str,
     return got.fields, got.files
 
 
-def without_folder(data: object, folder: Path) -> object:
+def without_folder(data: Any, folder: Path) -> Any:
     """``data`` with the temporary folder taken out of every text: the user sees ``contacts.vcf``."""
     pattern = re.compile(re.escape(str(folder)) + r"/\d+/")
     if isinstance(data, str):

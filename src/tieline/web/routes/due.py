@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from tieline.web.derived import derived
 from tieline.web.pages import back, is_htmx, person_ref, render, store_of
 
 router = APIRouter(include_in_schema=False)
@@ -16,7 +17,13 @@ router = APIRouter(include_in_schema=False)
 def due_page(request: Request) -> Response:
     from tieline.insight.due import due
 
-    return render(request, "due.html", title="Who to contact", due=due(store_of(request), None, 50))
+    store = store_of(request)
+    return render(
+        request,
+        "due.html",
+        title="Who to contact",
+        due=derived(request, "due50", lambda: due(store, None, 50)),
+    )
 
 
 @router.post("/due/{person_id}/done")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from tieline.errors import TielineError
 from tieline.store.db import Store
 from tieline.web import upload
+from tieline.web.auth import principal_of
+from tieline.web.jobs import Job, Jobs
 from tieline.web.pages import render, store_of
 
 router = APIRouter(include_in_schema=False)
@@ -24,9 +27,10 @@ def imports_page(request: Request) -> Response:
     return render(request, "imports.html", title="Imports", batches=service.listing(store_of(request)))
 
 
-def run_import(store: Store, files: list[Path], fields: dict[str, str]) -> dict[str, Any]:
+def run_import(store: Store, files: list[Path], fields: dict[str, str], job: Job) -> dict[str, Any]:
     """What ``tieline import`` does without a terminal: the owner taken when certain, dates read day-first
-    when ambiguous unless the form says otherwise; the result as ``import --json`` prints it."""
+    when ambiguous unless the form says otherwise; the result as ``import --json`` prints it. Tells ``job``
+    which file it reads and how far."""
     from tieline.ingest.batch import ImportOptions
     from tieline.services import imports as service
     from tieline.services import me as me_service
@@ -34,6 +38,13 @@ def run_import(store: Store, files: list[Path], fields: dict[str, str]) -> dict[
 
     notes: list[str] = []
     day_first = {"day": True, "month": False}.get(fields.get("dates", ""))
+
+    def on_file(shown: str, size: int) -> None:
+        job.file, job.size, job.read, job.records = Path(shown).name, size, 0, 0
+
+    def on_records(n: int, done: int) -> None:
+        job.records, job.read = n, done
+
     with archive.unpacking():
         asked = service.questions(store, files, None, day_first)
         if asked["me"] and asked["me_certain"]:
@@ -45,24 +56,51 @@ def run_import(store: Store, files: list[Path], fields: dict[str, str]) -> dict[
             )
         for shown in asked["ambiguous_dates"]:
             notes.append(f"{Path(shown).name}: dates could be day-first or month-first; read as day-first.")
-        options = ImportOptions(content=fields.get("content", "yes") != "no", day_first=day_first)
+        options = ImportOptions(
+            content=fields.get("content", "yes") != "no", day_first=day_first, progress=on_records
+        )
         try:
-            result, _ = service.import_paths(store, files, options)
+            result, _ = service.import_paths(store, files, options, on_file=on_file)
         except TielineError as exc:
             return {"error": str(exc), "notes": notes}
     return {**result.as_json(), "notes": notes, "error": None}
 
 
+WAIT_SECONDS = 2.0  # a small import is answered at once; a longer one shows its progress
+
+
 @router.post("/imports")
 async def upload_import(request: Request) -> Response:
-    """Upload one or more export files; they are imported, then removed with their temporary folder."""
+    """Upload one or more export files; they are imported in the background (``/imports/jobs/ID`` shows
+    how far), then removed with their temporary folder."""
     store = store_of(request)
-    with upload.upload_folder() as folder:
+    account = principal_of(request).account
+    folder = upload.new_folder()
+    try:
         fields, files = await upload.receive(request, folder, request.app.state.config.upload_limit)
         if not files:
             raise TielineError("choose a file to import")
-        outcome = upload.without_folder(await run_in_threadpool(run_import, store, files, fields), folder)
-    return render(request, "import_done.html", title="Import", r=outcome)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    jobs: Jobs = request.app.state.jobs
+
+    def work(job: Job) -> dict[str, Any]:
+        return dict(upload.without_folder(run_import(store, files, fields, job), folder))
+
+    job_id = jobs.start(account, folder, work)
+    await run_in_threadpool(jobs.of(account, job_id).done.wait, WAIT_SECONDS)
+    return RedirectResponse(f"/imports/jobs/{job_id}", status_code=303)
+
+
+@router.get("/imports/jobs/{job}")
+def import_job(request: Request, job: str) -> Response:
+    """How far an import is (the page reloads itself every second until it is done), then what it did."""
+    jobs: Jobs = request.app.state.jobs
+    found = jobs.of(principal_of(request).account, job)
+    if not found.done.is_set():
+        return render(request, "import_running.html", title="Importing", job=found.progress())
+    return render(request, "import_done.html", title="Import", r=found.result)
 
 
 @router.post("/imports/{batch}/undo")

@@ -13,9 +13,10 @@ from tieline.web.pages import is_htmx, person_ref, render, store_of
 
 router = APIRouter(include_in_schema=False)
 TIMELINE_PAGE = 25
+# The same lists as services/logbook.py, named here so that the module loads without the service.
 CHANNELS = ("in-person", "meeting", "call", "email", "sms", "chat", "letter", "social", "note")
 KINDS = ("conversation", "favor-given", "favor-received", "tidbit", "intro")
-FAVOURS = ("favor-given", "favor-received", "intro", "tidbit")
+FAVOURS = ("favor-given", "favor-received", "tidbit", "intro")
 
 
 def _safe_link(value: str) -> str | None:
@@ -27,6 +28,7 @@ def _safe_link(value: str) -> str | None:
 def person_page(
     request: Request, person_id: int, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1
 ) -> Response:
+    from tieline.services import logbook
     from tieline.services import people as service
     from tieline.services.strength import explain
 
@@ -46,7 +48,9 @@ def person_page(
     }
     if is_htmx(request) and request.headers.get("hx-target") == "timeline":
         return render(request, "person_timeline.html", **context)
-    return render(request, "person.html", why=explain(store, ref), **context)
+    return render(
+        request, "person.html", why=explain(store, ref), favours_done=logbook.favours(store, ref), **context
+    )
 
 
 @router.post("/people/{person_id}/log")
