@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from tieline.web.derived import derived
 from tieline.web.pages import as_json, person_ref, store_of
 from tieline.web.routes.people import SORTS
 
@@ -99,7 +100,8 @@ def health(request: Request) -> Response:
     """The network's health (as ``tieline health --json``)."""
     from tieline.insight.health import health as service
 
-    return as_json(service(store_of(request)))
+    store = store_of(request)
+    return as_json(derived(request, "health", lambda: service(store)))
 
 
 @router.get("/chart")
@@ -115,7 +117,8 @@ def due(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 10) -> Re
     """Who to contact this week, best first, with the reason (as ``tieline due --json``)."""
     from tieline.insight.due import due as service
 
-    return as_json(service(store_of(request), None, limit))
+    store = store_of(request)
+    return as_json(derived(request, f"due{limit}", lambda: service(store, None, limit)))
 
 
 @router.post("/due/{person_id}/done")
