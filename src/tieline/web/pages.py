@@ -25,6 +25,8 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# A file's own name, without its folders (an upload's temporary folder means nothing to the user).
+_env.filters["file_name"] = lambda path: str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 @dataclass
