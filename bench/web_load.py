@@ -1,6 +1,7 @@
 """The web app under load: the real server on 127.0.0.1, 30,000 people, 1,000,000 interactions, 50 clients.
 
-    nice -n 10 python bench/web_load.py [--scale 1] [--seconds 60] [--clients 50] [--db FILE] [--rebuild]
+    nice -n 10 python bench/web_load.py [--scale 1] [--seconds 60] [--clients 50] [--think 0] [--db FILE]
+                                        [--rebuild] [--chart alone|mix|skip] [--solo 3]
 
 Builds the store with bench/insight.py's bulk builder (not timed; kept in the temporary folder and reused
 by the next run of the same size), warms what a daily user has warm (tie summaries, today's score cache,
@@ -9,7 +10,8 @@ process, logs in through the printed link and runs ``--clients`` concurrent clie
 ``--seconds`` seconds over the dashboard, the people list, a person, and the JSON API (Bearer token); the
 dashboard's chart (/chart.svg) is timed once on its own first, as at 30,000 people it takes minutes
 (``--chart mix`` puts it in the mix, ``--chart skip`` leaves it out). Every request has a timeout, and the
-run stops by itself. Prints p50 / p95 / p99 / max latency
+run stops by itself. Clients send their next request as soon as the last is answered (``--think S``: after
+about S seconds, as a person reading the page would). Prints p50 / p95 / p99 / max latency
 and errors per route; the issue's target is no errors and p95 under 100 ms for the dashboard, the people
 list and a person.
 """
@@ -149,7 +151,14 @@ async def wait_until_up(base: str) -> None:
 
 
 async def client_loop(
-    number: int, base: str, cookies: httpx.Cookies, token: str, table: list[Route], ids: int, until: float
+    number: int,
+    base: str,
+    cookies: httpx.Cookies,
+    token: str,
+    table: list[Route],
+    ids: int,
+    until: float,
+    think: float,
 ) -> None:
     rng = random.Random(number)
     headers = {"Authorization": f"Bearer {token}"}
@@ -175,6 +184,8 @@ async def client_loop(
                 route.seconds.append(elapsed)
             else:
                 route.errors[kind] = route.errors.get(kind, 0) + 1
+            if think:  # a person reads the page before the next click (0: back to back)
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
 
 
 async def alone(base: str, cookies: httpx.Cookies, token: str, table: list[Route], ids: int, n: int) -> None:
@@ -200,7 +211,15 @@ async def alone(base: str, cookies: httpx.Cookies, token: str, table: list[Route
 
 
 async def run_load(
-    base: str, link: str, token: str, clients: int, seconds: float, ids: int, chart: str, solo: int
+    base: str,
+    link: str,
+    token: str,
+    clients: int,
+    seconds: float,
+    ids: int,
+    chart: str,
+    solo: int,
+    think: float,
 ) -> list[Route]:
     await wait_until_up(base)
     async with httpx.AsyncClient(timeout=TIMEOUT_S) as login:
@@ -221,17 +240,20 @@ async def run_load(
         await alone(base, cookies, token, table, ids, solo)
     until = time.monotonic() + seconds
     await asyncio.wait_for(
-        asyncio.gather(*(client_loop(n, base, cookies, token, table, ids, until) for n in range(clients))),
+        asyncio.gather(
+            *(client_loop(n, base, cookies, token, table, ids, until, think) for n in range(clients))
+        ),
         timeout=seconds + TIMEOUT_S + 30,
     )
     return table
 
 
-def report(table: list[Route], seconds: float, clients: int) -> None:
+def report(table: list[Route], seconds: float, clients: int, think: float) -> None:
     done = sum(len(r.seconds) for r in table)
     failed = sum(sum(r.errors.values()) for r in table)
+    pace = f", each waiting ~{think:g} s between requests" if think else ", back to back"
     print(
-        f"{clients} clients for {seconds:.0f} s: {done:,} answers ({done / seconds:.0f}/s), {failed} errors"
+        f"{clients} clients for {seconds:.0f} s{pace}: {done:,} answers ({done / seconds:.0f}/s), {failed} errors"
     )
     print(
         f"  {'route':15s} {'requests':>9s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}  errors"
@@ -258,6 +280,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--db", help="a SQLite file (default: one per size in the temporary folder, reused)")
     parser.add_argument("--rebuild", action="store_true", help="build the store again")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds each client waits between requests, on average"
+    )
     parser.add_argument(
         "--solo", type=int, default=3, help="first, each route this many times with one client (0: not)"
     )
@@ -286,6 +311,7 @@ def main() -> None:
                 ids,
                 args.chart,
                 args.solo,
+                args.think,
             )
         )
     finally:
@@ -295,7 +321,7 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    report(table, args.seconds, args.clients)
+    report(table, args.seconds, args.clients, args.think)
     problems = [line.rstrip() for line in said[3:] if line.strip()]
     if problems:
         print(f"the server wrote {len(problems)} lines besides its link; the last ones:")

@@ -184,6 +184,18 @@ def test_imported_payloads_render_as_inert_text(db_url: str, tmp_path: Path) -> 
     from tieline.services import people
 
     ids = [r["id"] for r in people.listing(store)]
+    # The importer drops a javascript: URL; a stored one (an older reader, a restore) must still not link.
+    from sqlalchemy import insert
+
+    from tieline.store import tables as t
+
+    with store.write() as conn:
+        for kind, value in (("url", "javascript:alert(3)"), ("linkedin", "linkedin.com/in/link-person")):
+            conn.execute(
+                insert(t.handles).values(
+                    account_id=store.account_id, person_id=ids[0], kind=kind, value=value
+                )
+            )
     store.dispose()
     app = create_app(db_url, allowed_hosts=[HOST], login_token=TOKEN)
     client = logged_in(app)
@@ -193,6 +205,8 @@ def test_imported_payloads_render_as_inert_text(db_url: str, tmp_path: Path) -> 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in joined
     assert "{{7*7}}" in joined and ">49<" not in joined
     assert "&lt;svg onload=alert(4)&gt;" in joined
+    assert "javascript:alert(3)" in joined  # shown, as text
+    assert 'href="https://linkedin.com/in/link-person"' in joined  # a real profile is a link
     for page in pages:
         assert "<script>alert" not in page and "<svg" not in page and "<img src=x" not in page
         assert 'href="javascript:' not in page.lower()

@@ -37,6 +37,8 @@ def test_an_uploaded_export_is_imported_and_its_folder_removed(db_url: str) -> N
     store = app.state.stores.of("me")
     listed = imports.listing(store)
     assert len(listed) == 1 and listed[0]["source"] == "vcard"
+    page = client.get("/imports").text
+    assert "<td>contacts.txt</td>" in page and "tieline-upload-" not in page
     assert people.count(store) > 0
     again = client.post("/imports", data={"csrf": csrf}, files={"file": ("contacts.txt", data, "text/plain")})
     assert "Nothing new" in again.text  # re-importing the same file changes nothing

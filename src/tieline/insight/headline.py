@@ -54,11 +54,10 @@ def fingerprint(store: Store) -> str:
     i, p, w, m, b = t.interactions, t.people, t.model_weights, t.merges, t.batches
     a = store.account_id
     with store.read() as conn:
-        # The newest id by walking the primary key from its end (``+ 0`` keeps the account's index out of
-        # it): max(id) per account read an index entry per interaction, 90 ms at a million.
-        max_i = conn.execute(
-            select(i.c.id).where(i.c.account_id + 0 == a).order_by(i.c.id.desc()).limit(1)
-        ).scalar()
+        # The whole table's newest id, not the account's: SQLite reads it from the end of the rowid tree,
+        # while the account's maximum walked the account's index (179 ms at 1,000,000 interactions, on
+        # every dashboard). Another account's new interaction only makes this one's snapshot be recomputed.
+        max_i = conn.execute(select(func.max(i.c.id))).scalar()
         n_p, max_p, edited = conn.execute(
             select(func.count(), func.max(p.c.id), func.max(p.c.updated_at)).where(p.c.account_id == a)
         ).one()

@@ -25,6 +25,8 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# A file's own name, without its folders (an upload's temporary folder means nothing to the user).
+_env.filters["file_name"] = lambda path: str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 @dataclass
@@ -47,17 +49,26 @@ class Stores:
         self.url = url
         self._open: dict[str, Store] = {}
         self._lock = threading.Lock()
+        self._opening: dict[str, threading.Lock] = {}
 
     def of(self, account: str) -> Store:
         with self._lock:
             found = self._open.get(account)
-            if found is None:
-                from tieline.services.people import bring_up_to_date
+            if found is not None:
+                return found
+            opening = self._opening.setdefault(account, threading.Lock())
+        with opening:  # one account opening its store does not hold up the others
+            with self._lock:
+                found = self._open.get(account)
+            if found is not None:
+                return found
+            from tieline.services.people import bring_up_to_date
 
-                found = Store(self.url, account=account)
-                # Ties never scored yet (from before scores were kept) are scored once, here; every write
-                # since rescores what it touched, so the lists need not check again on each page.
-                bring_up_to_date(found)
+            found = Store(self.url, account=account)
+            # Ties never scored yet (from before scores were kept) are scored once, here; every write
+            # since rescores what it touched, so the lists need not check again on each page.
+            bring_up_to_date(found)
+            with self._lock:
                 self._open[account] = found
             return found
 

@@ -3,6 +3,7 @@ page at a time; log a contact, and change what only you know (how you met, notes
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -19,9 +20,15 @@ KINDS = ("conversation", "favor-given", "favor-received", "tidbit", "intro")
 FAVOURS = ("favor-given", "favor-received", "tidbit", "intro")
 
 
-def _safe_link(value: str) -> str | None:
-    """A profile address worth a link: http(s) only (a ``javascript:`` handle stays text)."""
-    return value if value.lower().startswith(("https://", "http://")) else None
+_HOST_AND_PATH = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s]*)?$", re.I)
+
+
+def _safe_link(kind: str, value: str) -> str | None:
+    """An address worth a link: a profile stored as ``host/path`` (how imports keep URLs) opened over
+    https; anything else (a ``javascript:`` value, whatever wrote it) stays text."""
+    if kind in ("url", "linkedin") and _HOST_AND_PATH.match(value):
+        return "https://" + value
+    return None
 
 
 @router.get("/people/{person_id}")
