@@ -3,6 +3,7 @@ and each read's own work (beyond process start-up), cold and warm, on SQLite and
 
     python bench/lifetime.py [--scale 1.0] [--backend sqlite|postgresql|both] [--runs 5]
                              [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test] [--work DIR]
+    python bench/lifetime.py --reads-only DB [--runs 5]     # the reads again, on a database built before
 
 At ``--scale 1`` the lifetime is 30,000 LinkedIn connections, a 1,000,000-message mbox, a
 2,000,000-message Telegram group chat of 50 and a 100,000-message one-to-one Telegram chat (about 8 GB
@@ -266,51 +267,60 @@ def run_backend(backend: str, files: dict[str, Path], work: Path, pg: str, runs:
     db, handle = _database(backend, work, pg)
     result: dict[str, Any] = {"backend": backend, "imports": {}, "reads": {}}
     try:
-        _tieline(db, "me", "add", "owner@example.com")
-        _tieline(db, "me", "add", f"telegram:user{OWNER[0]}")
-        sizes = [_size(db)]
-        for key in ("contacts", "mail", "group", "one_to_one"):
-            started = time.perf_counter()
-            proc = _tieline(db, "import", str(files[key]), "--json")
-            took = time.perf_counter() - started
-            if proc.returncode != 0:
-                raise SystemExit(f"import {key} failed: {proc.stderr.strip()[-500:]}")
-            sizes.append(_size(db))
-            result["imports"][key] = {
-                "seconds": round(took, 1),
-                "export_bytes": files[key].stat().st_size,
-                "db_growth_bytes": sizes[-1] - sizes[-2],
-            }
-            print(
-                f"[{backend}] import {key}: {took:.1f} s, database +{(sizes[-1] - sizes[-2]) / 1e6:,.1f} MB",
-                flush=True,
-            )
-        started = time.perf_counter()
-        _tieline(db, "model", "rescore")
-        result["rescore_seconds"] = round(time.perf_counter() - started, 1)
-        result["db_bytes"] = sizes[-1]
-        helptext = _tieline(db, "--help").stdout
-        commands = {c for c in ("health", "due", "who") if f" {c} " in helptext}
-        for label, args in reads(commands):
-            cold, _, _ = _work(db, *args)
-            timed = [_work(db, *args) for _ in range(runs)]
-            warm = statistics.median(w for w, _, _ in timed)
-            startup = statistics.median(s for _, s, _ in timed)
-            cpu = statistics.median(c for _, _, c in timed)
-            result["reads"][label] = {
-                "cold_ms": round(cold * 1000, 1),
-                "warm_ms": round(warm * 1000, 1),
-                "warm_cpu_ms": round(cpu * 1000, 1),
-                "startup_ms": round(startup * 1000, 1),
-            }
-            print(
-                f"[{backend}] {label}: cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms "
-                f"(CPU {cpu * 1000:.0f} ms; start-up with every import {startup * 1000:.0f} ms)",
-                flush=True,
-            )
+        _imports(db, files, result, backend)
+        time_reads(db, result, backend, runs)
     finally:
         _drop(handle)
     return result
+
+
+def _imports(db: str, files: dict[str, Path], result: dict[str, Any], backend: str) -> None:
+    _tieline(db, "me", "add", "owner@example.com")
+    _tieline(db, "me", "add", f"telegram:user{OWNER[0]}")
+    sizes = [_size(db)]
+    for key in ("contacts", "mail", "group", "one_to_one"):
+        started = time.perf_counter()
+        proc = _tieline(db, "import", str(files[key]), "--json")
+        took = time.perf_counter() - started
+        if proc.returncode != 0:
+            raise SystemExit(f"import {key} failed: {proc.stderr.strip()[-500:]}")
+        sizes.append(_size(db))
+        result["imports"][key] = {
+            "seconds": round(took, 1),
+            "export_bytes": files[key].stat().st_size,
+            "db_growth_bytes": sizes[-1] - sizes[-2],
+        }
+        print(
+            f"[{backend}] import {key}: {took:.1f} s, database +{(sizes[-1] - sizes[-2]) / 1e6:,.1f} MB",
+            flush=True,
+        )
+    started = time.perf_counter()
+    _tieline(db, "model", "rescore")
+    result["rescore_seconds"] = round(time.perf_counter() - started, 1)
+    result["db_bytes"] = sizes[-1]
+
+
+def time_reads(db: str, result: dict[str, Any], backend: str, runs: int) -> None:
+    """Each read command: cold (the first run) and warm (the median of the next ``runs``)."""
+    helptext = _tieline(db, "--help").stdout
+    commands = {c for c in ("health", "due", "who") if f" {c} " in helptext}
+    for label, args in reads(commands):
+        cold, _, _ = _work(db, *args)
+        timed = [_work(db, *args) for _ in range(runs)]
+        warm = statistics.median(w for w, _, _ in timed)
+        startup = statistics.median(s for _, s, _ in timed)
+        cpu = statistics.median(c for _, _, c in timed)
+        result["reads"][label] = {
+            "cold_ms": round(cold * 1000, 1),
+            "warm_ms": round(warm * 1000, 1),
+            "warm_cpu_ms": round(cpu * 1000, 1),
+            "startup_ms": round(startup * 1000, 1),
+        }
+        print(
+            f"[{backend}] {label}: cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms "
+            f"(CPU {cpu * 1000:.0f} ms; start-up with every import {startup * 1000:.0f} ms)",
+            flush=True,
+        )
 
 
 def version_seconds(runs: int = 10) -> float:
@@ -334,7 +344,18 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="Keep the generated exports.")
+    parser.add_argument(
+        "--reads-only",
+        metavar="DB",
+        help="Time only the read commands on a database a previous run built (e.g. WORK/lifetime.db).",
+    )
     args = parser.parse_args()
+    if args.reads_only:
+        db = args.reads_only if "://" in args.reads_only else f"sqlite:///{Path(args.reads_only).resolve()}"
+        result: dict[str, Any] = {"backend": db.split(":", 1)[0], "reads": {}}
+        time_reads(db, result, result["backend"], args.runs)
+        print(json.dumps(result, indent=2))
+        return
     work = args.work or Path(f"/tmp/tieline-lifetime-{args.scale:g}")
     files = generate(work, args.scale)
     report: dict[str, Any] = {

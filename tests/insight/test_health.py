@@ -91,6 +91,38 @@ def test_health_plot_writes_a_png_and_an_svg(db_url: str, tmp_path: Path) -> Non
     assert b"<svg" in svg.read_bytes()[:500]
 
 
+def _writes(store: Store, run: object) -> list[str]:
+    """The tables each write statement of ``run()`` named, in order."""
+    from sqlalchemy import event
+
+    written: list[str] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, *_a: object) -> None:
+        words = statement.split()
+        if words and words[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            into = words[2] if words[0].upper() in ("INSERT", "DELETE") else words[1]
+            written.append(into.strip('"'))
+
+    try:
+        run()  # type: ignore[operator]
+    finally:
+        event.remove(store.engine, "before_cursor_execute", _keep)
+    return written
+
+
+def test_health_writes_only_its_own_snapshots_and_only_after_the_data_changed(store: Store) -> None:
+    """The decision: a past headline costs a rescore of the whole history, so health keeps it as derived
+    data (like the score cache); it never writes what the user entered or imported, and a second call
+    with the data unchanged writes nothing at all."""
+    ids = build(store)
+    health(store)  # the score cache and the snapshot of 90 days ago, as after an import
+    assert _writes(store, lambda: health(store)) == []
+    logbook.log(store, f"#{ids['linus']}", "a call")
+    assert set(_writes(store, lambda: health(store))) == {"health_snapshots"}
+    assert _writes(store, lambda: health(store)) == []
+
+
 def test_the_rings_show_the_strongest_of_a_crowded_ring_and_count_them_all(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -90,3 +90,35 @@ def test_the_index_follows_edits_and_forgetting(db_url: str, tmp_path: Path) -> 
     people.forget(store, f"#{ids['linus']}")
     assert tieline(db_url, "who", "volcanology", "--json").json()["people"] == []
     store.dispose()
+
+
+NEW_MAIL = """From me@example.com Tue Jan  7 10:00:00 2025
+Message-ID: <seismic@example.com>
+Date: Tue, 07 Jan 2025 10:00:00 +0000
+From: Me <me@example.com>
+To: Grace Hopper <grace@northwind.example>
+Subject: seismology workshop
+
+See you there.
+
+"""
+
+
+def test_the_index_rebuilds_only_the_people_changed_since(db_url: str, tmp_path: Path) -> None:
+    from tieline.insight import textindex
+
+    store = Store(db_url)
+    ids = _network(store, tmp_path)
+    everyone = len(people.listing(store))
+    assert textindex.refresh(store) == everyone  # built whole the first time
+    assert textindex.refresh(store) == 0  # nothing changed: nothing rebuilt
+    people.edit(store, f"#{ids['linus']}", tags_add=("volcanoes",))
+    decisions.set_cadence(store, f"#{ids['ada']}", 30)
+    assert textindex.refresh(store) == 2
+    assert textindex.search(store, "volcanoes") == {ids["linus"]: 1.0}
+    mbox = tmp_path / "new.mbox"
+    mbox.write_text(NEW_MAIL, encoding="utf-8")
+    imports.import_paths(store, [mbox], ImportOptions())
+    assert textindex.refresh(store) == 1  # the import's batch names the one person it touched
+    assert set(textindex.search(store, "seismology")) == {ids["grace"]}
+    store.dispose()

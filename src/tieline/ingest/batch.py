@@ -186,10 +186,13 @@ def _plan_and_import(
 def _drop_if_empty(store: Store, batch_id: int) -> int | None:
     """No batch row for an import that wrote nothing (all failed, or nothing new): the batch id, or None."""
     with store.write() as conn:
-        written = [table for table in t.metadata.sorted_tables if "batch_id" in table.c]  # whoever added it
+        written = [  # whoever added it; the batch's own mark (store/stale.py) is not something it wrote
+            table for table in t.metadata.sorted_tables if "batch_id" in table.c and table is not t.stale_ties
+        ]
         for table in written:
             if conn.execute(select(table.c.batch_id).where(table.c.batch_id == batch_id).limit(1)).first():
                 return batch_id
+        conn.execute(delete(t.stale_ties).where(t.stale_ties.c.batch_id == batch_id))
         conn.execute(delete(t.batches).where(t.batches.c.id == batch_id))
     return None
 

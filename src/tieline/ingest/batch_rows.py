@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, select, update
 
 from tieline.ingest.context import Counts
+from tieline.store import stale
 from tieline.store import tables as t
 
 UNFINISHED = ("running", "interrupted")
@@ -55,6 +56,7 @@ def open_batch(
             conn.execute(
                 update(b).where(b.c.id == row.id).values(status="running", stats=stats_of(counts, 0))
             )
+            stale.mark(conn, account_id, batch_id=int(row.id))
             return int(row.id), counts
     counts = Counts()
     batch_id = conn.execute(
@@ -69,6 +71,8 @@ def open_batch(
         )
         .returning(b.c.id)
     ).scalar_one()
+    # Marked before anything is written: whatever the batch commits is caught up, even if the import dies.
+    stale.mark(conn, account_id, batch_id=int(batch_id))
     return int(batch_id), counts
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, insert, select, update
 
-from tieline.ingest.index import HandleIndex, Key
 from tieline.store import tables as t
+
+if TYPE_CHECKING:  # read commands import utc() from here: they must not pay for phonenumbers' geodata
+    from tieline.ingest.index import HandleIndex, Key
 
 
 @dataclass

@@ -18,7 +18,6 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 import phonenumbers
-from phonenumbers.geocoder import _region_display_name
 from phonenumbers.phonenumberutil import _choose_formatting_pattern_for_number
 
 from tieline.records import Handle
@@ -117,6 +116,9 @@ def region_of(country: str | None) -> str | None:
     if not country:
         return None
     if not COUNTRIES:
+        # The geocoder's data take a third of a second to load: only an import that reads countries needs them.
+        from phonenumbers.geocoder import _region_display_name
+
         for code in phonenumbers.SUPPORTED_REGIONS:
             COUNTRIES[code.casefold()] = code
             name = _region_display_name(code, "en")

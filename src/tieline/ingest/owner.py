@@ -19,6 +19,7 @@ from tieline.ingest.context import Context, Counts, to_json
 from tieline.ingest.history import HistoryWriter
 from tieline.ingest.index import HandleIndex, Key
 from tieline.records import Participant
+from tieline.store import stale
 from tieline.store import tables as t
 
 
@@ -138,6 +139,7 @@ def _context(conn: Connection, account_id: int, index: HandleIndex, what: str) -
         .values(account_id=account_id, source="me", paths=what[:500], started_at=now, status="running")
         .returning(t.batches.c.id)
     ).scalar_one()
+    stale.mark(conn, account_id, batch_id=int(batch))
     return Context(conn, account_id, int(batch), index, Counts(), now)
 
 

@@ -18,6 +18,7 @@ from tieline.errors import TielineError
 from tieline.insight.durations import parse_days
 from tieline.services import decisions, logbook, people
 from tieline.services.lookup import find_person
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -132,9 +133,10 @@ def undo_last(store: Store) -> Undone:
                 .values(updated_at=datetime.now(UTC), **values)
             )
         conn.execute(update(rd).where(rd.c.id.in_([r.id for r in rows])).values(undone=True))
-    from tieline.services.strength import rescore
+        stale.mark(conn, store.account_id, [r.person_id for r in rows])
+    from tieline.services.strength import catch_up
 
-    rescore(store, [r.person_id for r in rows])
+    catch_up(store)
     return Undone(int(session), len(rows))
 
 

@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, or_, select
+import numpy.typing as npt
+from sqlalchemy import and_, func, or_, select
 
 from tieline.ingest.context import utc
 from tieline.insight.durations import in_words
@@ -34,7 +35,9 @@ OVERDUE_FACTOR = 2.0  # a tie's own rhythm is overdue at twice its usual gap; a 
 # How pressing each reason is, before the tie's strength weighs it.
 URGENCY = {"birthday": 3.0, "owed": 2.0, "job": 1.5, "new": 1.2, "cadence": 1.2, "rhythm": 1.0}
 RHYTHM_CAP = 3.0  # an overdue rhythm weighs at most three times its base urgency
+CADENCE_CAP = 4.0  # and an overdue cadence four times
 CHUNK = 500
+EXACT_CHUNK = 50  # the present's candidates come in the order of their exact rank: a few suffice
 
 
 @dataclass
@@ -60,32 +63,42 @@ class Due:
 def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> list[dict[str, Any]]:
     """The people to contact, best first, each with the reason in words, a channel and the last subject.
 
-    Candidates are weighed in order of how likely they are to take your call, a chunk at a time, and the
-    search stops once no later candidate could outrank the ones found (their rank is bounded by their
-    probability), so a large network costs the few hundred ties that matter, not all of them."""
+    For the present, one query over the per-tie summaries finds who is overdue on their rhythm and how
+    urgently; they are weighed best first and the search stops once no later one could outrank the list,
+    so a large network costs the few ties shown, not all of them. For a past moment candidates are
+    weighed in order of how likely they are to take your call (their rank is bounded by it)."""
     pic = picture(store, as_of)
     now = pic.as_of
     with store.read() as conn:
         owed = _owed(conn, store.account_id, now)
         jobs = _job_changes(conn, store.account_id, now)
         chosen = _chosen(conn, store.account_id, now)
-    # The few with a reason of their own are all weighed; the rest (inner layers, fading ties) can only be
-    # overdue on their rhythm, whose urgency is bounded, so they are weighed likeliest first until none left
-    # could outrank the list.
-    extra = np.fromiter(set(owed) | set(jobs) | chosen, dtype=np.int64)
+        overdue = None if as_of is not None else _overdue(conn, store.account_id, now)
+    # Everyone with a reason of their own (owed, a job, a cadence, new, a birthday) or overdue on their
+    # rhythm can be ranked no higher than their likeliest reason's urgency allows: they are weighed from the
+    # highest such ceiling down until none left could outrank the list.
+    bounds = {pid: URGENCY["owed"] for pid in owed}
+    for pid in jobs:
+        bounds[pid] = max(bounds.get(pid, 0.0), URGENCY["job"])
+    for pid, bound in chosen.items():
+        bounds[pid] = max(bounds.get(pid, 0.0), bound)
+    extra = np.fromiter(bounds, dtype=np.int64, count=len(bounds))
     special = np.isin(pic.ids, extra)
     usual = (np.isin(pic.layer, (1, 2, 3, 4)) | (pic.state == "fading")) & ~special
-    p_call = np.nan_to_num(pic.p_call, nan=0.0)
-    order = np.flatnonzero(usual)[np.argsort(-p_call[usual], kind="stable")]
     found: list[Due] = []
-    _weigh(store, pic, pic.ids[special].tolist(), now, owed, jobs, found)
-    bound = URGENCY["rhythm"] * RHYTHM_CAP
-    for start in range(0, order.size, CHUNK):
+    if overdue is None:  # a past moment: the few special ones first, then the rest likeliest first
+        _weigh(store, pic, pic.ids[special].tolist(), now, owed, jobs, found)
+        order, ceiling = _by_probability(pic, usual)
+        step = CHUNK
+    else:
+        order, ceiling = _by_ceiling(pic, usual, bounds, overdue)
+        step = EXACT_CHUNK
+    for start in range(0, order.size, step):
         if limit is not None and len(found) >= limit:
             found.sort(key=lambda d: -d.rank)
-            if found[limit - 1].rank >= bound * (0.3 + float(p_call[order[start]])):
+            if found[limit - 1].rank >= ceiling[start]:
                 break
-        _weigh(store, pic, pic.ids[order[start : start + CHUNK]].tolist(), now, owed, jobs, found)
+        _weigh(store, pic, pic.ids[order[start : start + step]].tolist(), now, owed, jobs, found)
     found.sort(key=lambda d: (-d.rank, d.tie.person.name.lower()))
     shown = found[:limit] if limit is not None else found
     with store.read() as conn:
@@ -93,6 +106,95 @@ def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> 
             conn, store.account_id, {d.tie.person.id: d.contact.last for d in shown if d.contact is not None}
         )
     return [_row(d, subjects.get(d.tie.person.id)) for d in shown]
+
+
+def _by_probability(
+    pic: Picture, usual: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """The usual candidates (positions in the picture) likeliest first, and the highest rank each could have:
+    overdue on their rhythm at most, weighed by their probability."""
+    p_call = np.nan_to_num(pic.p_call, nan=0.0)
+    order = np.flatnonzero(usual)[np.argsort(-p_call[usual], kind="stable")]
+    return order, URGENCY["rhythm"] * RHYTHM_CAP * (0.3 + p_call[order])
+
+
+def _by_ceiling(
+    pic: Picture,
+    usual: npt.NDArray[np.bool_],
+    bounds: dict[int, float],
+    overdue: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """For the present: the people with a reason of their own (``bounds``: the highest urgency theirs could
+    reach) and the usual ones the summaries find overdue (with their exact urgency), best ceiling first."""
+    rhythm = _overdue_of(pic, overdue)
+    urgency = np.where(usual, rhythm, 0.0)  # an outer tie that is not fading is the review's, not due's
+    own, ceilings = _column(pic, bounds)
+    urgency[own] = np.maximum(np.maximum(urgency[own], ceilings), rhythm[own])
+    weight = np.where(np.isnan(pic.p_call), 0.2, pic.p_call)  # as Due.rank weighs an unknown tie
+    order = np.flatnonzero(urgency > 0)
+    rank = urgency[order] * (0.3 + weight[order])
+    best = np.argsort(-rank, kind="stable")
+    return order[best], rank[best] * (1 + 1e-9)  # a hair above: float rounding never stops the search early
+
+
+def _column(pic: Picture, values: dict[int, float]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Where the people given sit in the picture (ids sorted), and their values; those not in it left out."""
+    ids = np.fromiter(values, dtype=np.int64, count=len(values))
+    how = np.fromiter(values.values(), dtype=np.float64, count=len(values))
+    at = np.searchsorted(pic.ids, ids)
+    inside = at < len(pic)
+    inside[inside] = pic.ids[at[inside]] == ids[inside]
+    return at[inside], how[inside]
+
+
+def _overdue_of(
+    pic: Picture, overdue: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
+) -> npt.NDArray[np.float64]:
+    """Each tie's rhythm urgency (0 when not overdue), as a column of the picture."""
+    at, how = _column(pic, dict(zip(overdue[0].tolist(), overdue[1].tolist(), strict=True)))
+    out = np.zeros(len(pic), dtype=np.float64)
+    out[at] = how
+    return out
+
+
+def _overdue(
+    conn: Any, account_id: int, now: datetime
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Who is overdue on their own rhythm now and how urgently, from the per-tie summaries in one index
+    range (in touch within the year, silent at least twice the shortest rhythm), as :func:`_reasons`
+    would find it: ids and urgency."""
+    ts = t.tie_summaries
+    first, last, today = _days(conn, ts.c.first_contact), _days(conn, ts.c.last_contact), _days_of(conn, now)
+    rows = conn.execute(
+        select(ts.c.person_id, first, last, ts.c.interactions).where(
+            and_(
+                ts.c.account_id == account_id,
+                ts.c.last_contact >= now - timedelta(days=SILENT_YEAR),
+                ts.c.last_contact < now - timedelta(days=OVERDUE_FACTOR * MIN_RHYTHM),
+                ts.c.interactions >= 3,
+            )
+        )
+    ).all()
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.float64)
+    ids, f, la, n = (np.array(col, dtype=np.float64) for col in zip(*rows, strict=True))
+    rhythm = np.maximum(np.maximum((la - f) / (n - 1), 1.0), MIN_RHYTHM)
+    silent = today - la
+    due = silent > OVERDUE_FACTOR * rhythm
+    urgency = URGENCY["rhythm"] * np.minimum(silent / rhythm / OVERDUE_FACTOR, RHYTHM_CAP)
+    return ids[due].astype(np.int64), urgency[due]
+
+
+def _days(conn: Any, column: Any) -> Any:
+    """A stored moment as a number of days (SQLite: Julian days; PostgreSQL: days since 1970)."""
+    if conn.dialect.name == "postgresql":
+        return func.extract("epoch", column) / 86400.0
+    return func.julianday(column)
+
+
+def _days_of(conn: Any, when: datetime) -> float:
+    days = when.timestamp() / 86400.0
+    return days if conn.dialect.name == "postgresql" else days + 2440587.5
 
 
 def _weigh(
@@ -119,8 +221,9 @@ def _weigh(
             found.append(item)
 
 
-def _chosen(conn: Any, account_id: int, now: datetime) -> set[int]:
-    """People due whatever their tie: a cadence set, a new connection, a birthday this week."""
+def _chosen(conn: Any, account_id: int, now: datetime) -> dict[int, float]:
+    """People due whatever their tie (a cadence set, a new connection, a birthday this week), each with
+    the highest urgency such a reason could reach."""
     p = t.people
     rows = conn.execute(
         select(p.c.id, p.c.every_days, p.c.connected_on, p.c.birthday).where(
@@ -134,11 +237,16 @@ def _chosen(conn: Any, account_id: int, now: datetime) -> set[int]:
             )
         )
     )
-    return {
-        r.id
-        for r in rows
-        if r.every_days or r.connected_on is not None or _birthday_in(r.birthday, now) is not None
-    }
+    out: dict[int, float] = {}
+    for r in rows:
+        bound = max(
+            URGENCY["cadence"] * CADENCE_CAP if r.every_days else 0.0,
+            URGENCY["new"] if _recent(utc(r.connected_on), now, NEW_DAYS) else 0.0,
+            URGENCY["birthday"] if _birthday_in(r.birthday, now) is not None else 0.0,
+        )
+        if bound:
+            out[r.id] = bound
+    return out
 
 
 def _reasons(
@@ -191,7 +299,7 @@ def _reasons(
                     "cadence",
                     f"you wanted to be in touch every {in_words(person.every_days)}; it has been {in_words(silent)}",
                     last + timedelta(days=person.every_days),
-                    URGENCY["cadence"] * min(silent / person.every_days, 4.0),
+                    URGENCY["cadence"] * min(silent / person.every_days, CADENCE_CAP),
                 )
             )
         elif not person.every_days and c is not None and c.rhythm_days is not None:

@@ -1,9 +1,9 @@
 """A full-text index of what is known about each person, searched with the database's own ranking.
 
 SQLite: FTS5 with BM25 (columns weighted: work history counts most). PostgreSQL: a weighted tsvector
-with a GIN index, ranked by ts_rank_cd. The index is derived data: rebuilt whole whenever the people,
-positions, tags, notes or interactions it was built from changed (a fingerprint says so), and a
-forgotten person's row goes with them.
+with a GIN index, ranked by ts_rank_cd. The index is derived data: built whole once, then each search
+first rebuilds the rows of the people whose data changed since (the writers' marks, ``store/stale.py``),
+and a forgotten person's row goes with them at once.
 """
 
 from __future__ import annotations
@@ -12,13 +12,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select, text
+from sqlalchemy import Connection, and_, select, text, true
 
+from tieline.services import ties
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 
 FIELDS = ("name", "work", "tags", "notes", "met", "subjects")
 SUBJECTS_PER_PERSON = 100
+CHUNK = 500
 # BM25 weight of each column (person_id and account_id first, unindexed).
 _BM25 = "bm25(person_text, 0, 0, 1.0, 4.0, 2.5, 2.0, 2.0, 1.0)"
 _PG_DOCUMENT = (
@@ -151,56 +154,47 @@ def fields(store: Store, person_ids: Iterable[int]) -> dict[int, dict[str, str]]
     return {int(r.person_id): {f: getattr(r, f) or "" for f in FIELDS} for r in rows}
 
 
-def fingerprint(conn: Connection, account_id: int) -> str:
-    """What the index is built from, cheaply: new rows raise a maximum id, edits move ``updated_at``, and
-    deletions (undo, forget, merge) change a count of people, positions, tags or notes, or of undone batches."""
-    p, pos, tg, n, i, b = t.people, t.positions, t.tags, t.notes, t.interactions, t.batches
-    parts = [
-        conn.execute(
-            select(func.count(), func.max(p.c.id), func.max(p.c.updated_at)).where(
-                p.c.account_id == account_id
-            )
-        ).one(),
-        *(
-            conn.execute(select(func.count(), func.max(x.c.id)).where(x.c.account_id == account_id)).one()
-            for x in (pos, tg, n)
-        ),
-        (conn.execute(select(func.max(i.c.id)).where(i.c.account_id == account_id)).scalar(),),
-        conn.execute(
-            select(func.count(), func.sum(case((b.c.status == "undone", 1), else_=0))).where(
-                b.c.account_id == account_id
-            )
-        ).one(),
-    ]
-    return "|".join(":".join(str(v) for v in part) for part in parts)[:200]
-
-
-def refresh(store: Store, force: bool = False) -> bool:
-    """Rebuild the index when its data changed since it was built. True when it was rebuilt."""
+def refresh(store: Store, force: bool = False) -> int:
+    """Bring the index up to date: whole the first time (or with ``force``), then only the people marked
+    since (``store/stale.py``: every writer marks whom it changed). Returns how many rows were rebuilt."""
+    if store.read_only:
+        return 0  # a database on read-only storage is searched as it was last indexed
     st = t.text_index_state
     with store.read() as conn:
-        mark = fingerprint(conn, store.account_id)
-        kept = conn.execute(select(st.c.fingerprint).where(st.c.account_id == store.account_id)).scalar()
-    if kept == mark and not force:
-        return False
-    with store.read() as conn:
-        docs = _documents(conn, store.account_id)
+        built = conn.execute(select(st.c.account_id).where(st.c.account_id == store.account_id)).first()
+        marks = ties.settled(conn, stale.pending(conn, store.account_id, "text"))
+        if built is not None and not force and not marks:
+            return 0
+        whole = built is None or force or marks.everyone
+        ids: set[int] = set(marks.people)
+        for batch_id in sorted(marks.batches):
+            ids |= ties.touched_by_batch(conn, batch_id)
+        docs = _documents(conn, store.account_id, None if whole else sorted(ids))
     with store.write() as conn:
-        conn.execute(text("DELETE FROM person_text WHERE account_id = :a"), {"a": store.account_id})
-        insert = (
-            "INSERT INTO person_text (person_id, account_id, " + ", ".join(FIELDS) + ") VALUES "
-            "(:person_id, :account_id, " + ", ".join(f":{f}" for f in FIELDS) + ")"
-            if store.is_sqlite
-            else "INSERT INTO person_text (person_id, account_id, "
-            + ", ".join(FIELDS)
-            + ", document) VALUES "
-            "(:person_id, :account_id, " + ", ".join(f":{f}" for f in FIELDS) + f", {_PG_DOCUMENT})"
-        )
+        if whole:
+            conn.execute(text("DELETE FROM person_text WHERE account_id = :a"), {"a": store.account_id})
+        else:
+            chosen = sorted(ids)
+            for start in range(0, len(chosen), 500):
+                listed = ", ".join(str(int(p)) for p in chosen[start : start + 500])
+                conn.execute(
+                    text(f"DELETE FROM person_text WHERE account_id = :a AND person_id IN ({listed})"),
+                    {"a": store.account_id},
+                )
         for start in range(0, len(docs), 2000):
-            conn.execute(text(insert), docs[start : start + 2000])
-        conn.execute(t.text_index_state.delete().where(st.c.account_id == store.account_id))
-        conn.execute(t.text_index_state.insert().values(account_id=store.account_id, fingerprint=mark))
-    return True
+            conn.execute(text(_insert(store)), docs[start : start + 2000])
+        if built is None:
+            conn.execute(st.insert().values(account_id=store.account_id, fingerprint="kept by marks"))
+        stale.clear(conn, store.account_id, marks, "text")
+    return len(docs)
+
+
+def _insert(store: Store) -> str:
+    columns = "person_id, account_id, " + ", ".join(FIELDS)
+    values = ":person_id, :account_id, " + ", ".join(f":{f}" for f in FIELDS)
+    if store.is_sqlite:
+        return f"INSERT INTO person_text ({columns}) VALUES ({values})"
+    return f"INSERT INTO person_text ({columns}, document) VALUES ({values}, {_PG_DOCUMENT})"
 
 
 def drop_person(conn: Connection, person_id: int) -> None:
@@ -208,11 +202,27 @@ def drop_person(conn: Connection, person_id: int) -> None:
     conn.execute(text("DELETE FROM person_text WHERE person_id = :p"), {"p": person_id})
 
 
-def _documents(conn: Connection, account_id: int) -> list[dict[str, Any]]:
+def _documents(conn: Connection, account_id: int, ids: list[int] | None) -> list[dict[str, Any]]:
+    """The indexed text of everyone (``ids`` None) or of the people given, a chunk at a time."""
+    if ids is None:
+        return _documents_of(conn, account_id, None)
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(ids), CHUNK):
+        out += _documents_of(conn, account_id, ids[start : start + CHUNK])
+    return out
+
+
+def _documents_of(conn: Connection, account_id: int, ids: list[int] | None) -> list[dict[str, Any]]:
     p, pos, tg, n, i, pa = t.people, t.positions, t.tags, t.notes, t.interactions, t.participants
+
+    def only(column: Any) -> Any:
+        return true() if ids is None else column.in_(ids)
+
     docs: dict[int, dict[str, list[str]]] = {}
     for pid, name, met, why in conn.execute(
-        select(p.c.id, p.c.name, p.c.how_met, p.c.why_connected).where(p.c.account_id == account_id)
+        select(p.c.id, p.c.name, p.c.how_met, p.c.why_connected).where(
+            and_(p.c.account_id == account_id, only(p.c.id))
+        )
     ):
         docs[pid] = {
             "name": [name],
@@ -223,21 +233,34 @@ def _documents(conn: Connection, account_id: int) -> list[dict[str, Any]]:
             "subjects": [],
         }
     for pid, org, title in conn.execute(
-        select(pos.c.person_id, pos.c.organization, pos.c.title).where(pos.c.account_id == account_id)
+        select(pos.c.person_id, pos.c.organization, pos.c.title).where(
+            and_(pos.c.account_id == account_id, only(pos.c.person_id))
+        )
     ):
         if pid in docs:
             docs[pid]["work"].append(f"{title} at {org}" if title else org)
-    for pid, tag in conn.execute(select(tg.c.person_id, tg.c.tag).where(tg.c.account_id == account_id)):
+    for pid, tag in conn.execute(
+        select(tg.c.person_id, tg.c.tag).where(and_(tg.c.account_id == account_id, only(tg.c.person_id)))
+    ):
         if pid in docs:
             docs[pid]["tags"].append(tag)
-    for pid, body in conn.execute(select(n.c.person_id, n.c.body).where(n.c.account_id == account_id)):
+    for pid, body in conn.execute(
+        select(n.c.person_id, n.c.body).where(and_(n.c.account_id == account_id, only(n.c.person_id)))
+    ):
         if pid in docs:
             docs[pid]["notes"].append(body)
     seen: dict[int, set[str]] = {}
     for pid, subject in conn.execute(
         select(pa.c.person_id, i.c.subject)
         .join(i, i.c.id == pa.c.interaction_id)
-        .where(and_(pa.c.account_id == account_id, i.c.subject.is_not(None), i.c.bulk.is_(False)))
+        .where(
+            and_(
+                pa.c.account_id == account_id,
+                only(pa.c.person_id),
+                i.c.subject.is_not(None),
+                i.c.bulk.is_(False),
+            )
+        )
         .order_by(i.c.happened_at.desc())
     ):
         if pid not in docs:

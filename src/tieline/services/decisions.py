@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 
 from tieline.services.lookup import find_person
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -33,6 +34,7 @@ def _set(store: Store, ref: str, **fields: object) -> int:
         conn.execute(
             update(t.people).where(t.people.c.id == pid).values(updated_at=datetime.now(UTC), **fields)
         )
+        stale.mark(conn, store.account_id, [pid])  # brought up to date by the next read
     return pid
 
 

@@ -15,7 +15,9 @@ from tieline.ingest.batch_rows import shown_status
 from tieline.ingest.context import utc
 from tieline.ingest.undo import undo_since
 from tieline.services.lookup import MAX_ID
-from tieline.services.strength import rescore, touched_by_batch
+from tieline.services.strength import catch_up
+from tieline.services.ties import touched_by_batch
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -72,7 +74,7 @@ def undo(store: Store, batch_id: int, with_later: bool = False) -> list[int]:
                 f"batch {batch_id} cannot be undone alone: later work built on what it wrote ({named}). "
                 f"`tieline imports undo {batch_id} --with-later` undoes that too, newest first."
             )
-        touched = _touched(store, conn, batch_id, later)
+        stale.mark(conn, store.account_id, _touched(store, conn, batch_id, later))
         undone: list[int] = []
         for x in later:
             if x.kind == "merge":
@@ -82,20 +84,20 @@ def undo(store: Store, batch_id: int, with_later: bool = False) -> list[int]:
                 undone.append(x.id)
         _undo_one(conn, store.account_id, batch_id)
         undone.append(batch_id)
-    rescore(store, touched)
+    catch_up(store)
     return undone
 
 
 def _touched(store: Store, conn: Connection, batch_id: int, later: list[Any]) -> set[int]:
     """Everyone whose tie the undo changes: what the batches wrote or changed, and both sides of a merge."""
-    touched = touched_by_batch(store, batch_id, conn)
+    touched = touched_by_batch(conn, batch_id)
     for x in later:
         if x.kind == "merge":
             m = t.merges
             row = conn.execute(select(m.c.kept_id, m.c.merged_id).where(m.c.id == x.id)).one()
             touched |= {row.kept_id, row.merged_id}
         else:
-            touched |= touched_by_batch(store, x.id, conn)
+            touched |= touched_by_batch(conn, x.id)
     return touched
 
 
@@ -186,4 +188,4 @@ def import_paths(
     result = run_import(store, paths, options, on_file=on_file)
     if result.batch is None:
         return result, 0
-    return result, rescore(store, touched_by_batch(store, result.batch))
+    return result, catch_up(store)  # the batch was marked when it was opened

@@ -11,6 +11,7 @@ from sqlalchemy import and_, insert, select
 
 from tieline.errors import TielineError
 from tieline.services.lookup import find_person
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -90,9 +91,10 @@ def log(
                 role="recipient",
             )
         )
-    from tieline.services.strength import rescore
+        stale.mark(conn, store.account_id, [pid])
+    from tieline.services.strength import catch_up
 
-    rescore(store, [pid])  # a logged contact changes that tie today, as an import would
+    catch_up(store)  # a logged contact changes that tie today, as an import would
     return iid
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tieline.errors import TielineError
 from tieline.ingest.normalise import guess
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -22,7 +23,9 @@ def add(store: Store, handle: str, region: str | None = None) -> OwnerChange:
         from tieline.ingest.owner import claim
 
         change = claim(conn, store.account_id, key)
-    if change.redirected:
+        if change.redirected:  # directions turned around everywhere (the people it made: its batch's mark)
+            stale.mark(conn, store.account_id, everyone=True)
+    if change.batch is not None:
         _invalidate(store)
     return change
 
@@ -34,6 +37,8 @@ def remove(store: Store, handle: str, region: str | None = None) -> OwnerChange:
         from tieline.ingest.owner import release
 
         change = release(conn, store.account_id, key)
+        if change.batch is not None:
+            stale.mark(conn, store.account_id, everyone=True)
     if change.batch is None:
         raise TielineError(f"{key[1]} is not one of your handles (see `tieline me show`)")
     _invalidate(store)
@@ -57,7 +62,8 @@ def _key(handle: str, region: str | None) -> tuple[str, str]:
 
 
 def _invalidate(store: Store) -> None:
-    # A new owner handle turns directions around everywhere: every tie is rescored here, so no read has to.
-    from tieline.services.strength import rescore_all
+    # A new owner handle turns directions around everywhere: every tie (marked) is rescored here, so no
+    # read has to.
+    from tieline.services.strength import catch_up
 
-    rescore_all(store)
+    catch_up(store)

@@ -11,6 +11,7 @@ from tieline.ingest.context import from_json
 from tieline.ingest.merging import MOVED, merge_people
 from tieline.ingest.undo import restore
 from tieline.services.lookup import find_person
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -23,7 +24,8 @@ def merge(store: Store, keep_ref: str, other_ref: str) -> int:
         if keep == other:
             raise TielineError("that is the same person twice")
         merge_id = merge_people(conn, store.account_id, keep, other)
-    _rescore(store, [keep])
+        stale.mark(conn, store.account_id, [keep, other])  # the merged one's text-index row goes too
+    _catch_up(store)
     return merge_id
 
 
@@ -38,7 +40,8 @@ def undo_merge(store: Store, merge_id: int | None = None) -> int:
             raise NotFound("no merge to undo" if merge_id is None else f"no merge #{merge_id} to undo")
         unmerge_in(conn, int(row["id"]))
         undone = int(row["id"])
-    _rescore(store, [row["kept_id"], row["merged_id"]])
+        stale.mark(conn, store.account_id, [row["kept_id"], row["merged_id"]])
+    _catch_up(store)
     return undone
 
 
@@ -141,8 +144,8 @@ def listing(store: Store) -> list[dict[str, Any]]:
     ]
 
 
-def _rescore(store: Store, person_ids: list[int]) -> None:
-    """Only the people a merge or its undo changed need their summary and score again."""
-    from tieline.services.strength import rescore
+def _catch_up(store: Store) -> None:
+    """Only the people a merge or its undo changed (marked) need their summary and score again."""
+    from tieline.services.strength import catch_up
 
-    rescore(store, person_ids)
+    catch_up(store)

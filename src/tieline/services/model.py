@@ -12,6 +12,7 @@ from sqlalchemy import and_, insert, select
 
 from tieline.errors import TielineError
 from tieline.services.ask import AskCandidate, answer, answer_batch, ask_candidates
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
@@ -108,9 +109,10 @@ def fit(store: Store, as_of: datetime | None = None) -> FitReport:
                     heldout_auc_defaults=float(result.heldout_auc_defaults),
                 )
             )
-        from tieline.services.strength import rescore_all
+            stale.mark(conn, store.account_id, everyone=True)
+        from tieline.services.strength import catch_up
 
-        rescore_all(store)
+        catch_up(store)
     return FitReport(
         n, pos, result.adopted, result.heldout_auc_fitted, result.heldout_auc_defaults, result.weights
     )

@@ -16,7 +16,7 @@ from tieline.records import Handle
 from tieline.services.erasure import erase_person, merged_into
 from tieline.services.lookalike import lookalikes
 from tieline.services.lookup import find_person
-from tieline.store import suppressions
+from tieline.store import stale, suppressions
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -123,6 +123,7 @@ def add_person(store: Store, new: NewPerson, region: str | None = None) -> Added
                 )
             )
         similar = lookalikes(conn, store.account_id, new.name.strip(), pid)
+        stale.mark(conn, store.account_id, [pid])  # scored by the next read, which catches up the marks
     return Added(pid, lifted, similar)
 
 
@@ -349,9 +350,10 @@ def edit(store: Store, ref: str, **values: Any) -> int:
                     account_id=store.account_id, person_id=pid, body=note, created_at=datetime.now(UTC)
                 )
             )
-    from tieline.services.strength import rescore
+        stale.mark(conn, store.account_id, [pid])
+    from tieline.services.strength import catch_up
 
-    rescore(store, [pid])
+    catch_up(store)
     return pid
 
 
@@ -390,6 +392,8 @@ def forget(store: Store, ref: str) -> tuple[int, str]:
             {hid for hid, _ in theirs_handles},
             {value for _, value in theirs_handles if len(value) >= 5},
         )
+        introduced = conn.execute(select(t.people.c.id).where(t.people.c.introduced_by_id == pid)).scalars()
+        stale.mark(conn, store.account_id, introduced)  # the forgotten person's own rows go below
         conn.execute(update(t.people).where(t.people.c.introduced_by_id == pid).values(introduced_by_id=None))
         for table in (t.merge_candidates,):
             conn.execute(delete(table).where(or_(table.c.person_a == pid, table.c.person_b == pid)))
@@ -399,6 +403,7 @@ def forget(store: Store, ref: str) -> tuple[int, str]:
         from tieline.insight.textindex import drop_person
 
         drop_person(conn, pid)  # what was known about them leaves the text index now, not at its rebuild
+        conn.execute(delete(t.stale_ties).where(t.stale_ties.c.person_id == pid))
     return pid, str(name)
 
 
@@ -483,17 +488,10 @@ def count(
 
 
 def bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None = None) -> None:
-    """Ties without a summary or a score yet (added by hand, or from before they were kept)."""
-    if store.read_only:
-        return  # nothing can be written there: ties not scored yet show as unknown
-    from tieline.services import ties
-    from tieline.services.strength import rescore, unscored
+    """The ties a write marked and did not bring up to date itself (added by hand, or a process that died)."""
+    from tieline.services.strength import catch_up
 
-    with store.read() as conn:
-        todo = set(ties.missing(conn, store.account_id))
-    todo |= set(unscored(store))
-    if todo:
-        rescore(store, todo, progress)
+    catch_up(store, progress)
 
 
 def _listing_as_of(

@@ -94,6 +94,17 @@ def _selected(conn: Connection, account_id: int, f: Filters) -> tuple[Any, dict[
     """The query for the people the filters keep (unsorted), and the layers of the top ties."""
     p, ts, sm = t.people, t.tie_scores, t.tie_summaries
     layers = top_layers(conn, account_id)
+    base = (
+        select(p.c.id, p.c.name, ts.c.score, ts.c.p_call, ts.c.state, sm.c.last_contact)
+        .outerjoin(ts, and_(ts.c.person_id == p.c.id, ts.c.account_id == account_id))
+        .outerjoin(sm, and_(sm.c.person_id == p.c.id, sm.c.account_id == account_id))
+        .where(_condition(account_id, f, layers))
+    )
+    return base, layers
+
+
+def _condition(account_id: int, f: Filters, layers: dict[int, int]) -> ColumnElement[bool]:
+    p, ts = t.people, t.tie_scores
     cond = and_(matching(account_id, f.query), only(account_id, f.tag, f.organisation))
     if f.state is not None:
         cond = and_(cond, func.coalesce(ts.c.state, "unknown") == f.state)
@@ -104,13 +115,7 @@ def _selected(conn: Connection, account_id: int, f: Filters) -> tuple[Any, dict[
             cond = and_(cond, ts.c.score.is_not(None), p.c.id.not_in(outer))
         else:
             cond = and_(cond, p.c.id.in_(inner))
-    base = (
-        select(p.c.id, p.c.name, ts.c.score, ts.c.p_call, ts.c.state, sm.c.last_contact)
-        .outerjoin(ts, and_(ts.c.person_id == p.c.id, ts.c.account_id == account_id))
-        .outerjoin(sm, and_(sm.c.person_id == p.c.id, sm.c.account_id == account_id))
-        .where(cond)
-    )
-    return base, layers
+    return cond
 
 
 def count(conn: Connection, account_id: int, f: Filters, most: int | None = None) -> int:
@@ -142,13 +147,25 @@ def rows(
 ) -> list[dict[str, Any]]:
     """A page of the list: ``offset`` people skipped, at most ``limit`` shown."""
     p, ts, sm = t.people, t.tie_scores, t.tie_summaries
-    base, layers = _selected(conn, account_id, Filters(query, layer, state, tag, organisation))
+    f = Filters(query, layer, state, tag, organisation)
+    base, layers = _selected(conn, account_id, f)
     by_name = (func.lower(p.c.name), p.c.id)
     if sort == "name":
         found = _limited(conn, base.order_by(*by_name), limit, offset)
     else:
-        column = ts.c.score if sort == "strength" else sm.c.last_contact
-        known = base.where(column.is_not(None))
+        # Walked from the sort's own index (scores, or summaries by last contact) down, each row joined to
+        # its person and filtered, and cut at the limit: not every person read and sorted.
+        table, column = (ts, ts.c.score) if sort == "strength" else (sm, sm.c.last_contact)
+        other = sm if table is ts else ts
+        known = (
+            select(p.c.id, p.c.name, ts.c.score, ts.c.p_call, ts.c.state, sm.c.last_contact)
+            .select_from(table)
+            .join(p, p.c.id == table.c.person_id)
+            .outerjoin(other, and_(other.c.person_id == p.c.id, other.c.account_id == account_id))
+            .where(
+                and_(table.c.account_id == account_id, column.is_not(None), _condition(account_id, f, layers))
+            )
+        )
         found = _limited(conn, known.order_by(column.desc(), p.c.id), limit, offset)
         if limit is None or len(found) < limit:
             # Past the people with a figure: the rest by name, skipping what the offset left over.

@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from sqlalchemy import Connection, and_, delete, func, insert, select
 
 from tieline.ingest.context import utc
 from tieline.services import ties
 from tieline.services.lookup import find_person
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
@@ -139,30 +140,53 @@ def network(store: Store, as_of: datetime | None = None, progress: Progress | No
     A rescore of everything is :func:`rescore_all`, on demand or after an import, never a read's."""
     if as_of is not None:
         return _score_all(store, as_of.astimezone(UTC))
-    missing = unscored(store)
-    if missing:
-        rescore(store, missing, progress)
+    catch_up(store, progress)
     cached = _cached(store)
     assert cached is not None
     return cached
 
 
-def unscored(store: Store) -> list[int]:
-    """People without a cached score, or whose cached score came from another model version."""
-    p, ts = t.people, t.tie_scores
+def catch_up(store: Store, progress: Progress | None = None) -> int:
+    """Bring the marked ties (``store/stale.py``) and those cached by another model version up to date.
+
+    Every writer marks what it changed in its own transaction and calls this after; a read calls it too,
+    so a write whose process died before scoring is caught up by the next read. The work is the marks'
+    (one index lookup when there are none), never a pass over every person. Returns how many were scored."""
+    if store.read_only:  # nothing can be written there: ties not scored yet show as unknown
+        return 0
     with store.read() as conn:
-        return list(
-            conn.execute(
-                select(p.c.id)
-                .outerjoin(ts, and_(ts.c.account_id == p.c.account_id, ts.c.person_id == p.c.id))
-                .where(
-                    and_(
-                        p.c.account_id == store.account_id,
-                        or_(ts.c.id.is_(None), ts.c.model_version != defaults.MODEL_VERSION),
-                    )
+        marks = ties.settled(conn, stale.pending(conn, store.account_id, "scores"))
+        ids = set(outdated(conn, store.account_id))
+        if marks.everyone:
+            ids |= set(
+                conn.execute(select(t.people.c.id).where(t.people.c.account_id == store.account_id)).scalars()
+            )
+        else:
+            ids |= marks.people
+            for batch_id in sorted(marks.batches):
+                ids |= ties.touched_by_batch(conn, batch_id)
+    done = rescore(store, ids, progress) if ids else 0
+    if marks:
+        with store.write() as conn:
+            built = conn.execute(
+                select(t.text_index_state.c.account_id).where(
+                    t.text_index_state.c.account_id == store.account_id
                 )
-            ).scalars()
-        )
+            ).first()
+            stale.clear(conn, store.account_id, marks, "scores", text_too=built is None)
+    return done
+
+
+def outdated(conn: Connection, account_id: int) -> list[int]:
+    """Ties whose cached score came from another model version: two index range lookups, empty as a rule."""
+    ts = t.tie_scores
+    older = select(ts.c.person_id).where(
+        and_(ts.c.account_id == account_id, ts.c.model_version < defaults.MODEL_VERSION)
+    )
+    newer = select(ts.c.person_id).where(
+        and_(ts.c.account_id == account_id, ts.c.model_version > defaults.MODEL_VERSION)
+    )
+    return list(conn.execute(older.union_all(newer)).scalars())
 
 
 def _score_all(store: Store, when: datetime) -> Network:
@@ -174,20 +198,21 @@ def _score_all(store: Store, when: datetime) -> Network:
 
 
 def _cached(store: Store) -> Network | None:
+    """The cached scores as columns. Read without the moment of each (one ``min`` in SQL instead): turning
+    30,000 timestamps into datetimes cost more than the rest of an insight command."""
     ts = t.tie_scores
+    mine = ts.c.account_id == store.account_id
     with store.read() as conn:
         rows = conn.execute(
-            select(ts.c.person_id, ts.c.as_of, ts.c.score, ts.c.p_call, ts.c.state)
-            .where(ts.c.account_id == store.account_id)
-            .order_by(ts.c.person_id)
+            select(ts.c.person_id, ts.c.score, ts.c.p_call, ts.c.state).where(mine).order_by(ts.c.person_id)
         ).all()
-    now = datetime.now(UTC)
-    as_of = min((utc(r.as_of) or now for r in rows), default=now)
-    score_a = np.array([np.nan if r.score is None else r.score for r in rows], dtype=np.float64)
-    p_call = np.array([np.nan if r.p_call is None else r.p_call for r in rows], dtype=np.float64)
-    return Network(
-        [r.person_id for r in rows], score_a, assign_layers(score_a), [r.state for r in rows], p_call, as_of
+        oldest = utc(conn.execute(select(func.min(ts.c.as_of)).where(mine)).scalar())
+    ids, scores, p_calls, states = (
+        (list(col) for col in zip(*rows, strict=True)) if rows else ([], [], [], [])
     )
+    score_a = np.array(scores, dtype=np.float64)  # None (unknown) becomes NaN
+    p_call = np.array(p_calls, dtype=np.float64)
+    return Network(ids, score_a, assign_layers(score_a), states, p_call, oldest or datetime.now(UTC))
 
 
 def _write_cache(store: Store, net: Network, only: Iterable[int] | None = None) -> None:
@@ -260,50 +285,6 @@ def rescore_all(store: Store, progress: Progress | None = None) -> int:
 RESCORE_CHUNK = 2000
 
 
-def touched_by_batch(store: Store, batch_id: int, conn: Connection | None = None) -> set[int]:
-    """The people whose tie an import may have changed: created, updated, or in its interactions."""
-    if conn is None:
-        with store.read() as read:
-            return touched_by_batch(store, batch_id, read)
-    i, pa, p, ch, h = t.interactions, t.participants, t.people, t.changes, t.handles
-    out = set(
-        conn.execute(
-            select(pa.c.person_id)
-            .join(i, i.c.id == pa.c.interaction_id)
-            .where(and_(i.c.batch_id == batch_id, pa.c.person_id.is_not(None)))
-            .distinct()
-        ).scalars()
-    )
-    out |= set(conn.execute(select(p.c.id).where(p.c.batch_id == batch_id)).scalars())
-    # The members of the group conversations the batch wrote to (their share of it changed).
-    m = t.conversation_members
-    groups = select(i.c.conversation_id).where(
-        and_(i.c.batch_id == batch_id, i.c.conversation_id.is_not(None))
-    )
-    out |= {
-        pid
-        for pid in conn.execute(
-            select(h.c.person_id)
-            .join(m, m.c.handle_id == h.c.id)
-            .where(m.c.conversation_id.in_(groups))
-            .distinct()
-        ).scalars()
-        if pid is not None
-    }
-    out |= set(
-        conn.execute(
-            select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "people"))
-        ).scalars()
-    )
-    handle_ids = select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "handles"))
-    out |= {
-        pid
-        for pid in conn.execute(select(h.c.person_id).where(h.c.id.in_(handle_ids))).scalars()
-        if pid is not None
-    }
-    return out
-
-
 def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, Any]:
     """One person's score, layer, state and each term's contribution in plain words.
 
@@ -358,10 +339,3 @@ def _layer_among_cached(conn: Connection, account_id: int, pid: int, s: float) -
     )
     ranked = sorted([*top, s], reverse=True)
     return ties.layers_of_top(ranked)[ranked.index(s)]
-
-
-def invalidate(store: Store) -> None:
-    """Forget every cached score (after a merge, an undo, a refit): the next read scores afresh."""
-    store.refuse_writes()
-    with store.write() as conn:
-        conn.execute(delete(t.tie_scores).where(t.tie_scores.c.account_id == store.account_id))

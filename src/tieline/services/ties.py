@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, distinct, func, insert, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from tieline.ingest.batch_rows import shown_status
 from tieline.ingest.context import utc
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.strength import defaults
 
@@ -104,16 +106,65 @@ def interactions_of(conn: Connection, account_id: int, pid: int) -> int:
     return int(_summaries(conn, account_id, [pid])[0]["interactions"])
 
 
-def missing(conn: Connection, account_id: int) -> list[int]:
-    """People without a summary yet (added by hand, or from before summaries existed)."""
-    p, ts = t.people, t.tie_summaries
-    return list(
+def settled(conn: Connection, marks: stale.Marks) -> stale.Marks:
+    """The marks without those of imports still running: what such an import writes after a reader looked
+    would otherwise lose its mark; the import catches its own batch up when it ends."""
+    if marks.batches:
+        b = t.batches
+        running = {
+            int(r.id)
+            for r in conn.execute(
+                select(b.c.id, b.c.status, b.c.stats).where(b.c.id.in_(sorted(marks.batches)))
+            )
+            if shown_status(r.status, r.stats) == "running"
+        }
+        marks.leave(running)
+    return marks
+
+
+def touched_by_batch(conn: Connection, batch_id: int) -> set[int]:
+    """The people whose tie an import may have changed: created, updated, or in its interactions."""
+    i, pa, p, ch, h = t.interactions, t.participants, t.people, t.changes, t.handles
+    out = set(
         conn.execute(
-            select(p.c.id)
-            .outerjoin(ts, and_(ts.c.account_id == p.c.account_id, ts.c.person_id == p.c.id))
-            .where(and_(p.c.account_id == account_id, ts.c.id.is_(None)))
+            select(pa.c.person_id)
+            .join(i, i.c.id == pa.c.interaction_id)
+            .where(and_(i.c.batch_id == batch_id, pa.c.person_id.is_not(None)))
+            .distinct()
         ).scalars()
     )
+    out |= set(conn.execute(select(p.c.id).where(p.c.batch_id == batch_id)).scalars())
+    # The members of the group conversations the batch wrote to (their share of it changed).
+    m = t.conversation_members
+    groups = select(i.c.conversation_id).where(
+        and_(i.c.batch_id == batch_id, i.c.conversation_id.is_not(None))
+    )
+    out |= {
+        pid
+        for pid in conn.execute(
+            select(h.c.person_id)
+            .join(m, m.c.handle_id == h.c.id)
+            .where(m.c.conversation_id.in_(groups))
+            .distinct()
+        ).scalars()
+        if pid is not None
+    }
+    out |= set(
+        conn.execute(
+            select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "people"))
+        ).scalars()
+    )
+    # What the text index holds of a person: their jobs, tags and notes.
+    for table in (t.positions, t.tags, t.notes):
+        if "batch_id" in table.c:
+            out |= set(conn.execute(select(table.c.person_id).where(table.c.batch_id == batch_id)).scalars())
+    handle_ids = select(ch.c.row_id).where(and_(ch.c.batch_id == batch_id, ch.c.table_name == "handles"))
+    out |= {
+        pid
+        for pid in conn.execute(select(h.c.person_id).where(h.c.id.in_(handle_ids))).scalars()
+        if pid is not None
+    }
+    return out
 
 
 def _summaries(conn: Connection, account_id: int, ids: list[int]) -> list[dict[str, Any]]:

@@ -390,6 +390,24 @@ tie_summaries = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_tie_summaries_account_last", tie_summaries.c.account_id, tie_summaries.c.last_contact)
+Index("ix_tie_scores_account_version", tie_scores.c.account_id, tie_scores.c.model_version)
+
+# Which ties need their summary, score or text-index row brought up to date: every writer of people or
+# interactions adds a mark in its own transaction, so a read touches only the marked rows (store/stale.py).
+# A mark names a person, or an import batch (everyone it touched), or neither (everyone). No foreign key
+# on the person: a mark outlives the person it names, so that their text-index row goes with them.
+stale_ties = Table(
+    "stale_ties",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _account(),
+    Column("person_id", Integer),
+    Column("batch_id", Integer),
+    Column("scores", Boolean, nullable=False),  # summary and cached score still to bring up to date
+    Column("text", Boolean, nullable=False),  # the person's row of the text index still to rebuild
+    sqlite_autoincrement=True,
+)
+Index("ix_stale_ties_account", stale_ties.c.account_id, stale_ties.c.id)
 
 
 # What the user decided in `tieline review`: the next review does not ask again, and `review --undo`
