@@ -69,6 +69,15 @@ def run(
         threading.Timer(1.0, webbrowser.open, [link]).start()
     try:
         # No access log: addresses carry names and searches, and no personal data goes into logs.
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=True)
+        # Connections kept open 30 s (uvicorn's 5 s closes one a busy client is about to reuse: a read error).
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=True,
+            timeout_keep_alive=30,
+        )
     except OSError as exc:
         raise TielineError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
