@@ -163,3 +163,34 @@ def test_a_read_finds_what_to_catch_up_through_two_indexes_and_reads_no_person(t
         "SEARCH tie_scores USING INDEX ix_tie_scores_account_version (account_id=? AND model_version>?)",
     ]
     store.dispose()
+
+
+def test_a_group_members_timeline_page_walks_the_groups_index_without_sorting(tmp_path: Path) -> None:
+    """The owner's messages in a member's groups come newest first straight from the index, one query per
+    group and direction, cut at the page: never every message the owner sent to the group, sorted."""
+    from sqlalchemy import event
+
+    store = Store(str(tmp_path / "x.db"))
+    me.add(store, "whatsapp:Me")
+    imports.import_paths(store, [group_chat(tmp_path / "_chat.txt")], ImportOptions())
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        if "interactions.conversation_id =" in statement and "ORDER BY" in statement:
+            captured.append((statement, params))
+
+    shown = people.detail(store, "Ada", limit=2)
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    assert captured
+    with store.read() as conn:
+        plans = [
+            str(row[-1])
+            for statement, params in captured
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()  # type: ignore[arg-type]
+        ]
+        whole = people.timeline_of(conn, shown["id"], None)
+    assert any("ix_interactions_conversation" in p for p in plans)
+    assert not any("TEMP B-TREE" in p for p in plans), plans
+    assert people.detail(store, "Ada", limit=2)["interactions"] == whole[:2]
+    store.dispose()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, true, update
 
 from tieline.errors import TielineError
 from tieline.ingest.context import utc
@@ -283,22 +283,28 @@ def timeline_of(
     order = (i.c.happened_at.desc(), i.c.id.desc())
     window = None if limit is None else limit + offset
     theirs = select(*columns).join(pa, pa.c.interaction_id == i.c.id).where(pa.c.person_id == pid)
-    mine = (
-        select(*columns)
-        .join(member, i.c.conversation_id == member.c.conversation_id)
-        .where(
-            and_(
-                i.c.direction.in_(("out", "both")),
-                or_(member.c.left_at.is_(None), i.c.happened_at <= member.c.left_at),
+    # The owner's messages in each of their groups, one query per group and direction: each is a walk of
+    # ix_interactions_conversation newest first, cut at the page (both directions at once made SQLite read
+    # and sort every message the owner sent to the group).
+    mine = []
+    for conversation_id, left_at in conn.execute(select(member.c.conversation_id, member.c.left_at)):
+        for direction in ("out", "both"):
+            q = select(*columns).where(
+                and_(
+                    i.c.conversation_id == conversation_id,
+                    i.c.direction == direction,
+                    true() if left_at is None else i.c.happened_at <= left_at,
+                )
             )
-        )
-    )
+            mine.append(q)
     if kinds is not None:
-        theirs, mine = theirs.where(i.c.kind.in_(kinds)), mine.where(i.c.kind.in_(kinds))
+        theirs = theirs.where(i.c.kind.in_(kinds))
+        mine = [q.where(i.c.kind.in_(kinds)) for q in mine]
     if window is not None:
-        theirs, mine = theirs.order_by(*order).limit(window), mine.order_by(*order).limit(window)
+        theirs = theirs.order_by(*order).limit(window)
+        mine = [q.order_by(*order).limit(window) for q in mine]
     seen: dict[int, Any] = {}
-    for q in (theirs, mine):
+    for q in (theirs, *mine):
         for r in conn.execute(q):
             seen.setdefault(r.id, r)
     page = sorted(seen.values(), key=lambda r: (utc(r.happened_at), r.id), reverse=True)
