@@ -31,6 +31,7 @@ from tieline.insight.due import due
 from tieline.insight.health import health
 from tieline.insight.who import who
 from tieline.services.strength import network
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -197,6 +198,8 @@ def build(store: Store, n_people: int, n_events: int) -> None:
                 if j % 20 == 0
             ]
             conn.execute(insert(t.participants), rows)
+        # A writer like any other: it marks what it wrote, so the first read scores every tie.
+        stale.mark(conn, a, everyone=True)
 
 
 def best_of(fn: Callable[[], object], n: int = 3) -> tuple[float, float]:

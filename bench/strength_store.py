@@ -22,6 +22,7 @@ from sqlalchemy import insert
 from tieline.ingest.batch import ImportOptions
 from tieline.services import imports, me
 from tieline.services.strength import load, network, rescore
+from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength.model import score
@@ -93,6 +94,8 @@ def build(store: Store, n_people: int, n_events: int) -> None:
                     for j in chunk
                 ],
             )
+        # A writer like any other: it marks what it wrote, so the first read scores every tie.
+        stale.mark(conn, store.account_id, everyone=True)
 
 
 def main() -> None:

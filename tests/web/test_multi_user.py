@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
 from tieline.ingest.batch import ImportOptions
-from tieline.services import accounts, imports, logbook, merge, people
+from tieline.services import accounts, imports, logbook, merge, people, tokens
 from tieline.store import tables as t
 from tieline.store.db import Store
 
@@ -60,8 +60,9 @@ def alices(db_url: str, tmp_path: Path) -> dict[str, int]:
             .returning(t.merge_candidates.c.id)
         ).scalar_one()
     merged = merge.merge(store, f"#{three}", f"#{four}")
+    token_id, _ = tokens.create(store, "alice's script")
     store.dispose()
-    return {"person_id": ada, "batch": result.batch, "pair": pair, "merge_id": merged}
+    return {"person_id": ada, "batch": result.batch, "pair": pair, "merge_id": merged, "token_id": token_id}
 
 
 def test_a_user_sees_only_their_own_network(db_url: str, alices: dict[str, int]) -> None:
@@ -89,7 +90,7 @@ def test_user_b_gets_404_for_every_id_of_user_a_on_every_route(db_url: str, alic
         method, template = route
         path = re.sub(r"\{(\w+)\}", lambda m: str(alices[m.group(1)]), template)
         if template.startswith("/api/"):
-            response = bob.request(method, path, json={"what": "x", "span": "1w"})
+            response = bob.request(method, path, json={"what": "x", "span": "1w", "every": "2w"})
         else:
             form = {
                 "what": "x",
@@ -102,7 +103,7 @@ def test_user_b_gets_404_for_every_id_of_user_a_on_every_route(db_url: str, alic
             response = bob.request(method, path, data=form if method == "POST" else None)
         assert response.status_code == 404, (method, path, response.status_code, response.text[:200])
         walked += 1
-    assert walked >= 16  # every route with an id, pages and API (counted when written)
+    assert walked >= 24  # every route with an id, pages and API (counted when written)
     decide = bob.post(
         "/review/decide",
         data={"person_id": alices["person_id"], "queue": "prune", "decision": "archive", "session": 1},
@@ -138,6 +139,7 @@ def _alices_data_is_untouched(db_url: str, alices: dict[str, int]) -> None:
     store = Store(db_url, account="alice")
     try:
         assert all(b["status"] != "undone" for b in imports.listing(store))
+        assert [r["revoked"] for r in tokens.list_tokens(store)] == [False]
         assert not merge.listing(store)[0]["undone"]
         assert [p["id"] for p in merge.candidates(store)] == [alices["pair"]]
         d = people.detail(store, f"#{alices['person_id']}")

@@ -29,6 +29,14 @@ def merge(store: Store, keep_ref: str, other_ref: str) -> int:
     return merge_id
 
 
+def merge_pair(store: Store, pair: int) -> int:
+    """Merge a proposed pair (``candidates``): the second person into the first; returns the merge id."""
+    for row in candidates(store):
+        if row["id"] == pair:
+            return merge(store, f"#{row['person_a']}", f"#{row['person_b']}")
+    raise NotFound(f"no proposed pair {pair} (see `tieline people duplicates`)")
+
+
 def undo_merge(store: Store, merge_id: int | None = None) -> int:
     """Take back a merge (the latest when no id is given): the merged person comes back as they were."""
     with store.write() as conn:

@@ -27,6 +27,8 @@ from tieline.web.jobs import Jobs
 from tieline.web.pages import HERE, Config, Stores, render
 from tieline.web.routes import (
     api,
+    api_manage,
+    api_upload,
     dashboard,
     due,
     duplicates,
@@ -90,7 +92,8 @@ def create_app(
     app.state.derived = Derived()  # the dashboard's figures, until the data change
     for module in (login_routes, dashboard, people, person, due, review, imports, duplicates, settings):
         app.include_router(module.router)
-    app.include_router(api.router, prefix="/api/v1")
+    for module in (api, api_manage, api_upload):
+        app.include_router(module.router, prefix="/api/v1")
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> dict[str, Any]:

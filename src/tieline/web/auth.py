@@ -156,7 +156,7 @@ async def require_login(request: Request) -> None:
     request.state.csrf_checked = True
 
 
-STREAMED_UPLOADS = frozenset({"/imports"})
+STREAMED_UPLOADS = frozenset({"/imports", "/api/v1/imports"})
 
 
 def check_csrf(principal: Principal, sent: str | None) -> None:

@@ -22,7 +22,7 @@ HEADERS = {
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Forms and API calls are small; only the upload (which streams to disk and keeps its own limit) is large.
 MAX_BODY = 1024 * 1024
-LARGE_BODIES = frozenset({"/imports"})
+LARGE_BODIES = frozenset({"/imports", "/api/v1/imports"})
 
 
 def host_name(value: str) -> str:

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tieline.errors import NotFound
 from tieline.web.pages import render, store_of
 
 router = APIRouter(include_in_schema=False)
-
-
-def _pair(request: Request, pair: int) -> dict[str, Any]:
-    from tieline.services import merge
-
-    for row in merge.candidates(store_of(request)):
-        if row["id"] == pair:
-            return row
-    raise NotFound(f"no proposed pair {pair}")
 
 
 @router.get("/duplicates")
@@ -41,8 +29,7 @@ def merge_pair(request: Request, pair: int) -> Response:
     """Merge the pair: the second person into the first (undone from the list of merges)."""
     from tieline.services import merge
 
-    row = _pair(request, pair)
-    merge.merge(store_of(request), f"#{row['person_a']}", f"#{row['person_b']}")
+    merge.merge_pair(store_of(request), pair)
     return RedirectResponse("/duplicates", status_code=303)
 
 

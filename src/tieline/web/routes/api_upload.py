@@ -1,0 +1,66 @@
+"""The JSON API's upload (``POST /api/v1/imports``): what the imports page does, for scripts. The same
+streamed upload (web/upload.py: size limit, CSRF before any file, the import's own temporary folder),
+the same importer run as a job (web/jobs.py, which removes the folder however the import ends)."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from tieline.errors import TielineError
+from tieline.web import upload
+from tieline.web.auth import principal_of
+from tieline.web.jobs import Job, Jobs
+from tieline.web.pages import as_json, store_of
+from tieline.web.routes.imports import WAIT_SECONDS, run_import
+
+router = APIRouter(tags=["tieline"])
+
+
+@router.post("/imports", status_code=202)
+async def upload_import(request: Request) -> Response:
+    """Upload export files (multipart/form-data, any field name; fields ``dates`` = day|month and
+    ``content`` = yes|no as on the page). A small import answers at once (200, with ``result`` as
+    ``tieline import --json`` prints it); a longer one answers 202 with the job's ``status`` address."""
+    store = store_of(request)
+    account = principal_of(request).account
+    folder = upload.new_folder()
+    try:
+        fields, files = await upload.receive(request, folder, request.app.state.config.upload_limit)
+        if not files:
+            raise TielineError("send a file to import")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    jobs: Jobs = request.app.state.jobs
+
+    def work(job: Job) -> dict[str, Any]:
+        return dict(upload.without_folder(run_import(store, files, fields, job), folder))
+
+    job_id = jobs.start(account, folder, work)
+    job = jobs.of(account, job_id)
+    await run_in_threadpool(job.done.wait, WAIT_SECONDS)
+    return _job(job_id, job)
+
+
+@router.get("/imports/jobs/{job}")
+def import_job(request: Request, job: str) -> Response:
+    """How far an uploaded import is; once ``done``, its ``result``."""
+    jobs: Jobs = request.app.state.jobs
+    return _job(job, jobs.of(principal_of(request).account, job))
+
+
+def _job(job_id: str, job: Job) -> Response:
+    done = job.done.is_set()
+    body = {
+        "job": job_id,
+        "status": f"/api/v1/imports/jobs/{job_id}",
+        "progress": job.progress(),
+        "done": done,
+        "result": job.result if done else None,
+    }
+    return as_json(body, status_code=200 if done else 202)
