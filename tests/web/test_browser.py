@@ -25,7 +25,9 @@ from typing import Any
 
 import pytest
 
+from tests.cli import tieline
 from tests.conftest import IN_CI
+from tieline.demo.network import AS_OF
 from tieline.services import demo
 
 CHROMIUM = os.environ.get("TIELINE_CHROMIUM", "/usr/bin/chromium")
@@ -81,7 +83,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(db_url: str) -> Iterator[str]:
+def serving(db_url: str, *options: str) -> Iterator[str]:
     """`tieline serve` on a free port of 127.0.0.1; yields the login link it prints."""
     port = _free_port()
     server = subprocess.Popen(
@@ -96,6 +98,7 @@ def serving(db_url: str) -> Iterator[str]:
             "127.0.0.1",
             "--port",
             str(port),
+            *options,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -137,10 +140,10 @@ def demo_db(db_url: str, tmp_path: Path) -> str:
     return db_url
 
 
-@pytest.fixture
-def page(browser: Any, demo_db: str) -> Iterator[tuple[Any, list[str], str]]:
-    """A logged-in page on a fresh server, and the list of every dialog that opened (none may)."""
-    with serving(demo_db) as link:
+@contextmanager
+def logged_in(browser: Any, db_url: str, *options: str) -> Iterator[tuple[Any, list[str], str]]:
+    """A page logged in on a fresh server, the list of every dialog that opened (none may), and its address."""
+    with serving(db_url, *options) as link:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         tab = context.new_page()
         dialogs: list[str] = []
@@ -154,6 +157,12 @@ def page(browser: Any, demo_db: str) -> Iterator[tuple[Any, list[str], str]]:
         tab.goto(link)
         yield tab, dialogs, link.split("/login")[0]
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any, demo_db: str) -> Iterator[tuple[Any, list[str], str]]:
+    with logged_in(browser, demo_db) as opened:
+        yield opened
 
 
 def _chart_is_drawn(tab: Any) -> dict[str, float]:
@@ -222,11 +231,21 @@ def test_a_user_logs_in_imports_reads_logs_and_ticks_off_the_due_list(page: Any,
     assert dialogs == []
 
 
-def test_the_readmes_dashboard_picture_comes_from_the_demo(page: Any, db_url: str) -> None:
-    tab, dialogs, base = page
-    _chart_is_drawn(tab)
-    assert "connections" in tab.locator("main").inner_text()
+def test_the_readmes_dashboard_picture_is_the_demo_as_of_its_own_date(browser: Any, demo_db: str) -> None:
+    day = f"{AS_OF:%Y-%m-%d}"
+    with logged_in(browser, demo_db, "--as-of", day) as (tab, dialogs, _):
+        _chart_is_drawn(tab)
+        shown = tab.locator("main").inner_text()
+        screenshot(tab, demo_db)
+    health = tieline(demo_db, "health", "--as-of", day, "--json").json()
+    # The server scores as of the demo's date, as `tieline health --as-of` does (not as of today).
+    assert f"{health['connections']} connections" in shown
+    assert f"States: {health['strong']} strong, {health['fading']} fading" in shown and health["strong"] > 0
     assert dialogs == []
+
+
+def screenshot(tab: Any, db_url: str) -> None:
+    """The README's picture, written only when asked (TIELINE_UPDATE_SCREENSHOT=1), from SQLite."""
     if os.environ.get("TIELINE_UPDATE_SCREENSHOT") == "1" and db_url.startswith("sqlite"):
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -25,13 +25,19 @@ def serve(
         list[str] | None,
         typer.Option("--allow-host", help="Another name browsers use for this server (repeatable)."),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Score as of this date (default now), e.g. the demo's 2026-10-01."),
+    ] = None,
 ) -> None:
     """The web app: dashboard, people, due list, review, imports. Prints a login link."""
     from tieline.cli import lazy
+    from tieline.services.logbook import parse_when
     from tieline.web.serve import run
 
+    when = parse_when(as_of) if as_of else None
     lazy.load_all()  # before the server's threads use them
-    run(state(ctx).db, host, port, open_browser, multi_user, list(allow_host or []))
+    run(state(ctx).db, host, port, open_browser, multi_user, list(allow_host or []), when)
 
 
 account_app = typer.Typer(help="Accounts of the web app's multi-user mode.", no_args_is_help=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -52,10 +53,12 @@ def create_app(
     login_token: str | None = None,
     secure_cookies: bool | None = None,
     upload_limit: int = UPLOAD_LIMIT,
+    as_of: datetime | None = None,
 ) -> FastAPI:
     """The app over the database at ``db_url``. Single-user (the default) logs in with ``login_token``
     (a random one when not given, read back from ``app.state.config.login_token``); multi-user logs in
-    with an account's name and password. Requests naming another host than ``allowed_hosts`` are refused."""
+    with an account's name and password. Requests naming another host than ``allowed_hosts`` are refused.
+    ``as_of``: the pages score as of that moment instead of now (the demo's network ends on its own date)."""
     config = Config(
         db_url=db_url,
         multi_user=multi_user,
@@ -63,6 +66,7 @@ def create_app(
         login_token=None if multi_user else (login_token or secrets.token_urlsafe(32)),
         secure_cookies=secure_cookies,
         upload_limit=upload_limit,
+        as_of=as_of,
     )
     stores = Stores(db_url)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +40,7 @@ class Config:
     login_token: str | None
     secure_cookies: bool | None  # None: Secure when the request came over https
     upload_limit: int
+    as_of: datetime | None = None  # every score as of this moment (`tieline serve --as-of`); None: now
 
 
 class Stores:
@@ -141,3 +143,9 @@ def person_ref(request: Request, person_id: int) -> str:
     store = store_of(request)
     with store.read() as conn:
         return by_id(conn, store.account_id, person_id)
+
+
+def as_of(request: Request) -> datetime | None:
+    """The moment the app scores as of (`tieline serve --as-of`), or None for now."""
+    found: datetime | None = request.app.state.config.as_of
+    return found

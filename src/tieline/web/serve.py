@@ -8,6 +8,7 @@ import socket
 import sys
 import threading
 import webbrowser
+from datetime import datetime
 
 from tieline.errors import TielineError
 
@@ -42,6 +43,7 @@ def run(
     open_browser: bool = False,
     multi_user: bool = False,
     extra_hosts: list[str] | None = None,
+    as_of: datetime | None = None,
 ) -> None:
     import uvicorn
 
@@ -51,12 +53,18 @@ def run(
     Store(db).dispose()  # made or migrated now, so that a database problem is said before the link
     token = None if multi_user else secrets.token_urlsafe(32)
     app = create_app(
-        db, multi_user=multi_user, allowed_hosts=allowed_hosts(host, extra_hosts or []), login_token=token
+        db,
+        multi_user=multi_user,
+        allowed_hosts=allowed_hosts(host, extra_hosts or []),
+        login_token=token,
+        as_of=as_of,
     )
     base = f"http://{url_host(host)}:{port}"
     link = f"{base}/login" + (f"?token={token}" if token else "")
     sys.stdout.write(
-        f"tieline is serving on {base}\n"
+        f"tieline is serving on {base}"
+        + (f", scoring as of {as_of:%Y-%m-%d}" if as_of else "")
+        + "\n"
         + (
             f"Open this link to log in (it works until the server stops):\n    {link}\n"
             if token

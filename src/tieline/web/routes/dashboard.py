@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from tieline.web.derived import derived
-from tieline.web.pages import render, store_of
+from tieline.web.pages import as_of, render, store_of
 
 router = APIRouter(include_in_schema=False)
 DUE_SHOWN = 10
@@ -28,8 +28,8 @@ def dashboard(request: Request) -> Response:
         request,
         "dashboard.html",
         title="Your network",
-        h=derived(request, "health", lambda: health(store)),
-        due=derived(request, "due", lambda: due(store, None, DUE_SHOWN)),
+        h=derived(request, "health", lambda: health(store, as_of(request))),
+        due=derived(request, "due", lambda: due(store, as_of(request), DUE_SHOWN)),
         backup_warning=backup.backup_warning(store),
     )
 
@@ -43,7 +43,7 @@ def chart(request: Request) -> Response:
 
     def draw() -> bytes:
         out = io.BytesIO()
-        plot.render(plot.chart_data(store), out, "svg")
+        plot.render(plot.chart_data(store, as_of(request)), out, "svg")
         return out.getvalue()
 
     svg = derived(request, "chart", draw)

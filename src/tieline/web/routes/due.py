@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from tieline.web.derived import derived
-from tieline.web.pages import back, is_htmx, person_ref, render, store_of
+from tieline.web.pages import as_of, back, is_htmx, person_ref, render, store_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,7 +22,7 @@ def due_page(request: Request) -> Response:
         request,
         "due.html",
         title="Who to contact",
-        due=derived(request, "due50", lambda: due(store, None, 50)),
+        due=derived(request, "due50", lambda: due(store, as_of(request), 50)),
     )
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from tieline.web.pages import is_htmx, render, store_of
+from tieline.web.pages import as_of, is_htmx, render, store_of
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -64,7 +64,13 @@ def people_page(
         "organisation": shown.org or None,
     }
     rows = service.listing(
-        store, sort=shown.sort, limit=PAGE, offset=(page - 1) * PAGE, catch_up=False, **filters
+        store,
+        sort=shown.sort,
+        as_of=as_of(request),
+        limit=PAGE,
+        offset=(page - 1) * PAGE,
+        catch_up=False,
+        **filters,
     )
     searched = bool(shown.q or shown.tag or shown.org)
     total = service.count(store, most=COUNT_MOST if searched else None, **filters)

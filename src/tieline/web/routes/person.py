@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tieline.errors import TielineError
-from tieline.web.pages import is_htmx, person_ref, render, store_of
+from tieline.web.pages import as_of, is_htmx, person_ref, render, store_of
 
 router = APIRouter(include_in_schema=False)
 TIMELINE_PAGE = 25
@@ -56,7 +56,11 @@ def person_page(
     if is_htmx(request) and request.headers.get("hx-target") == "timeline":
         return render(request, "person_timeline.html", **context)
     return render(
-        request, "person.html", why=explain(store, ref), favours_done=logbook.favours(store, ref), **context
+        request,
+        "person.html",
+        why=explain(store, ref, as_of(request)),
+        favours_done=logbook.favours(store, ref),
+        **context,
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tieline.web.pages import is_htmx, person_ref, render, store_of
+from tieline.web.pages import as_of, is_htmx, person_ref, render, store_of
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 25  # a page per queue: the rest come up as these are decided
@@ -31,7 +31,10 @@ def review_page(request: Request) -> Response:
         request,
         "review.html",
         title="Review",
-        queues={queue: (items[:SHOWN], len(items)) for queue, items in service.queues(store).items()},
+        queues={
+            queue: (items[:SHOWN], len(items))
+            for queue, items in service.queues(store, as_of(request)).items()
+        },
         titles=service.TITLES,
         choices=CHOICES,
         needs_text=decide.NEEDS_TEXT,
