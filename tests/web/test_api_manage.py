@@ -183,6 +183,8 @@ def test_settings_handles_cadences_and_tokens_reach_the_cli(db_url: str, bare: F
     script = TestClient(bare)
     auth = {"authorization": f"Bearer {secret}"}
     assert script.get("/api/v1/people", headers=auth).json()["total"] == 1
+    successor = script.post("/api/v1/tokens", json={"name": "successor"}, headers=auth)
+    assert successor.status_code == 403 and len(tokens.list_tokens(_store(bare))) == 1
     assert client.post(f"/api/v1/tokens/{token_id}/revoke").json() == {"revoked": token_id}
     assert script.get("/api/v1/people", headers=auth).status_code == 401
     assert tieline(db_url, "token", "list", "--json").json()[0]["revoked"] is True
@@ -293,3 +295,42 @@ def test_user_b_cannot_decide_about_user_a_in_a_review(db_url: str) -> None:
     assert people.detail(alice, f"#{ada}")["archived"] is None
     alice.dispose()
     app.state.stores.close()
+
+
+def test_a_long_upload_answers_with_its_job_until_it_is_done(tmp_path: Path) -> None:
+    import threading
+
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}")
+    client = logged_in(app)
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    go_on = threading.Event()
+
+    def work(job: object) -> dict[str, object]:
+        job.file, job.records, job.read, job.size = "big.mbox", 12000, 30, 100  # type: ignore[attr-defined]
+        go_on.wait(10)
+        return {"error": None, "batch": 7, "notes": []}
+
+    job_id = app.state.jobs.start("me", folder, work)
+    running = client.get(f"/api/v1/imports/jobs/{job_id}")
+    assert running.status_code == 202
+    assert running.json()["progress"] == {"file": "big.mbox", "records": 12000, "share": 0.3, "done": False}
+    assert running.json()["result"] is None
+    go_on.set()
+    app.state.jobs.of("me", job_id).done.wait(10)
+    finished = client.get(f"/api/v1/imports/jobs/{job_id}")
+    assert finished.status_code == 200 and finished.json()["result"]["batch"] == 7
+    assert not folder.exists()
+    assert client.get("/api/v1/imports/jobs/not-a-job").status_code == 404
+    app.state.stores.close()
+
+
+def test_the_schema_describes_the_new_endpoints(bare: FastAPI) -> None:
+    paths = logged_in(bare).get("/openapi.json").json()["paths"]
+    for path in [*READS, "/api/v1/imports", "/api/v1/imports/jobs/{job}", "/api/v1/review/decisions"]:
+        assert path in paths, path
+    assert "put" in paths["/api/v1/cadences/{person_id}"]
+    decision = paths["/api/v1/review/decisions"]["post"]["requestBody"]["content"]["application/json"]
+    assert decision["schema"]["$ref"].endswith("/Decision")
+    upload = paths["/api/v1/imports"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert upload["schema"]["properties"]["file"]["format"] == "binary"

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from tieline.web.auth import principal_of
 from tieline.web.pages import as_json, person_ref, store_of
 
 router = APIRouter(tags=["tieline"])
@@ -182,9 +183,13 @@ def tokens_list(request: Request) -> Response:
 
 @router.post("/tokens", status_code=201)
 def token_create(request: Request, body: NewToken) -> Response:
-    """A new API token (as ``tieline token create --json``): its secret, ``token``, is in this answer only."""
+    """A new API token (as ``tieline token create --json``): its secret, ``token``, is in this answer only.
+    Only a logged-in person makes tokens, never another token."""
     from tieline.services import tokens
 
+    if principal_of(request).via != "session":
+        # A leaked token must not be able to make itself a successor that outlives its revocation.
+        raise HTTPException(403, "an API token cannot make tokens: log in, or run `tieline token create`")
     token_id, secret = tokens.create(store_of(request), body.name)
     return as_json({"id": token_id, "name": body.name.strip(), "token": secret}, status_code=201)
 

@@ -19,9 +19,32 @@ from tieline.web.pages import as_json, store_of
 from tieline.web.routes.imports import WAIT_SECONDS, run_import
 
 router = APIRouter(tags=["tieline"])
+# The body is read as a stream (web/upload.py), not by FastAPI: the schema says what it takes.
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "An export (repeatable).",
+                        },
+                        "dates": {"type": "string", "enum": ["day", "month"]},
+                        "content": {"type": "string", "enum": ["yes", "no"]},
+                    },
+                    "required": ["file"],
+                }
+            }
+        },
+    }
+}
 
 
-@router.post("/imports", status_code=202)
+@router.post("/imports", status_code=202, openapi_extra=UPLOAD_BODY)
 async def upload_import(request: Request) -> Response:
     """Upload export files (multipart/form-data, any field name; fields ``dates`` = day|month and
     ``content`` = yes|no as on the page). A small import answers at once (200, with ``result`` as
