@@ -242,6 +242,48 @@ def test_an_api_token_logs_a_script_in_without_csrf_until_revoked(bare_app: Fast
     assert script.get("/api/v1/people", headers=auth).status_code == 401
 
 
+def test_a_token_waiting_for_a_writer_does_not_hold_up_other_requests(bare_app: FastAPI) -> None:
+    """Checking a Bearer token reads the database and notes its first use (a write): that waits for
+    another writer, in the thread pool; the event loop meanwhile answers everyone else."""
+    import threading
+    import time
+
+    from sqlalchemy import update
+
+    from tieline.services import tokens
+    from tieline.store import tables as t
+
+    store = bare_app.state.stores.of("me")
+    token_id, secret = tokens.create(store, "a script")  # never used: the first use is written
+    holding, answered = threading.Event(), {}
+
+    def writer() -> None:
+        with store.write() as conn:
+            conn.execute(update(t.api_tokens).where(t.api_tokens.c.id == token_id).values(revoked=False))
+            holding.set()
+            time.sleep(3)
+
+    with TestClient(bare_app) as client:  # one event loop for every request below
+        held = threading.Thread(target=writer)
+        held.start()
+        assert holding.wait(10)
+
+        def script() -> None:
+            answered["script"] = client.get("/api/v1/people", headers={"authorization": f"Bearer {secret}"})
+
+        waiting = threading.Thread(target=script)
+        waiting.start()
+        time.sleep(0.5)  # the token's check is now waiting for the writer
+        t0 = time.monotonic()
+        page = client.get("/login")
+        took = time.monotonic() - t0
+        assert "script" not in answered, "the token's check waited for the writer"
+        held.join()
+        waiting.join()
+    assert page.status_code == 200 and took < 1.5
+    assert answered["script"].status_code == 200
+
+
 def test_a_large_body_is_refused_before_it_is_read(bare_app: FastAPI) -> None:
     client = logged_in(bare_app)
     big = client.post("/settings/me/add", data={"handle": "x" * (2 * 1024 * 1024)})

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 COOKIE = "tieline_session"
 CSRF_HEADER = "x-csrf-token"
@@ -137,7 +138,12 @@ async def require_login(request: Request) -> None:
     when the login is a browser's cookie (an API token cannot be sent by another site, so it needs none)."""
     if request.url.path in PUBLIC:
         return
-    principal = authenticate(request)
+    if request.headers.get("authorization", "")[:7].lower() == "bearer ":
+        # A token is checked in the database (and its last use written once a minute, which may wait
+        # for another writer): in the thread pool, as the routes' own work, never on the event loop.
+        principal = await run_in_threadpool(authenticate, request)
+    else:
+        principal = authenticate(request)  # a session: in memory
     if principal is None:
         raise NotLoggedIn()
     request.state.principal = principal
