@@ -26,3 +26,13 @@ def test_the_demo_ends_with_health_who_to_contact_and_the_review_queues(
     last = tail.strip().splitlines()[-1]
     for queue in ("prune", "nurture", "reconnect", "solidify", "ask"):
         assert queue in last
+
+
+def test_the_demo_network_has_a_ledger_of_favours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Giving vs taking is a part of health a newcomer should see working on the demo, not "gave 0"."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert tieline(db, "demo").code == 0
+    report = tieline(db, "health", "--as-of", "2026-10-01", "--json").json()
+    assert report["giving"] >= 3 and report["taking"] >= 3
+    assert report["giving_by_kind"]

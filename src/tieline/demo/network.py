@@ -227,6 +227,25 @@ def answers(seed: int = 7) -> list[tuple[str, bool]]:
     return said
 
 
+def ledger(seed: int = 7) -> list[tuple[str, str, str, str, int]]:
+    """What Sam logged by hand over the last year (``tieline log --kind``): favours given and received,
+    tidbits passed on, an introduction. (e-mail, kind, channel, what, days before AS_OF)"""
+    everyone = people(random.Random(seed))
+    close = [c for c in everyone if c.kind == "close"]
+    working = [c for c in everyone if c.kind == "working"]
+    new = [c for c in everyone if c.kind == "new"]
+    return [
+        (close[0].email, "favor-received", "call", "talked me through the job offer", 40),
+        (close[0].email, "favor-given", "in-person", "helped with the move", 150),
+        (close[1].email, "intro", "email", "introduced to a recruiter at Northwind", 75),
+        (working[0].email, "tidbit", "email", "sent the conference call for papers", 20),
+        (working[1].email, "favor-received", "meeting", "reviewed my conference talk", 120),
+        (working[2].email, "favor-received", "email", "a reference for the grant", 200),
+        (working[3].email, "tidbit", "chat", "passed on the team's opening", 30),
+        (new[0].email, "favor-received", "email", "shared the slides from the meetup", 9),
+    ]
+
+
 def _mail(
     out: list[str],
     when: datetime,

@@ -50,4 +50,11 @@ def build(folder: Path | None = None, db: str | None = None) -> Demo:
 
     for email, yes in network.answers():
         people.edit(store, email, would_take_call=yes)
+    from datetime import timedelta
+
+    from tieline.services import logbook
+
+    for email, kind, channel, what, days in network.ledger():
+        when = (network.AS_OF - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+        logbook.log(store, email, what, channel=channel, kind=kind, when=when)
     return Demo(store, folder, files, result)
