@@ -334,3 +334,18 @@ def test_the_schema_describes_the_new_endpoints(bare: FastAPI) -> None:
     assert decision["schema"]["$ref"].endswith("/Decision")
     upload = paths["/api/v1/imports"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert upload["schema"]["properties"]["file"]["format"] == "binary"
+
+
+def test_the_review_queues_are_scored_as_of_the_apps_date(demo_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from tieline.insight import review
+
+    when = datetime(2026, 10, 1, tzinfo=UTC)
+    app = make_app(demo_url, as_of=when)
+    shown = logged_in(app).get("/api/v1/review", params={"limit": 3}).json()
+    expected = review.queues(_store(app), when)
+    assert shown["totals"] == {q: len(items) for q, items in expected.items()}
+    assert sum(shown["totals"].values()) > 0  # the demo has someone to decide about
+    assert shown["queues"] == {q: [i.as_json() for i in items[:3]] for q, items in expected.items()}
+    app.state.stores.close()

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from tieline.web.auth import principal_of
-from tieline.web.pages import as_json, person_ref, store_of
+from tieline.web.pages import as_json, as_of, person_ref, store_of
 
 router = APIRouter(tags=["tieline"])
 
@@ -51,7 +51,7 @@ def review_queues(request: Request, limit: Annotated[int, Query(ge=1, le=1000)] 
     from tieline.web.routes.review import CHOICES
 
     store = store_of(request)
-    queues = service.queues(store)
+    queues = service.queues(store, as_of(request))
     return as_json(
         {
             "session": decide.new_session(store),
