@@ -4,19 +4,13 @@ the same importer run as a job (web/jobs.py, which removes the folder however th
 
 from __future__ import annotations
 
-import shutil
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
-from tieline.errors import TielineError
-from tieline.web import upload
 from tieline.web.auth import principal_of
 from tieline.web.jobs import Job, Jobs
-from tieline.web.pages import as_json, store_of
-from tieline.web.routes.imports import WAIT_SECONDS, run_import
+from tieline.web.pages import as_json
+from tieline.web.routes.imports import start_upload
 
 router = APIRouter(tags=["tieline"])
 # The body is read as a stream (web/upload.py), not by FastAPI: the schema says what it takes.
@@ -49,24 +43,7 @@ async def upload_import(request: Request) -> Response:
     """Upload export files (multipart/form-data, any field name; fields ``dates`` = day|month and
     ``content`` = yes|no as on the page). A small import answers at once (200, with ``result`` as
     ``tieline import --json`` prints it); a longer one answers 202 with the job's ``status`` address."""
-    store = store_of(request)
-    account = principal_of(request).account
-    folder = upload.new_folder()
-    try:
-        fields, files = await upload.receive(request, folder, request.app.state.config.upload_limit)
-        if not files:
-            raise TielineError("send a file to import")
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    jobs: Jobs = request.app.state.jobs
-
-    def work(job: Job) -> dict[str, Any]:
-        return dict(upload.without_folder(run_import(store, files, fields, job), folder))
-
-    job_id = jobs.start(account, folder, work)
-    job = jobs.of(account, job_id)
-    await run_in_threadpool(job.done.wait, WAIT_SECONDS)
+    job_id, job = await start_upload(request, "send a file to import")
     return _job(job_id, job)
 
 

@@ -69,17 +69,16 @@ def run_import(store: Store, files: list[Path], fields: dict[str, str], job: Job
 WAIT_SECONDS = 2.0  # a small import is answered at once; a longer one shows its progress
 
 
-@router.post("/imports")
-async def upload_import(request: Request) -> Response:
-    """Upload one or more export files; they are imported in the background (``/imports/jobs/ID`` shows
-    how far), then removed with their temporary folder."""
+async def start_upload(request: Request, no_file: str) -> tuple[str, Job]:
+    """Receive an upload into the import's own temporary folder and import it as a job (the page and the
+    API both): waits up to WAIT_SECONDS, so a small import is done when this returns."""
     store = store_of(request)
     account = principal_of(request).account
     folder = upload.new_folder()
     try:
         fields, files = await upload.receive(request, folder, request.app.state.config.upload_limit)
         if not files:
-            raise TielineError("choose a file to import")
+            raise TielineError(no_file)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -89,7 +88,16 @@ async def upload_import(request: Request) -> Response:
         return dict(upload.without_folder(run_import(store, files, fields, job), folder))
 
     job_id = jobs.start(account, folder, work)
-    await run_in_threadpool(jobs.of(account, job_id).done.wait, WAIT_SECONDS)
+    job = jobs.of(account, job_id)
+    await run_in_threadpool(job.done.wait, WAIT_SECONDS)
+    return job_id, job
+
+
+@router.post("/imports")
+async def upload_import(request: Request) -> Response:
+    """Upload one or more export files; they are imported in the background (``/imports/jobs/ID`` shows
+    how far), then removed with their temporary folder."""
+    job_id, _ = await start_upload(request, "choose a file to import")
     return RedirectResponse(f"/imports/jobs/{job_id}", status_code=303)
 
 
