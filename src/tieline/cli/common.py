@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -14,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+
+from tieline.jsonsafe import finite
 
 if TYPE_CHECKING:
     from tieline.store.db import Store
@@ -128,18 +129,8 @@ def _command(ctx: typer.Context) -> str:
 def emit_json(data: Any) -> None:
     """Strict JSON on stdout: a figure that could not be computed (NaN, infinity) is null; control
     characters are \\u escapes (json escapes C0 itself), so the JSON is inert in a terminal."""
-    text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    text = json.dumps(finite(data), indent=2, ensure_ascii=False, default=str, allow_nan=False)
     sys.stdout.write(_JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
-
-
-def _finite(data: Any) -> Any:
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {k: _finite(v) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [_finite(v) for v in data]
-    return data
 
 
 @contextmanager

@@ -3,7 +3,6 @@ and redirecting after a form."""
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +14,7 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from tieline.jsonsafe import finite
 from tieline.store.db import Store
 from tieline.web.auth import principal_of
 
@@ -119,17 +119,6 @@ def back(request: Request, fallback: str = "/") -> RedirectResponse:
     if referer.path.startswith("/") and not referer.path.startswith(("//", "/\\")):
         target = referer.path + (f"?{referer.query}" if referer.query else "")
     return RedirectResponse(target, status_code=303)
-
-
-def finite(data: Any) -> Any:
-    """JSON without NaN or infinity (strict JSON has neither): a figure that could not be computed is null."""
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {k: finite(v) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [finite(v) for v in data]
-    return data
 
 
 def as_json(data: Any, status_code: int = 200) -> Response:
