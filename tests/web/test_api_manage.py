@@ -349,3 +349,23 @@ def test_the_review_queues_are_scored_as_of_the_apps_date(demo_url: str) -> None
     assert sum(shown["totals"].values()) > 0  # the demo has someone to decide about
     assert shown["queues"] == {q: [i.as_json() for i in items[:3]] for q, items in expected.items()}
     app.state.stores.close()
+
+
+def test_the_apis_health_due_and_chart_are_as_of_the_apps_date_as_the_dashboard(demo_url: str) -> None:
+    """`serve --as-of`: the API and the dashboard keep their figures under one name, so they must agree."""
+    from datetime import UTC, datetime
+
+    from tieline.insight.due import due
+    from tieline.insight.health import health
+
+    when = datetime(2026, 10, 1, tzinfo=UTC)
+    app = make_app(demo_url, as_of=when)
+    client = logged_in(app)
+    assert client.get("/api/v1/health").json()["as_of"][:10] == "2026-10-01"
+    assert (
+        client.get("/api/v1/health").json()["would_take_call"] == health(_store(app), when)["would_take_call"]
+    )
+    assert client.get("/api/v1/chart").json()["as_of"][:10] == "2026-10-01"
+    shown = client.get("/api/v1/due", params={"limit": 5}).json()
+    assert [d["person_id"] for d in shown] == [d["person_id"] for d in due(_store(app), when, 5)]
+    app.state.stores.close()

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from tieline.web.derived import derived
-from tieline.web.pages import as_json, person_ref, store_of
+from tieline.web.pages import as_json, as_of, person_ref, store_of
 from tieline.web.routes.people import SORTS
 
 router = APIRouter(tags=["tieline"])
@@ -101,7 +101,7 @@ def health(request: Request) -> Response:
     from tieline.insight.health import health as service
 
     store = store_of(request)
-    return as_json(derived(request, "health", lambda: service(store)))
+    return as_json(derived(request, "health", lambda: service(store, as_of(request))))
 
 
 @router.get("/chart")
@@ -109,7 +109,7 @@ def chart(request: Request) -> Response:
     """What the dashboard's chart draws, as data."""
     from tieline.insight.plot import chart_data
 
-    return as_json(chart_data(store_of(request)))
+    return as_json(chart_data(store_of(request), as_of(request)))
 
 
 @router.get("/due")
@@ -118,7 +118,7 @@ def due(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 10) -> Re
     from tieline.insight.due import due as service
 
     store = store_of(request)
-    return as_json(derived(request, f"due{limit}", lambda: service(store, None, limit)))
+    return as_json(derived(request, f"due{limit}", lambda: service(store, as_of(request), limit)))
 
 
 @router.post("/due/{person_id}/done")
