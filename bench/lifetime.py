@@ -263,14 +263,19 @@ def reads(commands: set[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def run_backend(backend: str, files: dict[str, Path], work: Path, pg: str, runs: int) -> dict[str, Any]:
+def run_backend(
+    backend: str, files: dict[str, Path], work: Path, pg: str, runs: int, keep_db: bool = False
+) -> dict[str, Any]:
     db, handle = _database(backend, work, pg)
     result: dict[str, Any] = {"backend": backend, "imports": {}, "reads": {}}
     try:
         _imports(db, files, result, backend)
+        if keep_db:
+            print(f"[{backend}] kept for --reads-only: {db}", flush=True)
         time_reads(db, result, backend, runs)
     finally:
-        _drop(handle)
+        if not keep_db:
+            _drop(handle)
     return result
 
 
@@ -345,6 +350,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="Keep the generated exports.")
     parser.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="Keep the PostgreSQL schema too (its URL is printed) for later --reads-only runs.",
+    )
+    parser.add_argument(
         "--reads-only",
         metavar="DB",
         help="Time only the read commands on a database a previous run built (e.g. WORK/lifetime.db).",
@@ -365,7 +375,7 @@ def main() -> None:
     }
     print(f"tieline --version: {report['version_seconds'] * 1000:.0f} ms (median of 10)", flush=True)
     for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
-        report["backends"].append(run_backend(backend, files, work, args.pg, args.runs))
+        report["backends"].append(run_backend(backend, files, work, args.pg, args.runs, args.keep_db))
     exports = sum(p.stat().st_size for p in files.values())
     for b in report["backends"]:
         group = b["imports"]["group"]
