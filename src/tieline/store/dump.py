@@ -12,7 +12,20 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Date, DateTime, Table, delete, func, insert, select, text, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from tieline.errors import TielineError
 from tieline.store import tables as t
@@ -110,6 +123,8 @@ def load(conn: Connection, account_id: int, items: Iterable[dict[str, Any]]) -> 
     flush()
     for table, rid, values in later:
         conn.execute(update(table).where(table.c.id == rid).values(**values))
+    if counts.get(t.participants.name):
+        _participant_times(conn, account_id)
     if conn.dialect.name == "postgresql":
         for table in TABLES:  # the next id after the highest restored one
             conn.execute(
@@ -119,6 +134,16 @@ def load(conn: Connection, account_id: int, items: Iterable[dict[str, Any]]) -> 
                 )
             )
     return counts
+
+
+def _participant_times(conn: Connection, account_id: int) -> None:
+    """A backup made before participants kept their interaction's time (schema 0015): copy it now."""
+    pa, i = t.participants, t.interactions
+    conn.execute(
+        update(pa)
+        .where(and_(pa.c.account_id == account_id, pa.c.happened_at.is_(None)))
+        .values(happened_at=select(i.c.happened_at).where(i.c.id == pa.c.interaction_id).scalar_subquery())
+    )
 
 
 def _self_references(table: Table) -> list[str]:
