@@ -224,3 +224,36 @@ def test_a_persons_own_timeline_page_walks_their_time_index_without_sorting(tmp_
         "SEARCH interactions USING INTEGER PRIMARY KEY (rowid=?)",
     ]
     store.dispose()
+
+
+def test_a_persons_favours_walk_the_kind_index_not_their_history(tmp_path: Path) -> None:
+    """The favours on a person's page are read through ix_interactions_account_kind, one walk per kind
+    cut at the page (favours are few in any account), never through every message of a group member."""
+    from sqlalchemy import event
+
+    from tieline.services import logbook
+
+    store = Store(str(tmp_path / "x.db"))
+    ada_in_a_group_and_one_to_one(store, tmp_path)
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        if "interactions.kind =" in statement:
+            captured.append((statement, params))
+
+    assert [f["subject"] for f in logbook.favours(store, "Ada")] == ["a favour"]
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    assert len(captured) == len(logbook.FAVOURS)
+    with store.read() as conn:
+        plans = {
+            str(row[-1])
+            for statement, params in captured
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()  # type: ignore[arg-type]
+        }
+    assert plans == {
+        "SEARCH interactions USING INDEX ix_interactions_account_kind (account_id=? AND kind=?)",
+        "CORRELATED SCALAR SUBQUERY 1",
+        "SEARCH participants USING COVERING INDEX ix_participants_person (person_id=? AND interaction_id=?)",
+    }
+    store.dispose()

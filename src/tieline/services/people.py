@@ -279,7 +279,7 @@ def timeline_of(
         (int(c), left_at) for c, left_at in conn.execute(select(member.c.conversation_id, member.c.left_at))
     ]
     if kinds is not None:
-        queries = [_of_kinds(account_id, pid, memberships, kinds)]
+        queries = _of_kinds(account_id, pid, memberships, kinds)
     else:
         i, pa = t.interactions, t.participants
         theirs = (
@@ -344,17 +344,18 @@ def _while_member(conversation_id: int, left_at: datetime | None, direction: str
 
 def _of_kinds(
     account_id: int, pid: int, memberships: list[tuple[int, datetime | None]], kinds: tuple[str, ...]
-) -> Any:
-    """The person's interactions of these kinds (favours, say: few in any account), read through
-    ``ix_interactions_account_kind`` rather than through the person's whole history."""
+) -> list[Any]:
+    """The person's interactions of these kinds (favours, say: few in any account), newest first: a walk
+    of ``ix_interactions_account_kind`` per kind rather than of the person's whole history."""
     i, pa = t.interactions, t.participants
     theirs = select(pa.c.id).where(and_(pa.c.interaction_id == i.c.id, pa.c.person_id == pid)).exists()
     mine = [_while_member(conversation_id, left_at) for conversation_id, left_at in memberships]
-    return (
+    return [
         select(*_SHOWN)
-        .where(and_(i.c.account_id == account_id, i.c.kind.in_(kinds), or_(theirs, *mine)))
+        .where(and_(i.c.account_id == account_id, i.c.kind == kind, or_(theirs, *mine)))
         .order_by(i.c.happened_at.desc(), i.c.id.desc())
-    )
+        for kind in kinds
+    ]
 
 
 def edit(store: Store, ref: str, **values: Any) -> int:

@@ -263,7 +263,9 @@ participants = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_participants_interaction", participants.c.interaction_id)
-# Covering: a person's timeline pages and summaries read these columns only.
+# Covering: "did this person take part in that interaction" in one probe; a person's summary.
+Index("ix_participants_person", participants.c.person_id, participants.c.interaction_id)
+# Covering: a person's timeline, newest first, a page at a time.
 Index(
     "ix_participants_person_when",
     participants.c.person_id,

@@ -3,8 +3,8 @@
 `people show` pages a person's timeline newest first. Their interactions were found through
 (person, interaction) and then sorted by time: for the partner of a 100,000-message chat that is
 100,000 rows read and sorted to show 50. With the time beside the person in the index, a page is a
-walk of that many index entries. The index replaces the one on (person, interaction): it still holds
-both columns, so every read that used that one is covered by this one.
+walk of that many index entries. The index on (person, interaction) stays: it answers "did this person
+take part in that interaction" in one probe, which this one cannot.
 
 Revision ID: 0016
 Revises: 0015
@@ -33,7 +33,6 @@ def upgrade() -> None:
             "UPDATE participants SET happened_at = "
             "(SELECT i.happened_at FROM interactions i WHERE i.id = participants.interaction_id)"
         )
-    op.drop_index("ix_participants_person", table_name="participants")
     op.create_index(
         "ix_participants_person_when", "participants", ["person_id", "happened_at", "interaction_id"]
     )
@@ -41,6 +40,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_participants_person_when", table_name="participants")
-    op.create_index("ix_participants_person", "participants", ["person_id", "interaction_id"])
     with op.batch_alter_table("participants") as batch_op:
         batch_op.drop_column("happened_at")
