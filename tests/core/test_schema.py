@@ -257,3 +257,28 @@ def test_a_persons_favours_walk_the_kind_index_not_their_history(tmp_path: Path)
         "SEARCH participants USING COVERING INDEX ix_participants_person (person_id=? AND interaction_id=?)",
     }
     store.dispose()
+
+
+def test_a_person_named_is_found_through_the_lower_name_index(tmp_path: Path) -> None:
+    """`people show "Ada Lovelace"` probes ix_people_account_lower_name, never every person of the account."""
+    from sqlalchemy import event
+
+    store = Store(str(tmp_path / "x.db"))
+    for name in ("Ada Lovelace", "Grace Hopper", "Alan Turing"):
+        people.add(store, people.NewPerson(name))
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        if "lower(name) =" in statement:
+            captured.append((statement, params))
+
+    assert people.detail(store, "ada LOVELACE")["name"] == "Ada Lovelace"
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    assert len(captured) == 1
+    with store.read() as conn:
+        plan = [
+            str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + captured[0][0], captured[0][1])
+        ]  # type: ignore[arg-type]
+    assert plan == ["SEARCH people USING INDEX ix_people_account_lower_name (account_id=? AND <expr>=?)"]
+    store.dispose()
