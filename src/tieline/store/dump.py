@@ -137,7 +137,7 @@ def load(conn: Connection, account_id: int, items: Iterable[dict[str, Any]]) -> 
 
 
 def _participant_times(conn: Connection, account_id: int) -> None:
-    """A backup made before participants kept their interaction's time (schema 0016): copy it now."""
+    """A backup made before participants kept their interaction's time (schema 0017): copy it now."""
     pa, i = t.participants, t.interactions
     conn.execute(
         update(pa)
