@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
 
 from tests.cli import tieline
 from tests.insight.network import build
@@ -122,3 +125,158 @@ def test_the_index_rebuilds_only_the_people_changed_since(db_url: str, tmp_path:
     assert textindex.refresh(store) == 1  # the import's batch names the one person it touched
     assert set(textindex.search(store, "seismology")) == {ids["grace"]}
     store.dispose()
+
+
+def _strangers(store: Store, n: int, work: str) -> None:
+    """``n`` people you have never been in touch with, whose work matches ``work`` (written in bulk)."""
+    from datetime import UTC, datetime
+
+    from tieline.store import stale
+    from tieline.store import tables as t
+
+    now = datetime.now(UTC)
+    with store.write() as conn:
+        first = conn.execute(select(func.coalesce(func.max(t.people.c.id), 0))).scalar_one() + 1000
+        conn.execute(
+            insert(t.people),
+            [
+                {
+                    "id": first + k,
+                    "account_id": store.account_id,
+                    "name": f"Stranger {k}",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for k in range(n)
+            ],
+        )
+        conn.execute(
+            insert(t.positions),
+            [
+                {"account_id": store.account_id, "person_id": first + k, "organization": work, "title": work}
+                for k in range(n)
+            ],
+        )
+        stale.mark(conn, store.account_id, everyone=True)
+
+
+def test_a_close_tie_who_matches_beats_any_number_of_strangers_who_match_better(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Every match is weighed by strength, not only the best few hundred by relevance alone."""
+    from tieline.insight import textindex
+    from tieline.insight.who import who
+
+    store = Store(db_url)
+    ids = _network(store, tmp_path)
+    _strangers(store, 260, "Analytical chemistry analytical chemistry")
+    need = "analytical chemistry"
+    assert ids["grace"] not in textindex.search(store, need)  # 260 strangers match better, on words alone
+    found = who(store, need, limit=5)["people"]
+    assert found[0]["person_id"] == ids["grace"] and found[0]["close"]
+    assert any(p["name"].startswith("Stranger") for p in found)
+    store.dispose()
+
+
+def test_who_ranks_in_the_database_and_reads_only_the_rows_it_shows(tmp_path: Path) -> None:
+    """The plans `who` relies on (SQLite): the matches ranked by the FTS index and joined to their scores by
+    key; the shown people's text read by row id; the introductions through the participants' indexes."""
+    from sqlalchemy import event
+
+    from tieline.insight.who import who
+
+    store = Store(str(tmp_path / "x.db"))
+    _network(store, tmp_path)
+    who(store, "analytical chemistry")  # builds the text index and the scores: not what is pinned
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            captured.append((statement, params))
+
+    found = who(store, "analytical chemistry")["people"]
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    assert any(p["introduction"] for p in found)
+    with store.read() as conn:
+        plans = [
+            str(row[-1])
+            for statement, params in captured
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()  # type: ignore[arg-type]
+        ]
+    store.dispose()
+    searches = [p for p in plans if p.startswith(("SEARCH", "SCAN"))]
+    assert "SCAN person_text VIRTUAL TABLE INDEX 0:M8" in searches  # the MATCH, ranked by bm25
+    assert "SEARCH s USING INDEX sqlite_autoindex_tie_scores_1 (account_id=? AND person_id=?)" in searches
+    assert "SCAN person_text VIRTUAL TABLE INDEX 0:=" in searches  # the shown people's text, by row id
+    assert "SEARCH pa1 USING COVERING INDEX ix_participants_person (person_id=?)" in searches
+    assert "SEARCH pa2 USING INDEX ix_participants_interaction (interaction_id=?)" in searches
+    assert "SEARCH tie_scores USING INDEX ix_tie_scores_account_score (account_id=? AND score>?)" in searches
+    large = ("people", "tie_scores", "participants", "handles", "conversation_members", "positions")
+    assert not [p for p in searches if p.startswith("SCAN") and p.split()[1] in large], searches
+
+
+def test_the_best_match_is_found_once_not_once_per_match(db_url: str, tmp_path: Path) -> None:
+    """PostgreSQL: the relevance's denominator (the best rank) is an InitPlan run once; as a joined aggregate
+    on tables without statistics the planner ran it again for every match (a minute on 30,000 people)."""
+    import pytest
+    from sqlalchemy import event
+
+    from tieline.insight.who import who
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the plan of PostgreSQL")
+    store = Store(db_url)
+    _network(store, tmp_path)
+    who(store, "analytical chemistry")
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        if statement.lstrip().startswith("WITH m AS"):
+            captured.append((statement, params))
+
+    who(store, "analytical chemistry")
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    [(statement, params)] = captured
+    with store.read() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+    store.dispose()
+
+    def nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+        return [node, *(n for child in node.get("Plans", ()) for n in nodes(child))]
+
+    aggregates = [n for n in nodes(plan) if n["Node Type"] == "Aggregate"]
+    assert aggregates and all(n["Actual Loops"] == 1 for n in aggregates)
+    assert all(n.get("Parent Relationship") == "InitPlan" for n in aggregates)
+
+
+def test_an_index_built_before_rows_were_keyed_by_person_is_rebuilt(tmp_path: Path) -> None:
+    """SQLite: migration 0016 empties a text index whose row ids are not person ids; the next search
+    rebuilds it, so `who` finds and explains the right people."""
+    from sqlalchemy import text
+
+    from tieline.insight import textindex
+    from tieline.store.migrate import downgrade, upgrade
+
+    store = Store(str(tmp_path / "x.db"))
+    ids = _network(store, tmp_path)
+    textindex.refresh(store)
+    downgrade(store.engine, "0015")
+    with store.write() as conn:  # as the older code left it: row ids of their own
+        conn.execute(text("UPDATE person_text SET rowid = rowid + 100000"))
+    upgrade(store.engine)
+    found = {p["person_id"]: p for p in who_json(store, "analytical chemistry")}
+    assert "Analytical chemist at Northwind Labs" in found[ids["grace"]]["reason"]
+    with store.read() as conn:
+        keys = conn.execute(text("SELECT rowid, person_id FROM person_text")).all()
+    assert keys and all(rowid == pid for rowid, pid in keys)
+    store.dispose()
+
+
+def who_json(store: Store, need: str) -> list[dict[str, Any]]:
+    from tieline.insight.who import who
+
+    return list(who(store, need)["people"])

@@ -1,7 +1,7 @@
 """A full-text index of what is known about each person, searched with the database's own ranking.
 
-SQLite: FTS5 with BM25 (columns weighted: work history counts most). PostgreSQL: a weighted tsvector
-with a GIN index, ranked by ts_rank_cd. The index is derived data: built whole once, then each search
+SQLite: FTS5 with BM25 (columns weighted: work history counts most), each row under its person's id as
+row id. PostgreSQL: a weighted tsvector with a GIN index, ranked by ts_rank. The index is derived data: built whole once, then each search
 first rebuilds the rows of the people whose data changed since (the writers' marks, ``store/stale.py``),
 and a forgotten person's row goes with them at once.
 """
@@ -109,49 +109,63 @@ def words(need: str) -> list[str]:
     return seen[:16]
 
 
+def matches(is_sqlite: bool, terms: list[str]) -> tuple[str, dict[str, Any]]:
+    """A query of every person (of any account: join an account's table to keep its own) whose text
+    matches any of ``terms``, as ``person_id, rank`` (higher is better): BM25 on SQLite, ts_rank on
+    PostgreSQL. On SQLite the FTS row id is the person id, so neither the account nor the person is read
+    from the index's stored text (which holds a hundred subjects a person).
+
+    ts_rank, not ts_rank_cd: for a query of words joined by OR every occurrence is a cover of its own, so
+    cover density grows linearly with how often a word occurs (thirty subject lines that say "Boston"
+    outweigh a title that says "analytical chemist"); ts_rank, like BM25, counts a word's repeats with
+    diminishing weight, and costs a quarter as much per document."""
+    if is_sqlite:
+        return (
+            f"SELECT rowid AS person_id, -{_BM25} AS rank FROM person_text WHERE person_text MATCH :q",
+            {"q": " OR ".join(f'"{w}"' for w in terms)},
+        )
+    return (
+        "SELECT person_id, ts_rank(document, q)::float8 AS rank "
+        "FROM person_text, to_tsquery('english', :q) q WHERE document @@ q",
+        {"q": " | ".join(terms)},
+    )
+
+
 def search(store: Store, need: str, limit: int = 200) -> dict[int, float]:
-    """person id -> relevance in (0, 1] (1 for the best match), by BM25 / ts_rank_cd."""
+    """person id -> relevance in (0, 1] (1 for the best match), by BM25 / ts_rank."""
     terms = words(need)
     if not terms:
         return {}
     refresh(store)
+    found, params = matches(store.is_sqlite, terms)
     with store.read() as conn:
-        if store.is_sqlite:
-            query = " OR ".join(f'"{w}"' for w in terms)
-            rows = conn.execute(
-                text(
-                    f"SELECT person_id, -{_BM25} AS rank FROM person_text "
-                    "WHERE person_text MATCH :q AND account_id = :a ORDER BY rank DESC LIMIT :n"
-                ),
-                {"q": query, "a": store.account_id, "n": limit},
-            ).all()
-        else:
-            rows = conn.execute(
-                text(
-                    "SELECT person_id, ts_rank_cd(document, q) AS rank "
-                    "FROM person_text, to_tsquery('english', :q) q "
-                    "WHERE account_id = :a AND document @@ q ORDER BY rank DESC LIMIT :n"
-                ),
-                {"q": " | ".join(terms), "a": store.account_id, "n": limit},
-            ).all()
+        rows = conn.execute(
+            text(
+                f"SELECT m.person_id, m.rank FROM ({found}) m JOIN people p ON p.id = m.person_id "
+                "WHERE p.account_id = :a ORDER BY m.rank DESC LIMIT :n"
+            ),
+            {**params, "a": store.account_id, "n": limit},
+        ).all()
     best = max((float(r.rank) for r in rows), default=0.0)
     return {int(r.person_id): float(r.rank) / best for r in rows if best > 0 and r.rank > 0}
 
 
-def fields(store: Store, person_ids: Iterable[int]) -> dict[int, dict[str, str]]:
-    """The indexed text of the people given, by field (to say why each matched)."""
-    ids = [int(p) for p in person_ids]
+def fields(conn: Connection, is_sqlite: bool, person_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """The indexed text of the people given, by field (to say why each matched): a row-id lookup each."""
+    ids = sorted({int(p) for p in person_ids})
     if not ids:
         return {}
-    marks = ", ".join(str(p) for p in ids)
-    with store.read() as conn:
-        rows = conn.execute(
-            text(
-                f"SELECT person_id, {', '.join(FIELDS)} FROM person_text WHERE account_id = :a AND person_id IN ({marks})"
-            ),
-            {"a": store.account_id},
-        ).all()
+    key = "rowid" if is_sqlite else "person_id"
+    rows = conn.execute(
+        text(
+            f"SELECT {key} AS person_id, {', '.join(FIELDS)} FROM person_text WHERE {key} IN ({_listed(ids)})"
+        )
+    ).all()
     return {int(r.person_id): {f: getattr(r, f) or "" for f in FIELDS} for r in rows}
+
+
+def _listed(ids: Iterable[int]) -> str:
+    return ", ".join(str(int(p)) for p in ids)
 
 
 def refresh(store: Store, force: bool = False) -> int:
@@ -175,11 +189,10 @@ def refresh(store: Store, force: bool = False) -> int:
             conn.execute(text("DELETE FROM person_text WHERE account_id = :a"), {"a": store.account_id})
         else:
             chosen = sorted(ids)
+            key = "rowid" if store.is_sqlite else "person_id"  # person ids are the account's own
             for start in range(0, len(chosen), 500):
-                listed = ", ".join(str(int(p)) for p in chosen[start : start + 500])
                 conn.execute(
-                    text(f"DELETE FROM person_text WHERE account_id = :a AND person_id IN ({listed})"),
-                    {"a": store.account_id},
+                    text(f"DELETE FROM person_text WHERE {key} IN ({_listed(chosen[start : start + 500])})")
                 )
         for start in range(0, len(docs), 2000):
             conn.execute(text(_insert(store)), docs[start : start + 2000])
@@ -192,14 +205,15 @@ def refresh(store: Store, force: bool = False) -> int:
 def _insert(store: Store) -> str:
     columns = "person_id, account_id, " + ", ".join(FIELDS)
     values = ":person_id, :account_id, " + ", ".join(f":{f}" for f in FIELDS)
-    if store.is_sqlite:
-        return f"INSERT INTO person_text ({columns}) VALUES ({values})"
+    if store.is_sqlite:  # the row id is the person's: looked up and joined without reading the text
+        return f"INSERT INTO person_text (rowid, {columns}) VALUES (:person_id, {values})"
     return f"INSERT INTO person_text ({columns}, document) VALUES ({values}, {_PG_DOCUMENT})"
 
 
 def drop_person(conn: Connection, person_id: int) -> None:
     """Take a forgotten person out of the index at once (not only at the next rebuild)."""
-    conn.execute(text("DELETE FROM person_text WHERE person_id = :p"), {"p": person_id})
+    key = "rowid" if conn.dialect.name == "sqlite" else "person_id"
+    conn.execute(text(f"DELETE FROM person_text WHERE {key} = :p"), {"p": person_id})
 
 
 def _documents(conn: Connection, account_id: int, ids: list[int] | None) -> list[dict[str, Any]]:

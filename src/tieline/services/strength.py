@@ -7,7 +7,7 @@ this module only turns rows into the model's columns and its answers back into p
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from tieline.strength.explain import explain as explain_terms
 from tieline.strength.explain import summary as explain_summary
 from tieline.strength.layers import assign_layers
 from tieline.strength.model import Scores, score
+from tieline.strength.packed import pack, unpack
 
 LAYER_NAMES = {1: "support", 2: "sympathy", 3: "affinity", 4: "active", 5: "beyond"}
 
@@ -219,6 +220,7 @@ def _write_cache(store: Store, net: Network, only: Iterable[int] | None = None) 
     if store.read_only:  # a database on read-only storage is scored afresh each time
         return
     ts = t.tie_scores
+    explanations = None if net.scores is None else pack(net.scores)
     rows = [
         {
             "account_id": store.account_id,
@@ -228,6 +230,7 @@ def _write_cache(store: Store, net: Network, only: Iterable[int] | None = None) 
             "score": None if np.isnan(net.score[i]) else float(net.score[i]),
             "p_call": None if np.isnan(net.p_call[i]) else float(net.p_call[i]),
             "state": net.state[i],
+            "explanation": None if explanations is None else explanations[i],
         }
         for i, pid in enumerate(net.person_ids)
     ]
@@ -288,8 +291,22 @@ RESCORE_CHUNK = 2000
 def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, Any]:
     """One person's score, layer, state and each term's contribution in plain words.
 
-    Only this tie is scored (the explanation needs every term, which the cache does not keep); its
+    Without ``as_of``, as of the tie's cached moment, read from its cache row (one row, whatever the
+    history's size) like every other read of the cached scores; a row cached before explanations were
+    kept is scored again first. With ``as_of``, only this tie is scored from its history. Either way its
     layer is its rank among the cached scores of the others."""
+    if as_of is None and not store.read_only:
+        catch_up(store)
+        with store.read() as conn:
+            pid = find_person(conn, store.account_id, ref)
+            cached = _cached_explanation(conn, store.account_id, pid)
+        if cached is None:
+            rescore(store, [pid])
+            with store.read() as conn:
+                cached = _cached_explanation(conn, store.account_id, pid)
+        if cached is not None:
+            name, scores, when = cached
+            return _explanation(pid, name, scores, when)
     from tieline.services.model import weights
 
     when = (as_of or datetime.now(UTC)).astimezone(UTC)
@@ -300,16 +317,33 @@ def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, 
         scores = score(events, len(found), when.timestamp(), facts, weights(store))
         s = float(scores.score[0])
         layer = 0 if np.isnan(s) else _layer_among_cached(conn, store.account_id, pid, s)
-    net = Network(
-        found,
-        scores.score,
-        np.array([layer], dtype=np.int8),
-        [str(x) for x in scores.state],
-        scores.p_call,
-        when,
-        scores,
+    return _explanation(pid, name, replace(scores, layer=np.array([layer], dtype=np.int8)), when)
+
+
+def _cached_explanation(conn: Connection, account_id: int, pid: int) -> tuple[str, Scores, datetime] | None:
+    """The person's name, and their tie's scores with what explains them as of its cached moment; None
+    when the cache row keeps no explanation (cached before they were kept) or there is no row."""
+    p, ts = t.people, t.tie_scores
+    row = conn.execute(
+        select(
+            p.c.name, ts.c.model_version, ts.c.as_of, ts.c.score, ts.c.p_call, ts.c.state, ts.c.explanation
+        )
+        .select_from(p.outerjoin(ts, and_(ts.c.account_id == account_id, ts.c.person_id == p.c.id)))
+        .where(p.c.id == pid)
+    ).one()
+    when = utc(row.as_of)
+    if when is None or row.model_version != defaults.MODEL_VERSION:
+        return None
+    layer = 0 if row.score is None else _layer_among_cached(conn, account_id, pid, row.score)
+    scores = unpack(row.explanation, row.score, row.p_call, row.state, layer, when.timestamp())
+    return None if scores is None else (row.name, scores, when)
+
+
+def _explanation(pid: int, name: str, scores: Scores, when: datetime) -> dict[str, Any]:
+    """What ``model explain --json`` prints, for one tie's scores (its layer among all ties')."""
+    row = Network([pid], scores.score, scores.layer, [str(x) for x in scores.state], scores.p_call, when).row(
+        0
     )
-    row = net.row(0)
     terms = [
         {"term": term, "contribution": round(contribution, 4), "words": words}
         for term, contribution, words in explain_terms(scores, 0)
@@ -317,7 +351,7 @@ def explain(store: Store, ref: str, as_of: datetime | None = None) -> dict[str, 
     return {
         "id": pid,
         "name": name,
-        "as_of": net.as_of.isoformat(),
+        "as_of": when.isoformat(),
         **row,
         "layer_name": LAYER_NAMES.get(row["layer"] or 0),
         "logit": round(float(scores.logit[0]), 4),

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -372,6 +373,9 @@ tie_scores = Table(
     Column("score", Float),
     Column("p_call", Float),
     Column("state", String(10), nullable=False),
+    # What `model explain` says about the tie as of the same moment (strength/packed.py); NULL in rows
+    # cached before it was kept, which are explained by scoring the tie again.
+    Column("explanation", LargeBinary),
     UniqueConstraint("account_id", "person_id", name="uq_tie_scores_account_person"),
     sqlite_autoincrement=True,
 )
