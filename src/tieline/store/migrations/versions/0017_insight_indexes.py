@@ -8,16 +8,16 @@ birthday, a job change) are index ranges too. The indexes on people and position
 SQLite never prefers them for the many queries that ask for an account's rows by id. The latest edit
 of anyone (``people.updated_at``) is the last entry of an index, for the past figures of `health`.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
