@@ -9,17 +9,21 @@ reconnect.
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true, union
 
 from tieline.ingest.context import utc
 from tieline.insight.durations import in_words
-from tieline.insight.ties import Contact, Picture, Tie, contacts, last_subjects, picture
+from tieline.insight.overview import left_out_now, top_ties
+from tieline.insight.ties import Contact, Picture, Tie, contacts, last_subjects, people_of, picture
 from tieline.services import logbook
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
@@ -38,6 +42,7 @@ RHYTHM_CAP = 3.0  # an overdue rhythm weighs at most three times its base urgenc
 CADENCE_CAP = 4.0  # and an overdue cadence four times
 CHUNK = 500
 EXACT_CHUNK = 50  # the present's candidates come in the order of their exact rank: a few suffice
+OVERDUE_PAGE = 500
 
 
 @dataclass
@@ -67,6 +72,8 @@ def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> 
     urgently; they are weighed best first and the search stops once no later one could outrank the list,
     so a large network costs the few ties shown, not all of them. For a past moment candidates are
     weighed in order of how likely they are to take your call (their rank is bounded by it)."""
+    if as_of is None and not store.read_only:
+        return _due_now(store, limit)
     pic = picture(store, as_of)
     now = pic.as_of
     with store.read() as conn:
@@ -99,6 +106,11 @@ def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> 
             if found[limit - 1].rank >= ceiling[start]:
                 break
         _weigh(store, pic, pic.ids[order[start : start + step]].tolist(), now, owed, jobs, found)
+    return _shown(store, found, limit)
+
+
+def _shown(store: Store, found: list[Due], limit: int | None) -> list[dict[str, Any]]:
+    """The rows of the best ``limit`` found, with each one's last subject."""
     found.sort(key=lambda d: (-d.rank, d.tie.person.name.lower()))
     shown = found[:limit] if limit is not None else found
     with store.read() as conn:
@@ -106,6 +118,192 @@ def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> 
             conn, store.account_id, {d.tie.person.id: d.contact.last for d in shown if d.contact is not None}
         )
     return [_row(d, subjects.get(d.tie.person.id)) for d in shown]
+
+
+def _due_now(store: Store, limit: int | None) -> list[dict[str, Any]]:
+    """The present, from the cached scores and the per-tie summaries: the people with a reason of their
+    own (a few index ranges) and those the database finds overdue on their rhythm, best first, are
+    weighed in that order until no later one could outrank the list."""
+    from tieline.services.strength import catch_up
+
+    catch_up(store)
+    now = datetime.now(UTC)
+    a = store.account_id
+    with store.read() as conn:
+        owed = _owed(conn, a, now)
+        jobs = _job_changes(conn, a, now)
+        chosen = _chosen(conn, a, now)
+        out = left_out_now(conn, a, now)
+        top = {r.person_id: r for r in top_ties(conn, a) if r.person_id not in out}
+        bounds = {pid: URGENCY["owed"] for pid in owed}
+        for pid in jobs:
+            bounds[pid] = max(bounds.get(pid, 0.0), URGENCY["job"])
+        for pid, bound in chosen.items():
+            bounds[pid] = max(bounds.get(pid, 0.0), bound)
+        for pid in out:
+            bounds.pop(pid, None)
+        special = _special(conn, a, now, bounds)
+    overdue = _overdue_ranked(store, now, [pid for pid, r in top.items() if r.layer <= 4], set(bounds) | out)
+    candidates = _merged(special, overdue)
+    found: list[Due] = []
+    while True:
+        chunk = list(itertools.islice(candidates, EXACT_CHUNK))
+        if not chunk:
+            break
+        if limit is not None and len(found) >= limit:
+            found.sort(key=lambda d: -d.rank)
+            if found[limit - 1].rank >= chunk[0].ceiling:
+                break
+        _weigh_ties(store, _ties_of(store, chunk, top), now, owed, jobs, found)
+    return _shown(store, found, limit)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """Someone who may be due, with the highest rank their reasons could reach and their cached tie."""
+
+    ceiling: float
+    person_id: int
+    score: float | None
+    p_call: float | None
+    state: str
+
+
+def _special(conn: Any, account_id: int, now: datetime, bounds: dict[int, float]) -> list[_Candidate]:
+    """The people with a reason of their own, with their cached tie and the highest rank they could
+    reach: their likeliest reason's urgency, or their rhythm's when that is higher."""
+    sc = t.tie_scores
+    ids = sorted(bounds)
+    out: list[_Candidate] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        for r in conn.execute(_with_urgency(conn, account_id, now, sc.c.person_id.in_(chunk))):
+            out.append(_candidate(max(bounds[r.person_id], float(r.urgency or 0.0)), r))
+    out.sort(key=lambda c: (-c.ceiling, c.person_id))
+    return out
+
+
+def _candidate(urgency: float, r: Any) -> _Candidate:
+    """A candidate ranked as :attr:`Due.rank` would rank them, a hair above (float rounding never stops
+    the search early)."""
+    weight = 0.2 if r.p_call is None else float(r.p_call)
+    return _Candidate(urgency * (0.3 + weight) * (1 + 1e-9), int(r.person_id), r.score, r.p_call, r.state)
+
+
+def _with_urgency(conn: Any, account_id: int, now: datetime, which: Any) -> Any:
+    """The cached ties ``which`` names, each with how urgently its summary finds it overdue on its rhythm
+    (0 when not). The test is in the select, not the where, so the database starts from the ties named
+    (by person, or a page of the scores' index) and looks up their summaries, never the other way."""
+    ts, sc = t.tie_summaries, t.tie_scores
+    urgency = case((and_(*_overdue_where(conn, now)), _rhythm_urgency(conn, now)), else_=0.0)
+    return (
+        select(sc.c.id, sc.c.person_id, sc.c.score, sc.c.p_call, sc.c.state, urgency.label("urgency"))
+        .select_from(sc)
+        .outerjoin(ts, and_(ts.c.account_id == sc.c.account_id, ts.c.person_id == sc.c.person_id))
+        .where(and_(sc.c.account_id == account_id, which))
+    )
+
+
+def _overdue_ranked(store: Store, now: datetime, top: list[int], leave: set[int]) -> Iterator[_Candidate]:
+    """The usual candidates (in the top layers, or fading) the summaries find overdue on their rhythm,
+    best rank first. The top layers are a few; the fading ties, thousands in a large network, are read a
+    page at a time likeliest first (the covering index of the scores by state and probability) with
+    their summaries: a tie can rank no higher than an overdue rhythm at its cap allows, so once the best
+    ones kept outrank what any later page could reach, they come out. ``leave``: people not to give
+    (those with a reason of their own, those out of the counts)."""
+    sc = t.tie_scores
+    a = store.account_id
+    kept: list[tuple[float, int, _Candidate]] = []
+    top_set = set(top)
+
+    def keep(rows: Iterable[Any]) -> None:
+        for r in rows:
+            if r.urgency and r.urgency > 0 and r.person_id not in leave:
+                c = _candidate(float(r.urgency), r)
+                heapq.heappush(kept, (-c.ceiling, c.person_id, c))
+
+    with store.read() as conn:
+        for start in range(0, len(top), CHUNK):
+            keep(conn.execute(_with_urgency(conn, a, now, sc.c.person_id.in_(top[start : start + CHUNK]))))
+    # A fading tie has a score, so a probability: the pages' order leaves none out.
+    fading = and_(sc.c.state == "fading", sc.c.p_call.is_not(None))
+    after: tuple[float, int] | None = None
+    while True:
+        later = (
+            or_(sc.c.p_call < after[0], and_(sc.c.p_call == after[0], sc.c.id < after[1]))
+            if after is not None
+            else true()
+        )
+        with store.read() as conn:
+            page = conn.execute(
+                _with_urgency(conn, a, now, and_(fading, later))
+                .order_by(sc.c.p_call.desc(), sc.c.id.desc())
+                .limit(OVERDUE_PAGE)
+            ).all()
+        keep(r for r in page if r.person_id not in top_set)
+        more = len(page) == OVERDUE_PAGE
+        if page:
+            after = (float(page[-1].p_call), int(page[-1].id))
+        reach = URGENCY["rhythm"] * RHYTHM_CAP * (0.3 + after[0]) * (1 + 1e-9) if more and after else -1.0
+        while kept and -kept[0][0] >= reach:
+            yield heapq.heappop(kept)[2]
+        if not more:
+            return
+
+
+def _overdue_where(conn: Any, now: datetime) -> list[Any]:
+    """In touch within the year, at least three times, and silent for more than twice their rhythm. In
+    days, not moments: a range of the last contact would make the database walk every tie in touch
+    this year instead of the few candidates the query starts from."""
+    ts = t.tie_summaries
+    silent = _days_of(conn, now) - _days(conn, ts.c.last_contact)
+    return [
+        silent <= SILENT_YEAR,
+        silent > OVERDUE_FACTOR * MIN_RHYTHM,
+        ts.c.interactions >= 3,
+        silent > OVERDUE_FACTOR * _rhythm(conn),
+    ]
+
+
+def _rhythm(conn: Any) -> Any:
+    """A tie's rhythm from its summary, as :class:`Contact` has it (at least ``MIN_RHYTHM`` days)."""
+    ts = t.tie_summaries
+    first, last = _days(conn, ts.c.first_contact), _days(conn, ts.c.last_contact)
+    gap = (last - first) / (ts.c.interactions - 1)
+    return _greatest(conn, _greatest(conn, gap, 1.0), MIN_RHYTHM)
+
+
+def _rhythm_urgency(conn: Any, now: datetime) -> Any:
+    ts = t.tie_summaries
+    silent = _days_of(conn, now) - _days(conn, ts.c.last_contact)
+    return URGENCY["rhythm"] * _least(conn, silent / _rhythm(conn) / OVERDUE_FACTOR, RHYTHM_CAP)
+
+
+def _greatest(conn: Any, a: Any, b: Any) -> Any:
+    return func.greatest(a, b) if conn.dialect.name == "postgresql" else func.max(a, b)
+
+
+def _least(conn: Any, a: Any, b: Any) -> Any:
+    return func.least(a, b) if conn.dialect.name == "postgresql" else func.min(a, b)
+
+
+def _merged(special: list[_Candidate], usual: Iterator[_Candidate]) -> Iterator[_Candidate]:
+    """Both lists in one order: the highest ceiling first, then the lowest id (as the past's order)."""
+    return heapq.merge(special, usual, key=lambda c: (-c.ceiling, c.person_id))
+
+
+def _ties_of(store: Store, chunk: list[_Candidate], top: dict[int, Any]) -> list[Tie]:
+    with store.read() as conn:
+        people = people_of(conn, store.account_id, [c.person_id for c in chunk])
+    out = []
+    for c in chunk:
+        person = people.get(c.person_id)
+        if person is None:
+            continue
+        ranked = top.get(c.person_id)
+        layer = ranked.layer if ranked is not None else (0 if c.score is None else 5)
+        out.append(Tie(person, c.score, c.p_call, layer, c.state))
+    return out
 
 
 def _by_probability(
@@ -207,11 +405,22 @@ def _weigh(
     found: list[Due],
 ) -> None:
     """Find the reasons of the people given and add those with any to ``found``."""
-    if not ids:
+    if ids:
+        _weigh_ties(store, pic.ties(store, ids), now, owed, jobs, found)
+
+
+def _weigh_ties(
+    store: Store,
+    ties: list[Tie],
+    now: datetime,
+    owed: dict[int, tuple[datetime, str]],
+    jobs: dict[int, tuple[date, str]],
+    found: list[Due],
+) -> None:
+    if not ties:
         return
-    ties = pic.ties(store, ids)
     with store.read() as conn:
-        seen = contacts(conn, store.account_id, ids, now)
+        seen = contacts(conn, store.account_id, [tie.person.id for tie in ties], now)
     for tie in ties:
         if tie.person.snoozed_until is not None and tie.person.snoozed_until > now:
             continue
@@ -225,18 +434,22 @@ def _chosen(conn: Any, account_id: int, now: datetime) -> dict[int, float]:
     """People due whatever their tie (a cadence set, a new connection, a birthday this week), each with
     the highest urgency such a reason could reach."""
     p = t.people
-    rows = conn.execute(
-        select(p.c.id, p.c.every_days, p.c.connected_on, p.c.birthday).where(
-            and_(
-                p.c.account_id == account_id,
-                or_(
-                    p.c.every_days.is_not(None),
-                    and_(p.c.connected_on >= now - timedelta(days=NEW_DAYS), p.c.connected_on <= now),
-                    p.c.birthday.is_not(None),
+    cols = (p.c.id, p.c.account_id, p.c.every_days, p.c.connected_on, p.c.birthday)
+    # Three index ranges, the account checked on the rows (see overview.left_out_now). A cadence is a
+    # positive number of days (durations.parse_days); every date is on or after 1 January of year 1.
+    rows = [
+        r
+        for r in conn.execute(
+            union(
+                select(*cols).where(p.c.every_days > 0),
+                select(*cols).where(
+                    and_(p.c.connected_on >= now - timedelta(days=NEW_DAYS), p.c.connected_on <= now)
                 ),
+                select(*cols).where(p.c.birthday >= date(1, 1, 1)),
             )
         )
-    )
+        if r.account_id == account_id
+    ]
     out: dict[int, float] = {}
     for r in rows:
         bound = max(

@@ -1,20 +1,22 @@
 """The headline of network health — connections vs who would take your call, by layer — now and before.
 
 A past headline is the same computation run ``as_of`` that moment. It costs a full rescore, so it is
-kept in ``health_snapshots`` with a fingerprint of the data it came from and computed again only when
-that data changed (an import, a log, an edit, a merge, an undo, a refit).
+kept in ``health_snapshots`` with a mark of the data it came from and computed again only when something
+written since touches its moment (:mod:`tieline.insight.since`): a message dated after it does not, a
+backdated one does, and so do a change of what the user said, a merge, an undo or a refit.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import numpy as np
 from sqlalchemy import and_, case, delete, func, insert, select
 
 from tieline.ingest.context import utc
+from tieline.insight import since
+from tieline.insight.overview import STATES, Overview, of_picture
 from tieline.insight.ties import Picture, pictures
 from tieline.store import tables as t
 from tieline.store.db import Store
@@ -22,24 +24,24 @@ from tieline.strength import defaults
 from tieline.strength.layers import LAYER_NAMES
 
 LAYERS = tuple(name for name in LAYER_NAMES.values() if name)
+SINCE = "_since"  # the snapshot's figures keep the mark of the data they came from under this key
 
 
 def headline(pic: Picture) -> dict[str, Any]:
     """Connections, the expected number who would take your call, how many likely would, by layer."""
-    layers = Counter(pic.layer.tolist())
-    states = Counter(pic.state.tolist())
-    p_call = np.nan_to_num(pic.p_call, nan=0.0)
+    return figures(of_picture(pic))
+
+
+def figures(ov: Overview) -> dict[str, Any]:
+    """The headline of an overview (the present's from the database, a past one's from its picture)."""
     return {
-        "as_of": pic.as_of.isoformat(),
-        "connections": len(pic),
-        "would_take_call": round(float(p_call.sum()), 1),
-        "likely": int((p_call > 0.5).sum()),
-        "layers": {name: layers.get(number, 0) for number, name in LAYER_NAMES.items() if name}
-        | {"unknown": layers.get(0, 0)},
-        "states": {
-            state: states.get(state, 0)
-            for state in ("strong", "stable", "fading", "dormant", "new", "unknown")
-        },
+        "as_of": ov.as_of.isoformat(),
+        "connections": ov.connections,
+        "would_take_call": round(ov.would_take_call, 1),
+        "likely": ov.likely,
+        "layers": {name: ov.layers.get(number, 0) for number, name in LAYER_NAMES.items() if name}
+        | {"unknown": ov.layers.get(0, 0)},
+        "states": {state: ov.states.get(state, 0) for state in STATES},
     }
 
 
@@ -48,9 +50,10 @@ def day_start(when: datetime) -> datetime:
 
 
 def fingerprint(store: Store) -> str:
-    """What a past headline depends on, in one string that changes whenever that does: a new interaction
-    (import, log), an undone or new batch, a person added, edited, archived, merged or forgotten, a refit.
-    Each part is an indexed maximum or a count of a small table, so checking costs milliseconds."""
+    """All the data in one string that changes whenever they do (the web app's key for the figures it
+    keeps): a new interaction (import, log), an undone or new batch, a person added, edited, archived,
+    merged or forgotten, a refit. Each part is an indexed maximum or a count of a small table, so
+    checking costs milliseconds. (A past headline needs less: see :mod:`tieline.insight.since`.)"""
     i, p, w, m, b = t.interactions, t.people, t.model_weights, t.merges, t.batches
     a = store.account_id
     with store.read() as conn:
@@ -58,9 +61,11 @@ def fingerprint(store: Store) -> str:
         # while the account's maximum walked the account's index (179 ms at 1,000,000 interactions, on
         # every dashboard). Another account's new interaction only makes this one's snapshot be recomputed.
         max_i = conn.execute(select(func.max(i.c.id))).scalar()
-        n_p, max_p, edited = conn.execute(
-            select(func.count(), func.max(p.c.id), func.max(p.c.updated_at)).where(p.c.account_id == a)
-        ).one()
+        # The count through an index of the account's people; the newest person and the latest edit of
+        # anyone, as the newest interaction, from the end of an index (the account's walked them all).
+        n_p = conn.execute(select(func.count()).select_from(p).where(p.c.account_id == a)).scalar()
+        max_p = conn.execute(select(func.max(p.c.id))).scalar()
+        edited = conn.execute(select(func.max(p.c.updated_at))).scalar()
         batches = conn.execute(
             select(
                 func.count(), func.max(b.c.id), func.sum(case((b.c.status == "undone", 1), else_=0))
@@ -75,49 +80,60 @@ def fingerprint(store: Store) -> str:
     )[:200]
 
 
-def headline_at(store: Store, when: datetime, mark: str | None = None) -> dict[str, Any]:
+def headline_at(store: Store, when: datetime) -> dict[str, Any]:
     """The headline as of the start of ``when``'s day, from the snapshot when the data are unchanged."""
-    return headlines_at(store, [when], mark)[0]
+    return headlines_at(store, [when])[0]
 
 
-def headlines_at(store: Store, moments: list[datetime], mark: str | None = None) -> list[dict[str, Any]]:
-    """The headline at the start of each day given: snapshots where the data are unchanged, the rest
-    computed together (the history read once) and kept."""
+def headlines_at(store: Store, moments: list[datetime]) -> list[dict[str, Any]]:
+    """The headline at the start of each day given: kept snapshots where nothing written since they were
+    computed touches their moment (:mod:`tieline.insight.since`), the rest computed together (the
+    history read once) and kept."""
     days = [day_start(m) for m in moments]
-    mark = mark or fingerprint(store)
-    hs = t.health_snapshots
+    hs, a = t.health_snapshots, store.account_id
+    kept: dict[datetime, dict[str, Any]] = {}
+    advanced: dict[datetime, dict[str, Any]] = {}
     with store.read() as conn:
-        kept: dict[datetime, dict[str, Any]] = {
-            day_start(utc(r.as_of) or r.as_of): dict(r.figures)
-            for r in conn.execute(
-                select(hs.c.as_of, hs.c.fingerprint, hs.c.figures).where(
-                    and_(hs.c.account_id == store.account_id, hs.c.as_of.in_(days))
-                )
-            )
-            if r.fingerprint == mark
-        }
-    missing = sorted({d for d in days if d not in kept})
+        stored = conn.execute(
+            select(hs.c.as_of, hs.c.figures).where(and_(hs.c.account_id == a, hs.c.as_of.in_(days)))
+        ).all()
+        checked: dict[str, tuple[datetime, since.Mark]] = {}
+        for r in stored:
+            day, figures = day_start(utc(r.as_of) or r.as_of), dict(r.figures)
+            then = since.Mark.of_json(figures.pop(SINCE, None))
+            if then is None:
+                continue
+            key = json.dumps(then.as_json(), sort_keys=True)
+            if key not in checked:
+                checked[key] = since.touched(conn, a, then)
+            earliest, now = checked[key]
+            if earliest > day:
+                kept[day] = figures
+                if now != then:  # still valid: remember what has been checked, so as not to check it again
+                    advanced[day] = figures | {SINCE: now.as_json()}
+        missing = sorted({d for d in days if d not in kept})
+        current = since.mark(conn, a) if missing else None  # before the data the figures are computed from
     if missing:
+        assert current is not None
         fresh = {pic.as_of: headline(pic) for pic in pictures(store, missing)}
-        if not store.read_only:  # on read-only storage nothing is kept for next time
-            with store.write() as conn:
-                conn.execute(
-                    delete(hs).where(and_(hs.c.account_id == store.account_id, hs.c.as_of.in_(missing)))
-                )
-                conn.execute(
-                    insert(hs),
-                    [
-                        {
-                            "account_id": store.account_id,
-                            "as_of": day,
-                            "model_version": defaults.MODEL_VERSION,
-                            "fingerprint": mark,
-                            "figures": figures,
-                        }
-                        for day, figures in fresh.items()
-                    ],
-                )
+        advanced.update({day: figures | {SINCE: current.as_json()} for day, figures in fresh.items()})
         kept.update(fresh)
+    if advanced and not store.read_only:  # on read-only storage nothing is kept for next time
+        with store.write() as conn:
+            conn.execute(delete(hs).where(and_(hs.c.account_id == a, hs.c.as_of.in_(list(advanced)))))
+            conn.execute(
+                insert(hs),
+                [
+                    {
+                        "account_id": a,
+                        "as_of": day,
+                        "model_version": defaults.MODEL_VERSION,
+                        "fingerprint": figures[SINCE]["rare"][:200],
+                        "figures": figures,
+                    }
+                    for day, figures in advanced.items()
+                ],
+            )
     return [kept[d] for d in days]
 
 

@@ -10,26 +10,36 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import numpy as np
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Connection, and_, exists, func, select
 
 from tieline.insight import headline as hl
+from tieline.insight import overview as ov
 from tieline.insight.durations import in_words
-from tieline.insight.ties import INNER_LAYERS, Picture, contacts, current_organisations, people_of, picture
+from tieline.insight.ties import INNER_LAYERS, contacts, current_organisations, people_of, picture
 from tieline.store import tables as t
 from tieline.store.db import Store
 
 GIVING_KINDS = ("favor-given", "favor-received", "tidbit", "intro")
 ONE_PLACE_SHARE = 0.5  # more than this share of strong ties in one organisation: one lay-off away
 BEFORE_DAYS = 90
+CHUNK = 500
 
 
 def health(store: Store, as_of: datetime | None = None) -> dict[str, Any]:
-    """The whole health report as one dict (the documented keys of ``tieline health --json``)."""
-    pic = picture(store, as_of)
-    head = hl.headline(pic)
-    before = hl.headline_at(store, pic.as_of - timedelta(days=BEFORE_DAYS))
-    give = giving(store, pic)
+    """The whole health report as one dict (the documented keys of ``tieline health --json``).
+
+    For the present the figures come from the database (cached scores, per-tie summaries); for a past
+    moment, or on read-only storage where nothing marked can be caught up, from every tie scored then."""
+    if as_of is None and not store.read_only:
+        return report(store, ov.now(store))
+    return report(store, ov.of_picture(picture(store, as_of)))
+
+
+def report(store: Store, view: ov.Overview) -> dict[str, Any]:
+    """The report of one overview: the present's from the database, or one from a picture."""
+    head = hl.figures(view)
+    before = hl.headline_at(store, view.as_of - timedelta(days=BEFORE_DAYS))
+    give = giving(store, view)
     out: dict[str, Any] = {
         "as_of": head["as_of"],
         "connections": head["connections"],
@@ -41,13 +51,13 @@ def health(store: Store, as_of: datetime | None = None) -> dict[str, Any]:
         "dormant": head["states"]["dormant"],
         "new": head["states"]["new"],
         "unknown": head["states"]["unknown"],
-        "never_touched": never_touched(store, pic),
+        "never_touched": never_touched(store, view),
         "giving": give["giving"],
         "taking": give["taking"],
         "giving_by_kind": give["by_kind"],
         "only_asked_of": give["only_asked_of"],
-        **diversity(store, pic),
-        "freshness": freshness(store, pic),
+        **diversity(store, view),
+        "freshness": freshness(store, view),
         "before": {
             "as_of": before["as_of"],
             "connections": before["connections"],
@@ -59,26 +69,27 @@ def health(store: Store, as_of: datetime | None = None) -> dict[str, Any]:
     return out
 
 
-def freshness(store: Store, pic: Picture, most: int = 3) -> dict[str, Any]:
+def freshness(store: Store, view: ov.Overview, most: int = 3) -> dict[str, Any]:
     """The share of inner-layer ties still within their own rhythm, and the most overdue of them."""
-    inner_mask = np.isin(pic.layer, INNER_LAYERS)
-    inner = pic.where(inner_mask)
-    stale = pic.ties(store, pic.where(inner_mask & np.isin(pic.state, ("fading", "dormant"))))
+    inner = [r for r in view.top if r.layer in INNER_LAYERS]
+    stale_ids = [r.person_id for r in inner if r.state in ("fading", "dormant")]
     with store.read() as conn:
-        seen = contacts(conn, store.account_id, (tie.person.id for tie in stale), pic.as_of)
+        people = people_of(conn, store.account_id, stale_ids)
+        seen = contacts(conn, store.account_id, stale_ids, view.as_of)
+    stale = [people[pid] for pid in sorted(stale_ids) if pid in people]
     overdue: list[tuple[float, dict[str, Any]]] = []
-    for tie in stale:
-        c = seen.get(tie.person.id)
+    for person in stale:
+        c = seen.get(person.id)
         if c is None:
             continue
-        silent = (pic.as_of - c.last).total_seconds() / 86400.0
-        rhythm = tie.person.every_days or c.rhythm_days or 30.0
+        silent = (view.as_of - c.last).total_seconds() / 86400.0
+        rhythm = person.every_days or c.rhythm_days or 30.0
         overdue.append(
             (
                 silent / rhythm,
                 {
-                    "person_id": tie.person.id,
-                    "name": tie.person.name,
+                    "person_id": person.id,
+                    "name": person.name,
                     "rhythm_days": round(rhythm, 1),
                     "silent_days": round(silent, 1),
                     "words": f"every ~{in_words(rhythm)}, silent {in_words(silent)}",
@@ -94,34 +105,37 @@ def freshness(store: Store, pic: Picture, most: int = 3) -> dict[str, Any]:
     }
 
 
-def giving(store: Store, pic: Picture, most: int = 5) -> dict[str, Any]:
-    """Favours, tidbits and introductions given and received over the year before ``as_of``."""
+def giving(store: Store, view: ov.Overview, most: int = 5) -> dict[str, Any]:
+    """Favours, tidbits and introductions given and received over the year before ``as_of``: counted by
+    the database per person, kind and direction."""
     i, pa = t.interactions, t.participants
-    counted = set(pic.ids.tolist())
-    start = pic.as_of - timedelta(days=365)
+    start = view.as_of - timedelta(days=365)
     with store.read() as conn:
         rows = conn.execute(
-            select(pa.c.person_id, i.c.kind, i.c.direction)
+            select(pa.c.person_id, i.c.kind, i.c.direction, func.count())
             .join(pa, pa.c.interaction_id == i.c.id)
             .where(
                 and_(
                     i.c.account_id == store.account_id,
                     i.c.kind.in_(GIVING_KINDS),
                     i.c.happened_at >= start,
-                    i.c.happened_at < pic.as_of,
+                    i.c.happened_at < view.as_of,
+                    pa.c.person_id.is_not(None),
                 )
             )
+            .group_by(pa.c.person_id, i.c.kind, i.c.direction)
         ).all()
+        counted = view.counted(conn, store.account_id, {r[0] for r in rows})
     by_kind: Counter[str] = Counter()
     gave: Counter[int] = Counter()
     got: Counter[int] = Counter()
-    for pid, kind, direction in rows:
+    for pid, kind, direction, n in rows:
         if pid not in counted:
             continue
         received = kind == "favor-received" or (kind != "favor-given" and direction == "in")
-        (got if received else gave)[pid] += 1
-        by_kind[f"{kind} {'received' if received else 'given'}"] += 1
-    only = sorted((pid for pid in got if pid not in gave), key=lambda pid: -got[pid])[:most]
+        (got if received else gave)[pid] += n
+        by_kind[f"{kind} {'received' if received else 'given'}"] += n
+    only = sorted((pid for pid in got if pid not in gave), key=lambda pid: (-got[pid], pid))[:most]
     with store.read() as conn:
         names = {pid: person.name for pid, person in people_of(conn, store.account_id, only).items()}
     return {
@@ -134,11 +148,11 @@ def giving(store: Store, pic: Picture, most: int = 5) -> dict[str, Any]:
     }
 
 
-def diversity(store: Store, pic: Picture, most: int = 5) -> dict[str, Any]:
+def diversity(store: Store, view: ov.Overview, most: int = 5) -> dict[str, Any]:
     """How many organisations the strong ties span; a warning when most sit in one."""
-    strong = pic.where(np.isin(pic.layer, INNER_LAYERS))
+    strong = [r.person_id for r in view.top if r.layer in INNER_LAYERS]
     with store.read() as conn:
-        orgs = current_organisations(conn, store.account_id, strong, pic.as_of)
+        orgs = current_organisations(conn, store.account_id, strong, view.as_of)
     counts = Counter(orgs.values())
     top = counts.most_common(most)
     warning = None
@@ -155,18 +169,23 @@ def diversity(store: Store, pic: Picture, most: int = 5) -> dict[str, Any]:
     }
 
 
-def never_touched(store: Store, pic: Picture) -> int:
+def never_touched(store: Store, view: ov.Overview) -> int:
     """Connections with no interaction, no note and no how-we-met before ``as_of``: the numbers game."""
+    if view.members is None:
+        with store.read() as conn:
+            found = _never_touched_now(conn, store.account_id, view)
+        if found is not None:
+            return found
     p, pa, i, n = t.people, t.participants, t.interactions, t.notes
-    present = (datetime.now(UTC) - pic.as_of).days < 1
+    present = (datetime.now(UTC) - view.as_of).days < 1
     contact = (
         exists().where(pa.c.person_id == p.c.id)  # today: any contact at all, one index probe each
         if present
         else exists().where(
-            and_(pa.c.person_id == p.c.id, pa.c.interaction_id == i.c.id, i.c.happened_at < pic.as_of)
+            and_(pa.c.person_id == p.c.id, pa.c.interaction_id == i.c.id, i.c.happened_at < view.as_of)
         )
     )
-    noted = exists().where(and_(n.c.person_id == p.c.id, n.c.created_at < pic.as_of))
+    noted = exists().where(and_(n.c.person_id == p.c.id, n.c.created_at < view.as_of))
     with store.read() as conn:
         ids = set(
             conn.execute(
@@ -175,4 +194,73 @@ def never_touched(store: Store, pic: Picture) -> int:
                 )
             ).scalars()
         )
-    return int(np.isin(pic.ids, np.fromiter(ids, dtype=np.int64, count=len(ids))).sum()) if ids else 0
+        return len(view.counted(conn, store.account_id, ids))
+
+
+def _never_touched_now(conn: Connection, account_id: int, view: ov.Overview) -> int | None:
+    """The same count now, from the per-tie summaries kept current by every write: the ties with no
+    interaction at all (an index range), less the few with a note, a how-we-met or out of the counts,
+    plus the group members whose only contact is the group. None when some person has no summary or
+    no score yet (the count then needs every person)."""
+    p, pa, n, s, ts = t.people, t.participants, t.notes, t.tie_summaries, t.tie_scores
+    h, m = t.handles, t.conversation_members
+    people = conn.execute(select(func.count()).select_from(p).where(p.c.account_id == account_id)).scalar()
+    summaries = conn.execute(select(func.count()).select_from(s).where(s.c.account_id == account_id)).scalar()
+    scores = conn.execute(select(func.count()).select_from(ts).where(ts.c.account_id == account_id)).scalar()
+    if not people == summaries == scores:
+        return None
+    untouched = conn.execute(
+        select(func.count()).where(and_(s.c.account_id == account_id, s.c.interactions == 0))
+    ).scalar_one()
+    said = {  # the account checked on the rows, as in overview.left_out_now
+        int(pid)
+        for pid, account in conn.execute(
+            # Every text is >= '': a range of the index (IS NOT NULL would make SQLite read every person).
+            select(p.c.id, p.c.account_id).where(p.c.how_met >= "")
+        )
+        if account == account_id
+    }
+    said |= set(
+        conn.execute(
+            select(n.c.person_id)
+            .distinct()
+            .where(and_(n.c.account_id == account_id, n.c.created_at < view.as_of))
+        ).scalars()
+    )
+    out = said | view.left_out
+    ids = sorted(out)
+    for start in range(0, len(ids), CHUNK):
+        untouched -= conn.execute(
+            select(func.count()).where(
+                and_(
+                    s.c.account_id == account_id,
+                    s.c.interactions == 0,
+                    s.c.person_id.in_(ids[start : start + CHUNK]),
+                )
+            )
+        ).scalar_one()
+    # A group member whose only contact is the group has interactions in the summary and no message of
+    # their own: they count as untouched, as the participants say.
+    in_groups = sorted(conn.execute(select(m.c.handle_id).distinct()).scalars())  # the members' index
+    members: set[int] = set()
+    for start in range(0, len(in_groups), CHUNK):
+        members |= {
+            int(pid)
+            for pid, account in conn.execute(
+                select(h.c.person_id, h.c.account_id).where(h.c.id.in_(in_groups[start : start + CHUNK]))
+            )
+            if pid is not None and account == account_id and pid not in out
+        }
+    members_ = sorted(members)
+    for start in range(0, len(members_), CHUNK):
+        untouched += conn.execute(
+            select(func.count()).where(
+                and_(
+                    s.c.account_id == account_id,
+                    s.c.interactions > 0,
+                    s.c.person_id.in_(members_[start : start + CHUNK]),
+                    ~exists().where(pa.c.person_id == s.c.person_id),
+                )
+            )
+        ).scalar_one()
+    return int(untouched)

@@ -188,4 +188,12 @@ def import_paths(
     result = run_import(store, paths, options, on_file=on_file)
     if result.batch is None:
         return result, 0
-    return result, catch_up(store)  # the batch was marked when it was opened
+    rescored = catch_up(store)  # the batch was marked when it was opened
+    c = result.counts
+    if c.people_created + c.interactions_created >= ANALYZE_AFTER_ROWS:
+        store.analyze()
+    return result, rescored
+
+
+# An import that wrote at least this many people and interactions refreshes the planner's statistics.
+ANALYZE_AFTER_ROWS = 5000

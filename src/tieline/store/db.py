@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import platformdirs
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
@@ -143,6 +143,17 @@ class Store:
                 .returning(t.accounts.c.id)
             ).scalar_one()
             return int(new)
+
+    def analyze(self) -> None:
+        """Refresh PostgreSQL's planner statistics of tieline's tables (after a large import: a server
+        whose autovacuum is off, or has not come round yet, would otherwise plan joins over millions of
+        rows as if the tables were empty). SQLite plans from its indexes alone; nothing to do there."""
+        if self.is_sqlite or self.read_only:
+            return
+
+        with self.engine.connect() as conn, conn.begin():
+            for table in t.metadata.sorted_tables:
+                conn.execute(text(f'ANALYZE "{table.name}"'))
 
     def dispose(self) -> None:
         self.engine.dispose()

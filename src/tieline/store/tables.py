@@ -122,6 +122,14 @@ people = Table(
 Index("ix_people_account_name", people.c.account_id, people.c.name)
 # `people list` sorts by the name as folded for display; this index serves that order with a limit.
 Index("ix_people_account_lower_name", people.c.account_id, func.lower(people.c.name))
+# Who is out of the counts now (archived, connected in the future), who is new, who said how they met,
+# who has a cadence or a birthday: index ranges. Not led by the account, so that SQLite never walks them for an account's rows by id.
+Index("ix_people_archived", people.c.archived_at)
+Index("ix_people_connected", people.c.connected_on)
+Index("ix_people_how_met", people.c.how_met)
+Index("ix_people_every_days", people.c.every_days)
+Index("ix_people_birthday", people.c.birthday)
+Index("ix_people_updated", people.c.updated_at)  # the latest edit: the index's last entry
 
 handles = Table(
     "handles",
@@ -158,6 +166,7 @@ positions = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_positions_person", positions.c.person_id)
+Index("ix_positions_start", positions.c.start_date)  # job changes: a range of recent starts
 
 notes = Table(
     "notes",
@@ -380,6 +389,8 @@ tie_scores = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_tie_scores_account_score", tie_scores.c.account_id, tie_scores.c.score)
+# Covering: the health headline's counts and sums by state read this index only.
+Index("ix_tie_scores_account_state", tie_scores.c.account_id, tie_scores.c.state, tie_scores.c.p_call)
 
 # Derived data: each tie's history in a few figures, kept current by every write that changes it, so
 # `people list` and the insight commands read one row per person instead of every interaction.
@@ -403,6 +414,7 @@ tie_summaries = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_tie_summaries_account_last", tie_summaries.c.account_id, tie_summaries.c.last_contact)
+Index("ix_tie_summaries_account_interactions", tie_summaries.c.account_id, tie_summaries.c.interactions)
 Index("ix_tie_scores_account_version", tie_scores.c.account_id, tie_scores.c.model_version)
 
 # Which ties need their summary, score or text-index row brought up to date: every writer of people or
