@@ -2,11 +2,12 @@
 
 The first line says what the file is; then one line per row, table by table in the order their foreign
 keys need, rows by id. Times are ISO 8601 in UTC, dates ISO 8601, JSON columns as JSON with sorted keys,
-so the same data always gives the same bytes whatever the backend.
+bytes in base64, so the same data always gives the same bytes whatever the backend.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    LargeBinary,
     Table,
     and_,
     delete,
@@ -137,7 +139,7 @@ def load(conn: Connection, account_id: int, items: Iterable[dict[str, Any]]) -> 
 
 
 def _participant_times(conn: Connection, account_id: int) -> None:
-    """A backup made before participants kept their interaction's time (schema 0017): copy it now."""
+    """A backup made before participants kept their interaction's time (schema 0018): copy it now."""
     pa, i = t.participants, t.interactions
     conn.execute(
         update(pa)
@@ -160,6 +162,8 @@ def _out(kind: Any, value: Any) -> Any:
         return value.isoformat()
     if isinstance(kind, JSON) and isinstance(value, str):
         return json.loads(value)
+    if isinstance(kind, LargeBinary):
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -170,4 +174,6 @@ def _in(kind: Any, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if isinstance(kind, Date):
         return date.fromisoformat(value)
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(value)
     return value
