@@ -283,3 +283,15 @@ def who_json(store: Store, need: str) -> list[dict[str, Any]]:
     from tieline.insight.who import who
 
     return list(who(store, need)["people"])
+
+
+def test_who_with_nothing_to_score_starts_without_numpy_or_the_model(tmp_path: Path) -> None:
+    """The catch-up loads the model only to score; with the scores and the index current, `who` is
+    database work alone, and its start-up loads neither."""
+    from tests.core.test_startup import _loaded
+
+    store = Store(str(tmp_path / "x.db"))
+    _network(store, tmp_path)
+    who_json(store, "analytical chemistry")  # the scores and the text index, current
+    store.dispose()
+    assert "numpy" not in _loaded(tmp_path, "who", "analytical chemistry", "--json")

@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from tieline.strength import EventTable, TieFacts, assign_layers, explain, score, summary
+from tieline.strength import EventTable, TieFacts, assign_layers, score, summary
+from tieline.strength.explain import explain
 from tieline.strength.model import TERM_NAMES
 
 DAY = 86400.0

@@ -21,8 +21,9 @@ from tieline.ingest.context import utc
 from tieline.services.strength import Network, network
 from tieline.store import tables as t
 from tieline.store.db import Store
+from tieline.strength import defaults
 
-INNER_LAYERS = (1, 2, 3)  # support, sympathy, affinity: the ties that would go out of their way
+INNER_LAYERS = defaults.INNER_LAYERS
 CHUNK = 500
 SUBJECT_DAYS = 30
 

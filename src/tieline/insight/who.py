@@ -22,8 +22,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select, text, tru
 
 from tieline.errors import TielineError
 from tieline.insight import textindex
-from tieline.insight.ties import INNER_LAYERS
-from tieline.services import strength
+from tieline.services.catchup import catch_up
 from tieline.services.ties import layers_of_top
 from tieline.store import tables as t
 from tieline.store.db import Store
@@ -55,7 +54,7 @@ def who(store: Store, need: str, limit: int = 10) -> dict[str, Any]:
     if not terms:
         raise TielineError('say what you need in a few words, e.g. "analytical chemistry roles in Boston"')
     textindex.refresh(store)
-    strength.catch_up(store)
+    catch_up(store)
     now = datetime.now(UTC)
     with store.read() as conn:
         if not store.is_sqlite:
@@ -134,7 +133,7 @@ def close_ties(conn: Connection, account_id: int, now: datetime) -> dict[int, Cl
     """The connections in an inner layer who would likely take your call: at most the inner layers' size,
     read from the top of the score index (layers rank every cached score, as the model's do)."""
     ts, p = t.tie_scores, t.people
-    inner = defaults.LAYER_SIZES[max(INNER_LAYERS) - 1]
+    inner = defaults.LAYER_SIZES[max(defaults.INNER_LAYERS) - 1]
     top = conn.execute(
         select(ts.c.person_id, ts.c.score, ts.c.p_call)
         .where(and_(ts.c.account_id == account_id, ts.c.score.is_not(None)))
@@ -145,7 +144,7 @@ def close_ties(conn: Connection, account_id: int, now: datetime) -> dict[int, Cl
     likely = {
         r.person_id: float(r.p_call)
         for r, layer in zip(top, layers, strict=True)
-        if layer in INNER_LAYERS and r.p_call is not None and r.p_call >= CLOSE_P_CALL
+        if layer in defaults.INNER_LAYERS and r.p_call is not None and r.p_call >= CLOSE_P_CALL
     }
     if not likely:
         return {}

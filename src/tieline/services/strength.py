@@ -6,7 +6,7 @@ this module only turns rows into the model's columns and its answers back into p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -17,8 +17,12 @@ from sqlalchemy import Connection, and_, delete, func, insert, select
 
 from tieline.ingest.context import utc
 from tieline.services import ties
+
+# Re-exported: every writer and reader calls ``strength.catch_up`` (it loads this module only to score).
+from tieline.services.catchup import Progress as Progress
+from tieline.services.catchup import catch_up as catch_up
+from tieline.services.catchup import outdated as outdated
 from tieline.services.lookup import find_person
-from tieline.store import stale
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
@@ -132,9 +136,6 @@ def load(
     return ids, events, facts
 
 
-Progress = Callable[[int, int], None]
-
-
 def network(store: Store, as_of: datetime | None = None, progress: Progress | None = None) -> Network:
     """Every tie as of ``as_of``, scored from scratch. Without one, the cached scores (each as of when
     it was last rescored); ties not scored yet are scored now, and only they (``progress`` is told).
@@ -145,49 +146,6 @@ def network(store: Store, as_of: datetime | None = None, progress: Progress | No
     cached = _cached(store)
     assert cached is not None
     return cached
-
-
-def catch_up(store: Store, progress: Progress | None = None) -> int:
-    """Bring the marked ties (``store/stale.py``) and those cached by another model version up to date.
-
-    Every writer marks what it changed in its own transaction and calls this after; a read calls it too,
-    so a write whose process died before scoring is caught up by the next read. The work is the marks'
-    (one index lookup when there are none), never a pass over every person. Returns how many were scored."""
-    if store.read_only:  # nothing can be written there: ties not scored yet show as unknown
-        return 0
-    with store.read() as conn:
-        marks = ties.settled(conn, stale.pending(conn, store.account_id, "scores"))
-        ids = set(outdated(conn, store.account_id))
-        if marks.everyone:
-            ids |= set(
-                conn.execute(select(t.people.c.id).where(t.people.c.account_id == store.account_id)).scalars()
-            )
-        else:
-            ids |= marks.people
-            for batch_id in sorted(marks.batches):
-                ids |= ties.touched_by_batch(conn, batch_id)
-    done = rescore(store, ids, progress) if ids else 0
-    if marks:
-        with store.write() as conn:
-            built = conn.execute(
-                select(t.text_index_state.c.account_id).where(
-                    t.text_index_state.c.account_id == store.account_id
-                )
-            ).first()
-            stale.clear(conn, store.account_id, marks, "scores", text_too=built is None)
-    return done
-
-
-def outdated(conn: Connection, account_id: int) -> list[int]:
-    """Ties whose cached score came from another model version: two index range lookups, empty as a rule."""
-    ts = t.tie_scores
-    older = select(ts.c.person_id).where(
-        and_(ts.c.account_id == account_id, ts.c.model_version < defaults.MODEL_VERSION)
-    )
-    newer = select(ts.c.person_id).where(
-        and_(ts.c.account_id == account_id, ts.c.model_version > defaults.MODEL_VERSION)
-    )
-    return list(conn.execute(older.union_all(newer)).scalars())
 
 
 def _score_all(store: Store, when: datetime) -> Network:

@@ -58,3 +58,8 @@ ANSWER_EVIDENCE_SHARE = 0.05
 # Dunbar layers: at most this many ties (cumulative), each needing at least this score.
 LAYER_SIZES: tuple[int, ...] = (5, 15, 50, 150)
 LAYER_THRESHOLDS: tuple[float, ...] = (0.75, 0.6, 0.4, 0.25)
+INNER_LAYERS: tuple[int, ...] = (
+    1,
+    2,
+    3,
+)  # support, sympathy, affinity: the ties that would go out of their way
