@@ -146,14 +146,15 @@ def _due_now(store: Store, limit: int | None) -> list[dict[str, Any]]:
     overdue = _overdue_ranked(store, now, [pid for pid, r in top.items() if r.layer <= 4], set(bounds) | out)
     candidates = _merged(special, overdue)
     found: list[Due] = []
-    while True:
-        chunk = list(itertools.islice(candidates, EXACT_CHUNK))
-        if not chunk:
-            break
+    # A few at a time: the next candidate comes only once no later page of ties could outrank it, so
+    # asking for more than the list needs would read pages the answer does not.
+    step = min(limit, EXACT_CHUNK) if limit is not None else EXACT_CHUNK
+    while (first := next(candidates, None)) is not None:
         if limit is not None and len(found) >= limit:
             found.sort(key=lambda d: -d.rank)
-            if found[limit - 1].rank >= chunk[0].ceiling:
+            if found[limit - 1].rank >= first.ceiling:
                 break
+        chunk = [first, *itertools.islice(candidates, step - 1)]
         _weigh_ties(store, _ties_of(store, chunk, top), now, owed, jobs, found)
     return _shown(store, found, limit)
 

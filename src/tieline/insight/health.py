@@ -20,6 +20,7 @@ from tieline.store import tables as t
 from tieline.store.db import Store
 
 GIVING_KINDS = ("favor-given", "favor-received", "tidbit", "intro")
+FIELD_TAG = "field:"  # `tieline people edit P --tag field:chemistry` says a tie's field of work
 ONE_PLACE_SHARE = 0.5  # more than this share of strong ties in one organisation: one lay-off away
 BEFORE_DAYS = 90
 CHUNK = 500
@@ -161,12 +162,34 @@ def diversity(store: Store, view: ov.Overview, most: int = 5) -> dict[str, Any]:
             f"{top[0][1]} of your {len(orgs)} strong ties with a known employer work at {top[0][0]}: "
             "one lay-off could take them all at once"
         )
+    with store.read() as conn:
+        fields = Counter(fields_of(conn, store.account_id, strong).values())
     return {
         "strong_ties": len(strong),
         "organisations_of_strong_ties": len(counts),
         "strong_ties_by_organisation": [{"organisation": org, "strong_ties": n} for org, n in top],
         "diversity_warning": warning,
+        "fields_of_strong_ties": len(fields),
+        "strong_ties_by_field": [{"field": f, "strong_ties": n} for f, n in fields.most_common(most)],
     }
+
+
+def fields_of(conn: Connection, account_id: int, person_ids: list[int]) -> dict[int, str]:
+    """Each person's field of work where known: the user's (or an import's) tag ``field:NAME`` (the first
+    by name when there are several). No source gives one, and a title is no sure guide to a field."""
+    tg = t.tags
+    out: dict[int, str] = {}
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), CHUNK):
+        for pid, account, tag in conn.execute(
+            select(tg.c.person_id, tg.c.account_id, tg.c.tag)
+            .where(tg.c.person_id.in_(ids[start : start + CHUNK]))
+            .order_by(tg.c.person_id, tg.c.tag)
+        ):
+            name = tag[len(FIELD_TAG) :].strip() if tag.lower().startswith(FIELD_TAG) else ""
+            if account == account_id and name and pid not in out:
+                out[pid] = name
+    return out
 
 
 def never_touched(store: Store, view: ov.Overview) -> int:
