@@ -173,13 +173,27 @@ class _Candidate:
 def _special(conn: Any, account_id: int, now: datetime, bounds: dict[int, float]) -> list[_Candidate]:
     """The people with a reason of their own, with their cached tie and the highest rank they could
     reach: their likeliest reason's urgency, or their rhythm's when that is higher."""
-    sc = t.tie_scores
+    sc, ts = t.tie_scores, t.tie_summaries
     ids = sorted(bounds)
     out: list[_Candidate] = []
+    overdue = case((and_(*_overdue_where(conn, now)), _rhythm_urgency(conn, now)), else_=0.0)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        for r in conn.execute(_with_urgency(conn, account_id, now, sc.c.person_id.in_(chunk))):
-            out.append(_candidate(max(bounds[r.person_id], float(r.urgency or 0.0)), r))
+        # Two lookups by person rather than a join: given hundreds of people, PostgreSQL would hash
+        # every summary of the account to join them.
+        rhythm = dict(
+            conn.execute(
+                select(ts.c.person_id, overdue).where(
+                    and_(ts.c.account_id == account_id, ts.c.person_id.in_(chunk))
+                )
+            ).all()
+        )
+        for r in conn.execute(
+            select(sc.c.person_id, sc.c.score, sc.c.p_call, sc.c.state).where(
+                and_(sc.c.account_id == account_id, sc.c.person_id.in_(chunk))
+            )
+        ):
+            out.append(_candidate(max(bounds[r.person_id], float(rhythm.get(r.person_id) or 0.0)), r))
     out.sort(key=lambda c: (-c.ceiling, c.person_id))
     return out
 

@@ -227,14 +227,19 @@ def _never_touched_now(conn: Connection, account_id: int, view: ov.Overview) -> 
     no score yet (the count then needs every person)."""
     p, pa, n, s, ts = t.people, t.participants, t.notes, t.tie_summaries, t.tie_scores
     h, m = t.handles, t.conversation_members
-    people = conn.execute(select(func.count()).select_from(p).where(p.c.account_id == account_id)).scalar()
-    summaries = conn.execute(select(func.count()).select_from(s).where(s.c.account_id == account_id)).scalar()
-    scores = conn.execute(select(func.count()).select_from(ts).where(ts.c.account_id == account_id)).scalar()
+    people, summaries, scores, untouched = conn.execute(  # one statement: see since.mark
+        select(
+            select(func.count()).select_from(p).where(p.c.account_id == account_id).scalar_subquery(),
+            select(func.count()).select_from(s).where(s.c.account_id == account_id).scalar_subquery(),
+            select(func.count()).select_from(ts).where(ts.c.account_id == account_id).scalar_subquery(),
+            select(func.count())
+            .select_from(s)
+            .where(and_(s.c.account_id == account_id, s.c.interactions == 0))
+            .scalar_subquery(),
+        )
+    ).one()
     if not people == summaries == scores:
         return None
-    untouched = conn.execute(
-        select(func.count()).where(and_(s.c.account_id == account_id, s.c.interactions == 0))
-    ).scalar_one()
     said = {  # the account checked on the rows, as in overview.left_out_now
         int(pid)
         for pid, account in conn.execute(
