@@ -237,7 +237,7 @@ def main() -> None:
         if not args.reuse:
             t0 = time.perf_counter()
             build(store, args.people, args.interactions)
-            store.analyze()  # as an import of that size does (PostgreSQL plans with fresh statistics)
+            store.analyze()  # as a large import leaves PostgreSQL: with planner statistics
             print(
                 f"built {args.people:,} people, {args.interactions:,} interactions in {time.perf_counter() - t0:.0f} s (not timed)"
             )

@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
+from tests.core.test_timeline import ada_in_a_group_and_one_to_one
 from tests.ingest.snapshot import snapshot
 from tests.ingest.test_group_conversations import group_chat
 from tieline.ingest.batch import ImportOptions
@@ -193,4 +194,91 @@ def test_a_group_members_timeline_page_walks_the_groups_index_without_sorting(tm
     assert any("ix_interactions_conversation" in p for p in plans)
     assert not any("TEMP B-TREE" in p for p in plans), plans
     assert people.detail(store, "Ada", limit=2)["interactions"] == whole[:2]
+    store.dispose()
+
+
+def test_a_persons_own_timeline_page_walks_their_time_index_without_sorting(tmp_path: Path) -> None:
+    """Someone's own interactions (one to one, mail, their messages in groups) come newest first from
+    ix_participants_person_when, cut at the page: never all of them read and sorted."""
+    from sqlalchemy import event
+
+    store = Store(str(tmp_path / "x.db"))
+    ada_in_a_group_and_one_to_one(store, tmp_path)
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        if "FROM participants JOIN interactions" in statement and "ORDER BY" in statement:
+            captured.append((statement, params))
+
+    people.detail(store, "Ada", limit=3, offset=3)
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    assert len(captured) == 1
+    with store.read() as conn:
+        plan = [
+            str(r[-1])
+            for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + captured[0][0], captured[0][1])  # type: ignore[arg-type]
+        ]
+    assert plan == [
+        "SEARCH participants USING COVERING INDEX ix_participants_person_when (person_id=?)",
+        "SEARCH interactions USING INTEGER PRIMARY KEY (rowid=?)",
+    ]
+    store.dispose()
+
+
+def test_a_persons_favours_walk_the_kind_index_not_their_history(tmp_path: Path) -> None:
+    """The favours on a person's page are read through ix_interactions_account_kind, one walk per kind
+    cut at the page (favours are few in any account), never through every message of a group member."""
+    from sqlalchemy import event
+
+    from tieline.services import logbook
+
+    store = Store(str(tmp_path / "x.db"))
+    ada_in_a_group_and_one_to_one(store, tmp_path)
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        if "interactions.kind =" in statement:
+            captured.append((statement, params))
+
+    assert [f["subject"] for f in logbook.favours(store, "Ada")] == ["a favour"]
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    assert len(captured) == len(logbook.FAVOURS)
+    with store.read() as conn:
+        plans = {
+            str(row[-1])
+            for statement, params in captured
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()  # type: ignore[arg-type]
+        }
+    assert plans == {
+        "SEARCH interactions USING INDEX ix_interactions_account_kind (account_id=? AND kind=?)",
+        "CORRELATED SCALAR SUBQUERY 1",
+        "SEARCH participants USING COVERING INDEX ix_participants_person (person_id=? AND interaction_id=?)",
+    }
+    store.dispose()
+
+
+def test_a_person_named_is_found_through_the_lower_name_index(tmp_path: Path) -> None:
+    """`people show "Ada Lovelace"` probes ix_people_account_lower_name, never every person of the account."""
+    from sqlalchemy import event
+
+    store = Store(str(tmp_path / "x.db"))
+    for name in ("Ada Lovelace", "Grace Hopper", "Alan Turing"):
+        people.add(store, people.NewPerson(name))
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        if "lower(name) =" in statement:
+            captured.append((statement, params))
+
+    assert people.detail(store, "ada LOVELACE")["name"] == "Ada Lovelace"
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    assert len(captured) == 1
+    with store.read() as conn:
+        plan = [
+            str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + captured[0][0], captured[0][1])
+        ]  # type: ignore[arg-type]
+    assert plan == ["SEARCH people USING INDEX ix_people_account_lower_name (account_id=? AND <expr>=?)"]
     store.dispose()

@@ -29,7 +29,13 @@ app = typer.Typer(help="The tie-strength model: explain, fit, score, evaluate.",
 def explain(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="A #id, a handle, or part of a name.")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="As of this date (default now).")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Scored from the history as of this date (default: the cached score, as of its last rescore).",
+        ),
+    ] = None,
     details: Annotated[
         bool, typer.Option("--details", help="Also the numbers: each term's weight and their sum.")
     ] = False,

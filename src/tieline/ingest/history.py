@@ -89,8 +89,9 @@ class HistoryWriter:
                 "handle_id": hid,
                 "person_id": owner[hid][1] if hid in owner and owner[hid][1] is not None else pid,
                 "role": role,
+                "happened_at": row["happened_at"],
             }
-            for iid, people in zip(ids, parts, strict=True)
+            for iid, row, people in zip(ids, rows, parts, strict=True)
             for hid, pid, role in people
         ]
         if prows:

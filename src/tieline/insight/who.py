@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, text
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, text, true
 
 from tieline.errors import TielineError
 from tieline.insight import textindex
@@ -58,6 +58,10 @@ def who(store: Store, need: str, limit: int = 10) -> dict[str, Any]:
     strength.catch_up(store)
     now = datetime.now(UTC)
     with store.read() as conn:
+        if not store.is_sqlite:
+            # Each query is a few index walks; on tables without statistics (autovacuum off, no large import
+            # yet) PostgreSQL's estimates run to millions of rows and compile them with JIT first (0.2 s).
+            conn.execute(text("SET LOCAL jit = off"))
         found = best_placed(conn, store.is_sqlite, store.account_id, terms, limit, now)
         close = close_ties(conn, store.account_id, now)
         texts = textindex.fields(conn, store.is_sqlite, [m.person_id for m in found])
@@ -109,12 +113,13 @@ def best_placed(
     rows = conn.execute(
         text(
             # Each match ranked once, then joined by key to its score; the few people who do not count
-            # (archived, connected later) are one hashed list, not a lookup per match.
+            # (archived, connected later) are one list from two index ranges, not a lookup per match
+            # (the account is the scores' join's: an account-led index would walk every person).
             f"WITH m AS MATERIALIZED ({found}), "
             "c AS MATERIALIZED (SELECT m.person_id, m.rank, s.p_call FROM m "
             "JOIN tie_scores s ON s.account_id = :a AND s.person_id = m.person_id "
-            "WHERE m.rank > 0 AND m.person_id NOT IN (SELECT id FROM people WHERE account_id = :a "
-            "AND ((archived_at IS NOT NULL AND archived_at <= :now) OR connected_on > :now))) "
+            "WHERE m.rank > 0 AND m.person_id NOT IN (SELECT id FROM people WHERE archived_at <= :now "
+            "UNION ALL SELECT id FROM people WHERE connected_on > :now)) "
             # The best rank is a scalar subquery: worked out once, never once per match.
             "SELECT r.person_id, r.relevance, r.p_call, p.name FROM (SELECT * FROM (SELECT person_id, "
             "rank / (SELECT max(rank) FROM c) AS relevance, p_call FROM c) v "
@@ -181,21 +186,7 @@ def introductions(
         return {}
     near = sorted(close)
     together: dict[int, Counter[int]] = {target: Counter() for target in targets}
-    pa1, pa2 = t.participants.alias("pa1"), t.participants.alias("pa2")
-    for target, pid, n in conn.execute(
-        select(pa1.c.person_id, pa2.c.person_id, func.count(func.distinct(pa1.c.interaction_id)))
-        .join(pa2, pa2.c.interaction_id == pa1.c.interaction_id)
-        .where(
-            and_(
-                pa1.c.person_id.in_(targets),  # the account's own people: their rows are the account's
-                # "+ 0": each interaction's few participants are read by its index, then filtered; a probe of
-                # the person index for every close tie and interaction is fifty times the work.
-                (pa2.c.person_id + 0).in_(near),
-                pa2.c.person_id != pa1.c.person_id,
-            )
-        )
-        .group_by(pa1.c.person_id, pa2.c.person_id)
-    ):
+    for target, pid, n in conn.execute(_shared_interactions(conn.dialect.name, targets, near)):
         together[target][pid] += int(n)
     # Group conversations store their members once (not a participant row per message): count those too.
     m1, m2, h1, h2 = (
@@ -240,6 +231,48 @@ def introductions(
             via.append("both at " + ", ".join(sorted(orgs[pid])))
         out[target] = {"person_id": pid, "name": close[pid].name, "via": "; ".join(via)}
     return out
+
+
+def _shared_interactions(dialect: str, targets: list[int], near: list[int]) -> Any:
+    """(target, close person, interactions both took part in): each target's participant rows by the person
+    index, then each interaction's few participants by the interaction index, kept if close."""
+    pa1, pa2 = t.participants.alias("pa1"), t.participants.alias("pa2")
+    if dialect == "postgresql":
+        # A lateral subquery kept apart (OFFSET 0: not pulled up into a plain join) is a nested loop whatever
+        # the statistics say: without them (autovacuum off, no large import yet) the plain join was planned
+        # as a hash join over every participant row.
+        theirs = (
+            select(pa2.c.person_id)
+            .where(
+                and_(
+                    pa2.c.interaction_id == pa1.c.interaction_id,
+                    (pa2.c.person_id + 0).in_(near),  # as below: by the interaction's index
+                    pa2.c.person_id != pa1.c.person_id,
+                )
+            )
+            .offset(0)
+            .lateral("theirs")
+        )
+        return (
+            select(pa1.c.person_id, theirs.c.person_id, func.count(func.distinct(pa1.c.interaction_id)))
+            .select_from(pa1.join(theirs, true()))
+            .where(pa1.c.person_id.in_(targets))
+            .group_by(pa1.c.person_id, theirs.c.person_id)
+        )
+    return (
+        select(pa1.c.person_id, pa2.c.person_id, func.count(func.distinct(pa1.c.interaction_id)))
+        .join(pa2, pa2.c.interaction_id == pa1.c.interaction_id)
+        .where(
+            and_(
+                pa1.c.person_id.in_(targets),  # the account's own people: their rows are the account's
+                # "+ 0": each interaction's few participants are read by its index, then filtered; a probe of
+                # the person index for every close tie and interaction is fifty times the work.
+                (pa2.c.person_id + 0).in_(near),
+                pa2.c.person_id != pa1.c.person_id,
+            )
+        )
+        .group_by(pa1.c.person_id, pa2.c.person_id)
+    )
 
 
 def _shared_organisations(

@@ -80,7 +80,8 @@ def build(store: Store) -> MCPServer:
     @server.tool(annotations=READ_ONLY)
     def explain(person: str, as_of: str = "") -> dict[str, Any]:
         """Why a tie has its score: the verdict (p_call, layer, state) and each term's contribution in
-        plain words. person: '#id', a handle or part of a name; as_of: a date (YYYY-MM-DD), empty for now."""
+        plain words. person: '#id', a handle or part of a name; as_of: a date (YYYY-MM-DD), empty for the
+        cached score (as of its last rescore, as people and person show it)."""
         from tieline.services.strength import explain as service
 
         return _answer(lambda: service(store, person, _when(as_of)))

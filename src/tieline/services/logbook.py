@@ -89,6 +89,7 @@ def log(
                 handle_id=hid,
                 person_id=pid,
                 role="recipient",
+                happened_at=happened,
             )
         )
         stale.mark(conn, store.account_id, [pid])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, func, select
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, func, select, text
 
 from tieline.errors import Ambiguous, NotFound
 from tieline.ingest.normalise import guess
@@ -38,11 +40,7 @@ def find_person(conn: Connection, account_id: int, ref: str) -> int:
         ).scalar()
         if found is not None:
             return int(found)
-    exact = conn.execute(
-        select(p.c.id, p.c.name).where(
-            and_(p.c.account_id == account_id, func.lower(p.c.name) == ref.lower())
-        )
-    ).all()
+    exact = _named(conn, account_id, ref)
     if len(exact) == 1:
         return int(exact[0].id)
     rows = (
@@ -65,6 +63,30 @@ def find_person(conn: Connection, account_id: int, ref: str) -> int:
             f"{ref!r} matches more than one person ({shown}{', ...' if len(rows) > 5 else ''}); use the #id"
         )
     return int(rows[0].id)
+
+
+def _named(conn: Connection, account_id: int, ref: str) -> list[Row[Any]]:
+    """The people whose name is ``ref`` in any case, found through ix_people_account_lower_name. Without
+    statistics SQLite prefers the covering index on (account, name) and reads every person of the account
+    (30,000 of them: a third of `people show`'s time)."""
+    p = t.people
+    if conn.dialect.name == "sqlite":
+        return list(
+            conn.execute(
+                text(
+                    "SELECT id, name FROM people INDEXED BY ix_people_account_lower_name "
+                    "WHERE account_id = :account_id AND lower(name) = :name"
+                ),
+                {"account_id": account_id, "name": ref.lower()},
+            )
+        )
+    return list(
+        conn.execute(
+            select(p.c.id, p.c.name).where(
+                and_(p.c.account_id == account_id, func.lower(p.c.name) == ref.lower())
+            )
+        )
+    )
 
 
 def by_id(conn: Connection, account_id: int, person_id: int) -> str:

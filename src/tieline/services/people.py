@@ -264,48 +264,42 @@ def timeline_of(
     conn: Connection, pid: int, limit: int | None, offset: int = 0, kinds: tuple[str, ...] | None = None
 ) -> list[dict[str, Any]]:
     """The person's interactions, newest first, a page at a time: those they took part in and the
-    owner's messages in the group conversations they are a member of (only these ``kinds`` when given)."""
-    from tieline.services.ties import members_of
+    owner's messages in the group conversations they are a member of (only these ``kinds`` when given).
 
-    i, pa = t.interactions, t.participants
-    columns = (
-        i.c.id,
-        i.c.happened_at,
-        i.c.channel,
-        i.c.direction,
-        i.c.kind,
-        i.c.subject,
-        i.c.group_size,
-        i.c.duration_s,
-    )
-    account_id = select(t.people.c.account_id).where(t.people.c.id == pid).scalar_subquery()
-    member = members_of(account_id, [pid])  # type: ignore[arg-type]
-    order = (i.c.happened_at.desc(), i.c.id.desc())
+    Each part is read newest first straight from an index and cut at the page, so a page costs about
+    its own size whatever the length of the history: the person's own through
+    ``ix_participants_person_when``, the owner's in each group through ``ix_interactions_conversation``
+    (one query per group and direction: both at once made SQLite sort every message the owner sent)."""
+    from tieline.services.ties import MINE, members_of
+
+    account_id = conn.execute(select(t.people.c.account_id).where(t.people.c.id == pid)).scalar_one()
     window = None if limit is None else limit + offset
-    theirs = select(*columns).join(pa, pa.c.interaction_id == i.c.id).where(pa.c.person_id == pid)
-    # The owner's messages in each of their groups, one query per group and direction: each is a walk of
-    # ix_interactions_conversation newest first, cut at the page (both directions at once made SQLite read
-    # and sort every message the owner sent to the group).
-    mine = []
-    for conversation_id, left_at in conn.execute(select(member.c.conversation_id, member.c.left_at)):
-        for direction in ("out", "both"):
-            q = select(*columns).where(
-                and_(
-                    i.c.conversation_id == conversation_id,
-                    i.c.direction == direction,
-                    true() if left_at is None else i.c.happened_at <= left_at,
-                )
-            )
-            mine.append(q)
+    member = members_of(account_id, [pid])
+    memberships = [
+        (int(c), left_at) for c, left_at in conn.execute(select(member.c.conversation_id, member.c.left_at))
+    ]
     if kinds is not None:
-        theirs = theirs.where(i.c.kind.in_(kinds))
-        mine = [q.where(i.c.kind.in_(kinds)) for q in mine]
-    if window is not None:
-        theirs = theirs.order_by(*order).limit(window)
-        mine = [q.order_by(*order).limit(window) for q in mine]
+        queries = _of_kinds(account_id, pid, memberships, kinds)
+    else:
+        i, pa = t.interactions, t.participants
+        theirs = (
+            select(*_SHOWN)
+            .select_from(pa)
+            .join(i, i.c.id == pa.c.interaction_id)
+            .where(pa.c.person_id == pid)
+            .order_by(pa.c.happened_at.desc(), pa.c.interaction_id.desc())
+        )
+        mine = [
+            select(*_SHOWN)
+            .where(_while_member(conversation_id, left_at, direction))
+            .order_by(i.c.happened_at.desc(), i.c.id.desc())
+            for conversation_id, left_at in memberships
+            for direction in MINE
+        ]
+        queries = [theirs, *mine]
     seen: dict[int, Any] = {}
-    for q in (theirs, *mine):
-        for r in conn.execute(q):
+    for q in queries:
+        for r in conn.execute(q if window is None else q.limit(window)):
             seen.setdefault(r.id, r)
     page = sorted(seen.values(), key=lambda r: (utc(r.happened_at), r.id), reverse=True)
     page = page[offset:] if limit is None else page[offset : offset + limit]
@@ -321,6 +315,46 @@ def timeline_of(
             "duration_s": r.duration_s,
         }
         for r in page
+    ]
+
+
+_SHOWN = (
+    t.interactions.c.id,
+    t.interactions.c.happened_at,
+    t.interactions.c.channel,
+    t.interactions.c.direction,
+    t.interactions.c.kind,
+    t.interactions.c.subject,
+    t.interactions.c.group_size,
+    t.interactions.c.duration_s,
+)
+
+
+def _while_member(conversation_id: int, left_at: datetime | None, direction: str | None = None) -> Any:
+    """The owner's messages (in one ``direction``, else both) in a group while the person was a member."""
+    from tieline.services.ties import MINE
+
+    i = t.interactions
+    return and_(
+        i.c.conversation_id == conversation_id,
+        i.c.direction.in_(MINE) if direction is None else i.c.direction == direction,
+        true() if left_at is None else i.c.happened_at <= left_at,
+    )
+
+
+def _of_kinds(
+    account_id: int, pid: int, memberships: list[tuple[int, datetime | None]], kinds: tuple[str, ...]
+) -> list[Any]:
+    """The person's interactions of these kinds (favours, say: few in any account), newest first: a walk
+    of ``ix_interactions_account_kind`` per kind rather than of the person's whole history."""
+    i, pa = t.interactions, t.participants
+    theirs = select(pa.c.id).where(and_(pa.c.interaction_id == i.c.id, pa.c.person_id == pid)).exists()
+    mine = [_while_member(conversation_id, left_at) for conversation_id, left_at in memberships]
+    return [
+        select(*_SHOWN)
+        .where(and_(i.c.account_id == account_id, i.c.kind == kind, or_(theirs, *mine)))
+        .order_by(i.c.happened_at.desc(), i.c.id.desc())
+        for kind in kinds
     ]
 
 

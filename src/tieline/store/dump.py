@@ -2,17 +2,32 @@
 
 The first line says what the file is; then one line per row, table by table in the order their foreign
 keys need, rows by id. Times are ISO 8601 in UTC, dates ISO 8601, JSON columns as JSON with sorted keys,
-so the same data always gives the same bytes whatever the backend.
+bytes in base64, so the same data always gives the same bytes whatever the backend.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Date, DateTime, Table, delete, func, insert, select, text, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Date,
+    DateTime,
+    LargeBinary,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from tieline.errors import TielineError
 from tieline.store import tables as t
@@ -110,6 +125,8 @@ def load(conn: Connection, account_id: int, items: Iterable[dict[str, Any]]) -> 
     flush()
     for table, rid, values in later:
         conn.execute(update(table).where(table.c.id == rid).values(**values))
+    if counts.get(t.participants.name):
+        _participant_times(conn, account_id)
     if conn.dialect.name == "postgresql":
         for table in TABLES:  # the next id after the highest restored one
             conn.execute(
@@ -119,6 +136,16 @@ def load(conn: Connection, account_id: int, items: Iterable[dict[str, Any]]) -> 
                 )
             )
     return counts
+
+
+def _participant_times(conn: Connection, account_id: int) -> None:
+    """A backup made before participants kept their interaction's time (schema 0018): copy it now."""
+    pa, i = t.participants, t.interactions
+    conn.execute(
+        update(pa)
+        .where(and_(pa.c.account_id == account_id, pa.c.happened_at.is_(None)))
+        .values(happened_at=select(i.c.happened_at).where(i.c.id == pa.c.interaction_id).scalar_subquery())
+    )
 
 
 def _self_references(table: Table) -> list[str]:
@@ -135,6 +162,8 @@ def _out(kind: Any, value: Any) -> Any:
         return value.isoformat()
     if isinstance(kind, JSON) and isinstance(value, str):
         return json.loads(value)
+    if isinstance(kind, LargeBinary):
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -145,4 +174,6 @@ def _in(kind: Any, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if isinstance(kind, Date):
         return date.fromisoformat(value)
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(value)
     return value

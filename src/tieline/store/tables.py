@@ -267,11 +267,20 @@ participants = Table(
     # older interactions in place, attached to the handle again.
     Column("person_id", Integer, ForeignKey("people.id", ondelete="SET NULL")),
     Column("role", String(10), nullable=False),  # sender, recipient, attendee
+    # The interaction's time, copied by every writer, so a person's timeline is an index walk newest first.
+    Column("happened_at", DateTime(timezone=True)),
     sqlite_autoincrement=True,
 )
 Index("ix_participants_interaction", participants.c.interaction_id)
-# Covering: a person's timeline and summary read these two columns only.
+# Covering: "did this person take part in that interaction" in one probe; a person's summary.
 Index("ix_participants_person", participants.c.person_id, participants.c.interaction_id)
+# Covering: a person's timeline, newest first, a page at a time.
+Index(
+    "ix_participants_person_when",
+    participants.c.person_id,
+    participants.c.happened_at,
+    participants.c.interaction_id,
+)
 Index("ix_participants_handle", participants.c.handle_id)
 
 me_handles = Table(
