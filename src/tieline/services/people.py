@@ -185,56 +185,67 @@ def detail(store: Store, ref: str, limit: int | None = 50, offset: int = 0) -> d
     """Everything about one person, with where each handle and position came from, and their timeline."""
     with store.read() as conn:
         pid = find_person(conn, store.account_id, ref)
-        p = conn.execute(select(t.people).where(t.people.c.id == pid)).mappings().one()
-        batches = {
-            r.id: r
-            for r in conn.execute(
-                select(t.batches.c.id, t.batches.c.source, t.batches.c.paths).where(
-                    t.batches.c.account_id == store.account_id
-                )
+        # One row: the person, who introduced them and their summary's count (a round trip each cost more
+        # than the reading on PostgreSQL).
+        introducer, ts = t.people.alias("introducer"), t.tie_summaries
+        p = (
+            conn.execute(
+                select(t.people, introducer.c.name.label("introducer"), ts.c.interactions.label("summarised"))
+                .outerjoin(introducer, introducer.c.id == t.people.c.introduced_by_id)
+                .outerjoin(ts, and_(ts.c.account_id == store.account_id, ts.c.person_id == t.people.c.id))
+                .where(t.people.c.id == pid)
             )
-        }
+            .mappings()
+            .one()
+        )
+        b = t.batches
 
-        def origin(batch_id: int | None, file: str | None) -> dict[str, Any] | None:
-            b = batches.get(batch_id) if batch_id is not None else None
-            if b is None:
+        def with_origin(table: Any) -> Any:
+            """The table's rows of the person with the batch that wrote each (if it is still there)."""
+            return (
+                select(
+                    table,
+                    b.c.id.label("batch"),
+                    b.c.source.label("batch_source"),
+                    b.c.paths.label("batch_paths"),
+                )
+                .outerjoin(b, and_(b.c.id == table.c.batch_id, b.c.account_id == store.account_id))
+                .where(table.c.person_id == pid)
+                .order_by(table.c.id)
+            )
+
+        def origin(r: Any) -> dict[str, Any] | None:
+            if r.batch is None:
                 return None
-            return {"batch": b.id, "source": b.source, "file": file or b.paths.split("\n")[0]}
+            return {
+                "batch": r.batch,
+                "source": r.batch_source,
+                "file": r.source_file or r.batch_paths.split("\n")[0],
+            }
 
-        h = t.handles
         handles = [
-            {"kind": r.kind, "value": r.value, "label": r.label, "from": origin(r.batch_id, r.source_file)}
-            for r in conn.execute(select(h).where(h.c.person_id == pid).order_by(h.c.id))
+            {"kind": r.kind, "value": r.value, "label": r.label, "from": origin(r)}
+            for r in conn.execute(with_origin(t.handles))
             if not r.value.startswith("name:")
         ]
-        pos = t.positions
         positions = [
             {
                 "organization": r.organization,
                 "title": r.title,
                 "start": r.start_date.isoformat() if r.start_date else None,
                 "end": r.end_date.isoformat() if r.end_date else None,
-                "from": origin(r.batch_id, r.source_file),
+                "from": origin(r),
             }
-            for r in conn.execute(select(pos).where(pos.c.person_id == pid).order_by(pos.c.id))
+            for r in conn.execute(with_origin(t.positions))
         ]
         notes = [r.body for r in conn.execute(select(t.notes.c.body).where(t.notes.c.person_id == pid))]
         tags = sorted(conn.execute(select(t.tags.c.tag).where(t.tags.c.person_id == pid)).scalars())
-        timeline = timeline_of(conn, pid, limit, offset)
-        total = conn.execute(
-            select(t.tie_summaries.c.interactions).where(
-                and_(t.tie_summaries.c.account_id == store.account_id, t.tie_summaries.c.person_id == pid)
-            )
-        ).scalar()
+        timeline = timeline_of(conn, pid, limit, offset, account_id=store.account_id)
+        total = p["summarised"]
         if total is None:  # no summary yet (added by hand): counted here
             from tieline.services.ties import interactions_of
 
             total = interactions_of(conn, store.account_id, pid)
-        intro = None
-        if p["introduced_by_id"]:
-            intro = conn.execute(
-                select(t.people.c.name).where(t.people.c.id == p["introduced_by_id"])
-            ).scalar()
     return {
         "id": pid,
         "name": p["name"],
@@ -244,7 +255,7 @@ def detail(store: Store, ref: str, limit: int | None = 50, offset: int = 0) -> d
         "connected_on": _iso(utc(p["connected_on"])),
         "how_met": p["how_met"],
         "why_connected": p["why_connected"],
-        "introduced_by": intro,
+        "introduced_by": p["introducer"],
         "relationship": p["relationship"],
         "closeness": p["closeness"],
         "would_take_call": p["would_take_call"],
@@ -261,7 +272,12 @@ def detail(store: Store, ref: str, limit: int | None = 50, offset: int = 0) -> d
 
 
 def timeline_of(
-    conn: Connection, pid: int, limit: int | None, offset: int = 0, kinds: tuple[str, ...] | None = None
+    conn: Connection,
+    pid: int,
+    limit: int | None,
+    offset: int = 0,
+    kinds: tuple[str, ...] | None = None,
+    account_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """The person's interactions, newest first, a page at a time: those they took part in and the
     owner's messages in the group conversations they are a member of (only these ``kinds`` when given).
@@ -272,7 +288,8 @@ def timeline_of(
     (one query per group and direction: both at once made SQLite sort every message the owner sent)."""
     from tieline.services.ties import MINE, members_of
 
-    account_id = conn.execute(select(t.people.c.account_id).where(t.people.c.id == pid)).scalar_one()
+    if account_id is None:
+        account_id = conn.execute(select(t.people.c.account_id).where(t.people.c.id == pid)).scalar_one()
     window = None if limit is None else limit + offset
     member = members_of(account_id, [pid])
     memberships = [
