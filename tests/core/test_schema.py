@@ -3,6 +3,7 @@ read queries use indexes, never a scan of a large table."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -282,3 +283,41 @@ def test_a_person_named_is_found_through_the_lower_name_index(tmp_path: Path) ->
         ]  # type: ignore[arg-type]
     assert plan == ["SEARCH people USING INDEX ix_people_account_lower_name (account_id=? AND <expr>=?)"]
     store.dispose()
+
+
+def test_postgresql_reads_favours_through_its_partial_kind_index(store: Store, tmp_path: Path) -> None:
+    """On PostgreSQL ix_interactions_account_kind holds only interactions that are not conversations
+    (migration 0019): the favours of a person's page and what is owed (`due`; the giving in `health` asks
+    the same way) are still read through it, and no conversation is in it."""
+    from sqlalchemy import event
+
+    from tieline.insight import due, health
+    from tieline.services import logbook
+
+    if store.is_sqlite:
+        return  # SQLite keeps the whole index: test_a_persons_favours_walk_the_kind_index_not_their_history
+    assert "conversation" not in {*logbook.FAVOURS, *health.GIVING_KINDS}
+    ada_in_a_group_and_one_to_one(store, tmp_path)
+    captured: list[tuple[str, object]] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _keep(_c: object, _cur: object, statement: str, params: object, *_a: object) -> None:
+        if "interactions.kind" in statement and statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, params))
+
+    assert [f["subject"] for f in logbook.favours(store, "Ada")] == ["a favour"]
+    with store.read() as conn:
+        due._owed(conn, store.account_id, datetime.now(UTC))
+    event.remove(store.engine, "before_cursor_execute", _keep)
+    assert len(captured) == len(logbook.FAVOURS) + 1
+    with store.engine.connect() as conn, conn.begin():
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, params in captured:
+            plan = "\n".join(str(r[0]) for r in conn.exec_driver_sql("EXPLAIN " + statement, params))  # type: ignore[arg-type]
+            assert "ix_interactions_account_kind" in plan, plan
+        conn.exec_driver_sql("ANALYZE interactions")
+        count = conn.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE relname = 'ix_interactions_account_kind' "
+            "AND relnamespace = current_schema()::regnamespace"
+        ).scalar_one()
+    assert count == 1  # the favour alone, none of the group's messages

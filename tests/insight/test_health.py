@@ -43,6 +43,17 @@ def test_the_health_report_counts_what_the_network_holds(store: Store) -> None:
     assert h["before"]["as_of"].startswith((AS_OF - timedelta(days=90)).date().isoformat())
 
 
+def test_the_fields_of_strong_ties_are_counted_where_known(store: Store) -> None:
+    ids = build(store)
+    people.edit(store, f"#{ids['ada']}", tags_add=("field:Mathematics", "analytical"))
+    people.edit(store, f"#{ids['grace']}", tags_add=("Field:Computing",))
+    people.edit(store, f"#{ids['linus']}", tags_add=("field:Kernels",))  # not a strong tie
+    h = health(store, AS_OF)
+    assert h["fields_of_strong_ties"] == 2
+    assert sorted(f["field"] for f in h["strong_ties_by_field"]) == ["Computing", "Mathematics"]
+    assert all(f["strong_ties"] == 1 for f in h["strong_ties_by_field"])
+
+
 def test_an_archived_person_leaves_the_counts(store: Store) -> None:
     ids = build(store)
     before = health(store, AS_OF + timedelta(days=1))

@@ -96,9 +96,13 @@ def render(h: dict[str, Any]) -> None:
     orgs = ", ".join(
         f"{safe(o['organisation'])} {o['strong_ties']}" for o in h["strong_ties_by_organisation"]
     )
+    fields = ", ".join(f"{safe(f['field'])} {f['strong_ties']}" for f in h["strong_ties_by_field"])
     console.print(
         f"[bold]Diversity[/bold]: your {h['strong_ties']} strong ties span {h['organisations_of_strong_ties']} "
-        f"organisations" + (f" ({orgs})." if orgs else "."),
+        f"organisations"
+        + (f" ({orgs})" if orgs else "")
+        + (f" and {h['fields_of_strong_ties']} fields ({fields})" if fields else "")
+        + ".",
         highlight=False,
     )
     if h["diversity_warning"]:

@@ -146,14 +146,15 @@ def _due_now(store: Store, limit: int | None) -> list[dict[str, Any]]:
     overdue = _overdue_ranked(store, now, [pid for pid, r in top.items() if r.layer <= 4], set(bounds) | out)
     candidates = _merged(special, overdue)
     found: list[Due] = []
-    while True:
-        chunk = list(itertools.islice(candidates, EXACT_CHUNK))
-        if not chunk:
-            break
+    # A few at a time: the next candidate comes only once no later page of ties could outrank it, so
+    # asking for more than the list needs would read pages the answer does not.
+    step = min(limit, EXACT_CHUNK) if limit is not None else EXACT_CHUNK
+    while (first := next(candidates, None)) is not None:
         if limit is not None and len(found) >= limit:
             found.sort(key=lambda d: -d.rank)
-            if found[limit - 1].rank >= chunk[0].ceiling:
+            if found[limit - 1].rank >= first.ceiling:
                 break
+        chunk = [first, *itertools.islice(candidates, step - 1)]
         _weigh_ties(store, _ties_of(store, chunk, top), now, owed, jobs, found)
     return _shown(store, found, limit)
 
@@ -172,13 +173,27 @@ class _Candidate:
 def _special(conn: Any, account_id: int, now: datetime, bounds: dict[int, float]) -> list[_Candidate]:
     """The people with a reason of their own, with their cached tie and the highest rank they could
     reach: their likeliest reason's urgency, or their rhythm's when that is higher."""
-    sc = t.tie_scores
+    sc, ts = t.tie_scores, t.tie_summaries
     ids = sorted(bounds)
     out: list[_Candidate] = []
+    overdue = case((and_(*_overdue_where(conn, now)), _rhythm_urgency(conn, now)), else_=0.0)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        for r in conn.execute(_with_urgency(conn, account_id, now, sc.c.person_id.in_(chunk))):
-            out.append(_candidate(max(bounds[r.person_id], float(r.urgency or 0.0)), r))
+        # Two lookups by person rather than a join: given hundreds of people, PostgreSQL would hash
+        # every summary of the account to join them.
+        rhythm = dict(
+            conn.execute(
+                select(ts.c.person_id, overdue).where(
+                    and_(ts.c.account_id == account_id, ts.c.person_id.in_(chunk))
+                )
+            ).all()
+        )
+        for r in conn.execute(
+            select(sc.c.person_id, sc.c.score, sc.c.p_call, sc.c.state).where(
+                and_(sc.c.account_id == account_id, sc.c.person_id.in_(chunk))
+            )
+        ):
+            out.append(_candidate(max(bounds[r.person_id], float(rhythm.get(r.person_id) or 0.0)), r))
     out.sort(key=lambda c: (-c.ceiling, c.person_id))
     return out
 

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, select
+from sqlalchemy import Connection, and_, case, exists, func, select
 
 from tieline.insight import headline as hl
 from tieline.insight import overview as ov
@@ -20,6 +20,7 @@ from tieline.store import tables as t
 from tieline.store.db import Store
 
 GIVING_KINDS = ("favor-given", "favor-received", "tidbit", "intro")
+FIELD_TAG = "field:"  # `tieline people edit P --tag field:chemistry` says a tie's field of work
 ONE_PLACE_SHARE = 0.5  # more than this share of strong ties in one organisation: one lay-off away
 BEFORE_DAYS = 90
 CHUNK = 500
@@ -161,12 +162,34 @@ def diversity(store: Store, view: ov.Overview, most: int = 5) -> dict[str, Any]:
             f"{top[0][1]} of your {len(orgs)} strong ties with a known employer work at {top[0][0]}: "
             "one lay-off could take them all at once"
         )
+    with store.read() as conn:
+        fields = Counter(fields_of(conn, store.account_id, strong).values())
     return {
         "strong_ties": len(strong),
         "organisations_of_strong_ties": len(counts),
         "strong_ties_by_organisation": [{"organisation": org, "strong_ties": n} for org, n in top],
         "diversity_warning": warning,
+        "fields_of_strong_ties": len(fields),
+        "strong_ties_by_field": [{"field": f, "strong_ties": n} for f, n in fields.most_common(most)],
     }
+
+
+def fields_of(conn: Connection, account_id: int, person_ids: list[int]) -> dict[int, str]:
+    """Each person's field of work where known: the user's (or an import's) tag ``field:NAME`` (the first
+    by name when there are several). No source gives one, and a title is no sure guide to a field."""
+    tg = t.tags
+    out: dict[int, str] = {}
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), CHUNK):
+        for pid, account, tag in conn.execute(
+            select(tg.c.person_id, tg.c.account_id, tg.c.tag)
+            .where(tg.c.person_id.in_(ids[start : start + CHUNK]))
+            .order_by(tg.c.person_id, tg.c.tag)
+        ):
+            name = tag[len(FIELD_TAG) :].strip() if tag.lower().startswith(FIELD_TAG) else ""
+            if account == account_id and name and pid not in out:
+                out[pid] = name
+    return out
 
 
 def never_touched(store: Store, view: ov.Overview) -> int:
@@ -204,14 +227,19 @@ def _never_touched_now(conn: Connection, account_id: int, view: ov.Overview) -> 
     no score yet (the count then needs every person)."""
     p, pa, n, s, ts = t.people, t.participants, t.notes, t.tie_summaries, t.tie_scores
     h, m = t.handles, t.conversation_members
-    people = conn.execute(select(func.count()).select_from(p).where(p.c.account_id == account_id)).scalar()
-    summaries = conn.execute(select(func.count()).select_from(s).where(s.c.account_id == account_id)).scalar()
-    scores = conn.execute(select(func.count()).select_from(ts).where(ts.c.account_id == account_id)).scalar()
+    people, summaries, scores, untouched = conn.execute(  # one statement: see since.mark
+        select(
+            select(func.count()).select_from(p).where(p.c.account_id == account_id).scalar_subquery(),
+            select(func.count()).select_from(s).where(s.c.account_id == account_id).scalar_subquery(),
+            select(func.count()).select_from(ts).where(ts.c.account_id == account_id).scalar_subquery(),
+            select(func.count())
+            .select_from(s)
+            .where(and_(s.c.account_id == account_id, s.c.interactions == 0))
+            .scalar_subquery(),
+        )
+    ).one()
     if not people == summaries == scores:
         return None
-    untouched = conn.execute(
-        select(func.count()).where(and_(s.c.account_id == account_id, s.c.interactions == 0))
-    ).scalar_one()
     said = {  # the account checked on the rows, as in overview.left_out_now
         int(pid)
         for pid, account in conn.execute(
@@ -253,14 +281,11 @@ def _never_touched_now(conn: Connection, account_id: int, view: ov.Overview) -> 
         }
     members_ = sorted(members)
     for start in range(0, len(members_), CHUNK):
+        # The test in the sum, not the where: by person the database looks up the few members given.
+        alone = and_(s.c.interactions > 0, ~exists().where(pa.c.person_id == s.c.person_id))
         untouched += conn.execute(
-            select(func.count()).where(
-                and_(
-                    s.c.account_id == account_id,
-                    s.c.interactions > 0,
-                    s.c.person_id.in_(members_[start : start + CHUNK]),
-                    ~exists().where(pa.c.person_id == s.c.person_id),
-                )
+            select(func.coalesce(func.sum(case((alone, 1), else_=0)), 0)).where(
+                and_(s.c.account_id == account_id, s.c.person_id.in_(members_[start : start + CHUNK]))
             )
         ).scalar_one()
     return int(untouched)

@@ -72,7 +72,14 @@ class Mark:
 def mark(conn: Connection, account_id: int, facts: str | None = None) -> Mark:
     """The data's state now (take it before reading the data a figure is computed from)."""
     i, pa, p, m, ch = t.interactions, t.participants, t.people, t.conversation_members, t.changes
-    newest = [int(conn.execute(select(func.max(table.c.id))).scalar() or 0) for table in (i, pa, p, m, ch)]
+    # One statement (each maximum the end of a primary key): a read command compiles every statement
+    # it sends afresh, which costs more than these lookups.
+    newest = [
+        int(n or 0)
+        for n in conn.execute(
+            select(*(select(func.max(table.c.id)).scalar_subquery() for table in (i, pa, p, m, ch)))
+        ).one()
+    ]
     return Mark(
         _rare(conn, account_id, newest[2]),
         newest[0],
@@ -111,22 +118,25 @@ def touched(conn: Connection, account_id: int, before: Mark) -> tuple[datetime, 
 def _rare(conn: Connection, account_id: int, newest_person: int) -> str:
     """What can change any past moment and changes rarely: one string."""
     p, w, mg, b, rd = t.people, t.model_weights, t.merges, t.batches, t.review_decisions
-    fitted = conn.execute(select(func.max(w.c.id)).where(w.c.account_id == account_id)).scalar()
-    merged = conn.execute(
-        select(func.count(), func.max(mg.c.id), func.sum(case((mg.c.undone.is_(True), 1), else_=0))).where(
-            mg.c.account_id == account_id
+    mine = (w.c.account_id == account_id, mg.c.account_id == account_id, b.c.account_id == account_id)
+    fitted, merges, newest_merge, merges_undone, undone, reviews, kept = conn.execute(
+        select(
+            select(func.max(w.c.id)).where(mine[0]).scalar_subquery(),
+            select(func.count()).select_from(mg).where(mine[1]).scalar_subquery(),
+            select(func.max(mg.c.id)).where(mine[1]).scalar_subquery(),
+            select(func.sum(case((mg.c.undone.is_(True), 1), else_=0))).where(mine[1]).scalar_subquery(),
+            select(func.sum(case((b.c.status == "undone", 1), else_=0))).where(mine[2]).scalar_subquery(),
+            select(func.sum(case((rd.c.undone.is_(True), 1), else_=0)))
+            .where(rd.c.account_id == account_id)
+            .scalar_subquery(),
+            # A person forgotten, merged away or undone: fewer of those that were there.
+            select(func.count())
+            .select_from(p)
+            .where(and_(p.c.account_id == account_id, p.c.id <= newest_person))
+            .scalar_subquery(),
         )
     ).one()
-    undone = conn.execute(
-        select(func.sum(case((b.c.status == "undone", 1), else_=0))).where(b.c.account_id == account_id)
-    ).scalar()
-    reviews = conn.execute(
-        select(func.sum(case((rd.c.undone.is_(True), 1), else_=0))).where(rd.c.account_id == account_id)
-    ).scalar()
-    # A person forgotten, merged away or undone: fewer of those that were there.
-    kept = conn.execute(
-        select(func.count()).where(and_(p.c.account_id == account_id, p.c.id <= newest_person))
-    ).scalar()
+    merged = (merges, newest_merge, merges_undone)
     return f"{defaults.MODEL_VERSION}|w{fitted}|m{merged[0]}:{merged[1]}:{merged[2]}|b{undone}|r{reviews}|p{kept}"
 
 
