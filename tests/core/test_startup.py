@@ -10,6 +10,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from tests.insight.network import build
 from tieline.store.db import Store
 from tieline.store.migrate import at_head, config, head
 
@@ -44,6 +45,18 @@ def test_help_and_me_show_load_neither_the_orm_nor_numpy_nor_alembic(tmp_path: P
     Store(str(tmp_path / "x.db")).dispose()  # migrated once: opening it again needs no Alembic
     assert _loaded(tmp_path, "--help") == set()
     assert _loaded(tmp_path, "me", "show") == {"sqlalchemy"}
+
+
+def test_health_due_and_who_read_the_cached_scores_without_numpy(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "x.db"))
+    build(store)
+    store.dispose()
+    # The first read of the day scores what changed and the past snapshots health compares with:
+    # that needs the model. Every read after it comes from the cache.
+    _loaded(tmp_path, "health")
+    _loaded(tmp_path, "due")
+    for args in (("health",), ("due",), ("who", "chemistry")):
+        assert "numpy" not in _loaded(tmp_path, *args), args
 
 
 def test_the_head_read_from_the_files_is_alembics_head(db_url: str) -> None:

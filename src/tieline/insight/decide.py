@@ -134,7 +134,7 @@ def undo_last(store: Store) -> Undone:
             )
         conn.execute(update(rd).where(rd.c.id.in_([r.id for r in rows])).values(undone=True))
         stale.mark(conn, store.account_id, [r.person_id for r in rows])
-    from tieline.services.strength import catch_up
+    from tieline.services.catchup import catch_up
 
     catch_up(store)
     return Undone(int(session), len(rows))

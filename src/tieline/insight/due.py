@@ -14,10 +14,8 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
 from sqlalchemy import and_, case, func, or_, select, true, union
 
 from tieline.ingest.context import utc
@@ -28,6 +26,10 @@ from tieline.services import logbook
 from tieline.services.lookup import find_person
 from tieline.store import tables as t
 from tieline.store.db import Store
+
+if TYPE_CHECKING:  # numpy loads only for a past moment's picture: the present reads the cache in SQL
+    import numpy as np
+    import numpy.typing as npt
 
 SILENT_YEAR = 365.0
 NEW_DAYS = 90
@@ -74,6 +76,8 @@ def due(store: Store, as_of: datetime | None = None, limit: int | None = 10) -> 
     weighed in order of how likely they are to take your call (their rank is bounded by it)."""
     if as_of is None and not store.read_only:
         return _due_now(store, limit)
+    import numpy as np
+
     pic = picture(store, as_of)
     now = pic.as_of
     with store.read() as conn:
@@ -124,7 +128,7 @@ def _due_now(store: Store, limit: int | None) -> list[dict[str, Any]]:
     """The present, from the cached scores and the per-tie summaries: the people with a reason of their
     own (a few index ranges) and those the database finds overdue on their rhythm, best first, are
     weighed in that order until no later one could outrank the list."""
-    from tieline.services.strength import catch_up
+    from tieline.services.catchup import catch_up
 
     catch_up(store)
     now = datetime.now(UTC)
@@ -326,6 +330,8 @@ def _by_probability(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """The usual candidates (positions in the picture) likeliest first, and the highest rank each could have:
     overdue on their rhythm at most, weighed by their probability."""
+    import numpy as np
+
     p_call = np.nan_to_num(pic.p_call, nan=0.0)
     order = np.flatnonzero(usual)[np.argsort(-p_call[usual], kind="stable")]
     return order, URGENCY["rhythm"] * RHYTHM_CAP * (0.3 + p_call[order])
@@ -339,6 +345,8 @@ def _by_ceiling(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """For the present: the people with a reason of their own (``bounds``: the highest urgency theirs could
     reach) and the usual ones the summaries find overdue (with their exact urgency), best ceiling first."""
+    import numpy as np
+
     rhythm = _overdue_of(pic, overdue)
     urgency = np.where(usual, rhythm, 0.0)  # an outer tie that is not fading is the review's, not due's
     own, ceilings = _column(pic, bounds)
@@ -352,6 +360,8 @@ def _by_ceiling(
 
 def _column(pic: Picture, values: dict[int, float]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Where the people given sit in the picture (ids sorted), and their values; those not in it left out."""
+    import numpy as np
+
     ids = np.fromiter(values, dtype=np.int64, count=len(values))
     how = np.fromiter(values.values(), dtype=np.float64, count=len(values))
     at = np.searchsorted(pic.ids, ids)
@@ -364,6 +374,8 @@ def _overdue_of(
     pic: Picture, overdue: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
 ) -> npt.NDArray[np.float64]:
     """Each tie's rhythm urgency (0 when not overdue), as a column of the picture."""
+    import numpy as np
+
     at, how = _column(pic, dict(zip(overdue[0].tolist(), overdue[1].tolist(), strict=True)))
     out = np.zeros(len(pic), dtype=np.float64)
     out[at] = how
@@ -376,6 +388,8 @@ def _overdue(
     """Who is overdue on their own rhythm now and how urgently, from the per-tie summaries in one index
     range (in touch within the year, silent at least twice the shortest rhythm), as :func:`_reasons`
     would find it: ids and urgency."""
+    import numpy as np
+
     ts = t.tie_summaries
     first, last, today = _days(conn, ts.c.first_contact), _days(conn, ts.c.last_contact), _days_of(conn, now)
     rows = conn.execute(

@@ -21,7 +21,7 @@ from tieline.insight.ties import Picture, pictures
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
-from tieline.strength.layers import LAYER_NAMES
+from tieline.strength.defaults import LAYER_NAMES
 
 LAYERS = tuple(name for name in LAYER_NAMES.values() if name)
 SINCE = "_since"  # the snapshot's figures keep the mark of the data they came from under this key

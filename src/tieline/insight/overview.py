@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 from sqlalchemy import Connection, and_, case, func, select, union
 
 from tieline.services import roster
@@ -73,7 +72,7 @@ class Overview:
 
 def now(store: Store) -> Overview:
     """The network now, from the cached scores (the marked ties caught up first)."""
-    from tieline.services.strength import catch_up
+    from tieline.services.catchup import catch_up
 
     catch_up(store)
     when = datetime.now(UTC)
@@ -160,6 +159,8 @@ def left_out_now(conn: Connection, account_id: int, when: datetime) -> set[int]:
 
 def of_picture(pic: object) -> Overview:
     """The same figures from a picture scored at its moment (the past, or a check of :func:`now`)."""
+    import numpy as np
+
     from tieline.insight.ties import Picture
 
     assert isinstance(pic, Picture)

@@ -7,21 +7,25 @@ only for the few people a command shows, so a read does work in proportion to wh
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
 from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from tieline.ingest.context import utc
-from tieline.services.strength import Network, network
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
+
+if TYPE_CHECKING:  # numpy and the model load only where a picture is made (a read of the cache needs neither)
+    import numpy as np
+    import numpy.typing as npt
+
+    from tieline.services.strength import Network
 
 INNER_LAYERS = defaults.INNER_LAYERS
 CHUNK = 500
@@ -88,8 +92,8 @@ class Picture:
             out.append(
                 Tie(
                     people[int(pid)],
-                    None if np.isnan(s) else s,
-                    None if np.isnan(p) else p,
+                    None if math.isnan(s) else s,
+                    None if math.isnan(p) else p,
                     int(self.layer[i]),
                     str(self.state[i]),
                 )
@@ -103,6 +107,8 @@ def now_or(as_of: datetime | None) -> datetime:
 
 def picture(store: Store, as_of: datetime | None = None) -> Picture:
     """Every connection as of ``as_of`` (default now, from the cache of today's scores)."""
+    from tieline.services.strength import network
+
     net = network(store, as_of)
     when = now_or(as_of)
     in_past = as_of is not None and (datetime.now(UTC) - when).days >= 1
@@ -116,7 +122,7 @@ def picture(store: Store, as_of: datetime | None = None) -> Picture:
 def pictures(store: Store, moments: list[datetime]) -> list[Picture]:
     """The picture at each of several past moments: the history is read once and scored at each."""
     from tieline.services.model import weights
-    from tieline.services.strength import load
+    from tieline.services.strength import Network, load
     from tieline.strength.model import score
 
     with store.read() as conn:
@@ -131,6 +137,8 @@ def pictures(store: Store, moments: list[datetime]) -> list[Picture]:
 
 
 def _picture(net: Network, left_out: set[int], when: datetime) -> Picture:
+    import numpy as np
+
     ids = np.asarray(net.person_ids, dtype=np.int64)
     keep = (
         ~np.isin(ids, np.fromiter(left_out, dtype=np.int64, count=len(left_out)))

@@ -93,7 +93,7 @@ def log(
             )
         )
         stale.mark(conn, store.account_id, [pid])
-    from tieline.services.strength import catch_up
+    from tieline.services.catchup import catch_up
 
     catch_up(store)  # a logged contact changes that tie today, as an import would
     return iid

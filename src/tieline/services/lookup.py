@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, func, select, text
 
 from tieline.errors import Ambiguous, NotFound
-from tieline.ingest.normalise import guess
 from tieline.store import tables as t
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds; a bigger number names no row
@@ -25,6 +24,8 @@ def find_person(conn: Connection, account_id: int, ref: str) -> int:
         ).scalar()
         if found is not None:
             return int(found)
+    from tieline.ingest.normalise import guess  # phonenumbers: only a lookup by handle pays for it
+
     key = guess(ref)
     if key is not None and ("@" in ref or ref.startswith(("+", "http")) or ":" in ref):
         h = t.handles

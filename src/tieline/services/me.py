@@ -64,6 +64,6 @@ def _key(handle: str, region: str | None) -> tuple[str, str]:
 def _invalidate(store: Store) -> None:
     # A new owner handle turns directions around everywhere: every tie (marked) is rescored here, so no
     # read has to.
-    from tieline.services.strength import catch_up
+    from tieline.services.catchup import catch_up
 
     catch_up(store)

@@ -154,6 +154,6 @@ def listing(store: Store) -> list[dict[str, Any]]:
 
 def _catch_up(store: Store) -> None:
     """Only the people a merge or its undo changed (marked) need their summary and score again."""
-    from tieline.services.strength import catch_up
+    from tieline.services.catchup import catch_up
 
     catch_up(store)

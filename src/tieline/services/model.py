@@ -110,7 +110,7 @@ def fit(store: Store, as_of: datetime | None = None) -> FitReport:
                 )
             )
             stale.mark(conn, store.account_id, everyone=True)
-        from tieline.services.strength import catch_up
+        from tieline.services.catchup import catch_up
 
         catch_up(store)
     return FitReport(

@@ -408,7 +408,7 @@ def edit(store: Store, ref: str, **values: Any) -> int:
                 )
             )
         stale.mark(conn, store.account_id, [pid])
-    from tieline.services.strength import catch_up
+    from tieline.services.catchup import catch_up
 
     catch_up(store)
     return pid
@@ -546,7 +546,7 @@ def count(
 
 def bring_up_to_date(store: Store, progress: Callable[[int, int], None] | None = None) -> None:
     """The ties a write marked and did not bring up to date itself (added by hand, or a process that died)."""
-    from tieline.services.strength import catch_up
+    from tieline.services.catchup import catch_up
 
     catch_up(store, progress)
 

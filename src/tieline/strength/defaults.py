@@ -63,3 +63,14 @@ INNER_LAYERS: tuple[int, ...] = (
     2,
     3,
 )  # support, sympathy, affinity: the ties that would go out of their way
+
+# The Dunbar layers' names by number (0: unknown); strength.layers assigns them. Here so that a read
+# naming them loads no numpy.
+LAYER_NAMES: dict[int, str | None] = {
+    0: None,
+    1: "support",
+    2: "sympathy",
+    3: "affinity",
+    4: "active",
+    5: "beyond",
+}

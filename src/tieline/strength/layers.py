@@ -11,14 +11,7 @@ from tieline.strength import defaults
 from tieline.strength.events import F64, RELATIONSHIPS, TieFacts
 from tieline.strength.features import Evidence
 
-LAYER_NAMES: dict[int, str | None] = {
-    0: None,
-    1: "support",
-    2: "sympathy",
-    3: "affinity",
-    4: "active",
-    5: "beyond",
-}
+LAYER_NAMES = defaults.LAYER_NAMES
 
 STATES: tuple[str, ...] = ("strong", "stable", "fading", "dormant", "new", "unknown")
 
