@@ -128,7 +128,7 @@ def test_health_writes_only_its_own_snapshots_and_only_after_the_data_changed(st
     data (like the score cache); it never writes what the user entered or imported, and a second call
     with the data unchanged writes nothing at all."""
     ids = build(store)
-    health(store)  # the score cache and the snapshot of 90 days ago, as after an import
+    health(store)  # the score cache and the snapshot health compares with, as after an import
     assert _writes(store, lambda: health(store)) == []
     logbook.log(store, f"#{ids['linus']}", "a call")
     assert set(_writes(store, lambda: health(store))) == {"health_snapshots"}
