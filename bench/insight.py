@@ -4,7 +4,7 @@
 
 Builds a store with bulk inserts (not timed): people with a connection date, one or two positions (titles,
 organisations), tags on some, subjects on every interaction, some favours and group threads. Then it warms
-what a daily user has warm (today's score cache, the text index, the 90-days-ago snapshot) and prints the
+what a daily user has warm (today's score cache, the text index, the snapshot health compares with) and prints the
 in-process time of each service (best of 3; the issue's target is < 0.3 s) and the wall time of the whole
 CLI call in a fresh process (target < 1 s), each as wall time and as CPU time (on a machine shared with
 other work the wall time includes waiting for a core; the CPU time is the work itself).
@@ -247,7 +247,7 @@ def main() -> None:
         t0 = time.perf_counter()
         network(store)  # today's score cache, as after an import
         textindex.refresh(store)
-        health(store)  # the 90-days-ago snapshot
+        health(store)  # the snapshot health compares with
         print(
             f"{n_p:,} people, {n_i:,} interactions; warming (score cache, text index, snapshot): "
             f"{time.perf_counter() - t0:.1f} s (once a day or after a change, not part of the figures)"

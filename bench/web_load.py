@@ -5,7 +5,7 @@
 
 Builds the store with bench/insight.py's bulk builder (not timed; kept in the temporary folder and reused
 by the next run of the same size), warms what a daily user has warm (tie summaries, today's score cache,
-the text index, the 90-days-ago snapshot), makes an API token, then starts `tieline serve` as its own
+the text index, the snapshot health compares with), makes an API token, then starts `tieline serve` as its own
 process, logs in through the printed link and runs ``--clients`` concurrent clients (httpx, async) for
 ``--seconds`` seconds over the dashboard, the people list, a person, and the JSON API (Bearer token); the
 dashboard's chart (/chart.svg) is timed once on its own first, as at 30,000 people it takes minutes

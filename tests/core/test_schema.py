@@ -93,7 +93,7 @@ def test_the_hot_read_queries_scan_no_large_table(tmp_path: Path) -> None:
     from tieline.insight.health import health
     from tieline.insight.who import who
 
-    # Once a day or after a change, not hot: the 90-days-ago snapshot (the whole history scored), the text index.
+    # Once a day or after a change, not hot: the snapshot health compares with (the whole history scored), the text index.
     health(store)
     who(store, "compilers")
     captured.clear()

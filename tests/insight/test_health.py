@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.cli import tieline
 from tests.insight.network import AS_OF, build, day
+from tieline.insight import headline as hl
 from tieline.insight.health import health
 from tieline.services import decisions, logbook, people
 from tieline.store.db import Store
@@ -40,7 +41,7 @@ def test_the_health_report_counts_what_the_network_holds(store: Store) -> None:
     assert sum(h["layers"].values()) == 5
     assert h["taking"] == 1 and h["giving"] == 0
     assert [o["person_id"] for o in h["only_asked_of"]] == [ids["grace"]]
-    assert h["before"]["as_of"].startswith((AS_OF - timedelta(days=90)).date().isoformat())
+    assert h["before"]["as_of"].startswith("2025-03-01")  # the first of the month at least 90 days back
 
 
 def test_the_fields_of_strong_ties_are_counted_where_known(store: Store) -> None:
@@ -127,7 +128,7 @@ def test_health_writes_only_its_own_snapshots_and_only_after_the_data_changed(st
     data (like the score cache); it never writes what the user entered or imported, and a second call
     with the data unchanged writes nothing at all."""
     ids = build(store)
-    health(store)  # the score cache and the snapshot of 90 days ago, as after an import
+    health(store)  # the score cache and the snapshot health compares with, as after an import
     assert _writes(store, lambda: health(store)) == []
     logbook.log(store, f"#{ids['linus']}", "a call")
     assert set(_writes(store, lambda: health(store))) == {"health_snapshots"}
@@ -160,3 +161,60 @@ def test_the_rings_show_the_strongest_of_a_crowded_ring_and_count_them_all(
         from tieline.strength.layers import LAYER_NAMES
 
         assert f"{LAYER_NAMES[layer]} {len(strengths)}" in svg.read_text()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "before"),
+    [
+        (datetime(2025, 6, 1, 9, tzinfo=UTC), datetime(2025, 3, 1, tzinfo=UTC)),  # 90 days back: 3 March
+        (datetime(2025, 6, 29, tzinfo=UTC), datetime(2025, 3, 1, tzinfo=UTC)),  # 31 March
+        (datetime(2025, 6, 30, tzinfo=UTC), datetime(2025, 4, 1, tzinfo=UTC)),  # 1 April itself
+        (datetime(2025, 1, 15, tzinfo=UTC), datetime(2024, 10, 1, tzinfo=UTC)),  # across the year
+    ],
+)
+def test_the_comparison_is_the_first_of_the_month_at_least_90_days_back(
+    as_of: datetime, before: datetime
+) -> None:
+    moment = hl.comparison_moment(as_of)
+    assert moment == before
+    assert timedelta(days=90) <= as_of - moment < timedelta(days=123)
+
+
+def test_two_days_of_the_same_month_window_share_the_snapshot_with_the_trend(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The moment moves monthly, so only the first health of a month computes the past from the history,
+    and it is a point the trend computes and keeps too."""
+    build(store)
+    computed: list[list[datetime]] = []
+    real = hl.pictures
+
+    def counting(s: Store, moments: list[datetime]) -> object:
+        computed.append(list(moments))
+        return real(s, moments)
+
+    monkeypatch.setattr(hl, "pictures", counting)
+    first = health(store, AS_OF)
+    assert computed == [[datetime(2025, 3, 1, tzinfo=UTC)]]
+    computed.clear()
+    second = health(store, AS_OF + timedelta(days=5))
+    assert computed == []  # no history read for the comparison
+    assert second["before"] == first["before"]
+    assert second["before"]["as_of"].startswith("2025-03-01")
+    computed.clear()
+    trend = hl.trend(store, AS_OF, hl.first_data(store, AS_OF))
+    assert all(datetime(2025, 3, 1, tzinfo=UTC) not in moments for moments in computed)
+    assert any(point["as_of"].startswith("2025-03-01") for point in trend)
+
+
+def test_the_cli_says_on_stderr_when_it_computes_the_comparison(db_url: str) -> None:
+    store = Store(db_url)
+    build(store)
+    store.dispose()
+    first = tieline(db_url, "health", "--as-of", AS_OF.date().isoformat())
+    assert first.code == 0
+    assert "computing the headline as of 2025-03-01 from history" in first.err
+    assert "Since 2025-03-01" in first.out and "90 days ago" not in first.out
+    again = tieline(db_url, "health", "--as-of", (AS_OF + timedelta(days=3)).date().isoformat(), "--json")
+    assert again.code == 0 and "computing" not in again.err
+    assert again.json()["before"]["as_of"].startswith("2025-03-01")

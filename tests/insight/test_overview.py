@@ -222,7 +222,7 @@ def test_the_present_reads_walk_no_accounts_rows_but_through_a_covering_index(
     store = Store(str(tmp_path / "x.db"))
     lively(store)
     run = {"health": lambda: health_module.health(store), "due": lambda: due_module.due(store)}[command]
-    run()  # the catch-up and the snapshot of 90 days ago, once a day or after a change
+    run()  # the catch-up and the snapshot health compares with, once a day or after a change
     captured: list[tuple[str, Any]] = []
 
     def keep(_c: object, _cur: object, statement: str, params: Any, *_a: object) -> None:

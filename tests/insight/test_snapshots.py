@@ -1,4 +1,4 @@
-"""A past headline (health's 90 days ago, the trend's months) is kept and computed again only when
+"""A past headline (health's first of the month at least 90 days back, the trend's months) is kept and computed again only when
 something written since touches its moment: a write dated after it keeps it, a backdated one, a change of
 what the user said, an archival by then or a new connection from before it computes it again, and the
 figure kept is always the one a computation from scratch gives."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from tieline.cli.common import JSON, console, emit_json, safe, state
+from tieline.cli.common import JSON, console, emit_json, err_console, safe, state
 
 
 def health(
@@ -31,7 +32,7 @@ def health(
         from tieline.insight import plot as drawing
 
         drawing.check_format(plot)
-    report = service.health(store, when)
+    report = service.health(store, when, _announce)
     if plot is not None:
         drawing.render(drawing.chart_data(store, when), plot)
     last = backups.last_backup(store)
@@ -46,6 +47,14 @@ def health(
         console.print(f"\nChart written to {safe(plot)}")
 
 
+def _announce(moments: list[datetime]) -> None:
+    """The comparison's headline is computed from the whole history (a minute on a large one): say so."""
+    days = ", ".join(m.date().isoformat() for m in moments)
+    err_console.print(
+        f"computing the headline as of {days} from history (kept; once a month)…", highlight=False
+    )
+
+
 def headline_lines(h: dict[str, Any]) -> list[str]:
     """The headline in words (the demo ends with it too)."""
     b = h["before"]
@@ -56,8 +65,8 @@ def headline_lines(h: dict[str, Any]) -> list[str]:
     return [
         f"[bold]{h['connections']}[/bold] connections; about [bold]{h['would_take_call']:.0f}[/bold] would take "
         f"your call ({h['likely']} likely, more than one in two).",
-        f"  90 days ago ({b['as_of'][:10]}): {b['connections']} connections, about {b['would_take_call']:.0f} "
-        f"would take your call ({_change(h['would_take_call'] - b['would_take_call'])}).",
+        f"  Since {b['as_of'][:10]}: {_change(h['would_take_call'] - b['would_take_call'])} "
+        f"(then {b['connections']} connections, about {b['would_take_call']:.0f} would take your call).",
         f"  Layers: {shown}; {layers['unknown']} with no evidence yet.",
     ]
 

@@ -9,6 +9,7 @@ backdated one does, and so do a change of what the user said, a merge, an undo o
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,9 @@ from tieline.strength.defaults import LAYER_NAMES
 
 LAYERS = tuple(name for name in LAYER_NAMES.values() if name)
 SINCE = "_since"  # the snapshot's figures keep the mark of the data they came from under this key
+BEFORE_DAYS = 90  # health compares with the first of the month at least this many days back
+
+Announce = Callable[[list[datetime]], None]  # told the moments about to be computed from the history
 
 
 def headline(pic: Picture) -> dict[str, Any]:
@@ -47,6 +51,14 @@ def figures(ov: Overview) -> dict[str, Any]:
 
 def day_start(when: datetime) -> datetime:
     return datetime(when.year, when.month, when.day, tzinfo=UTC)
+
+
+def comparison_moment(as_of: datetime) -> datetime:
+    """The moment ``health`` compares with: the first of the month on or before ``as_of`` − 90 days
+    (90 to ~120 days back). It moves once a month, not every day, so its headline is computed from the
+    history once a month and kept; and it is a point of the monthly trend, which keeps the same snapshot."""
+    back = as_of - timedelta(days=BEFORE_DAYS)
+    return datetime(back.year, back.month, 1, tzinfo=UTC)
 
 
 def fingerprint(store: Store) -> str:
@@ -80,15 +92,18 @@ def fingerprint(store: Store) -> str:
     )[:200]
 
 
-def headline_at(store: Store, when: datetime) -> dict[str, Any]:
+def headline_at(store: Store, when: datetime, announce: Announce | None = None) -> dict[str, Any]:
     """The headline as of the start of ``when``'s day, from the snapshot when the data are unchanged."""
-    return headlines_at(store, [when])[0]
+    return headlines_at(store, [when], announce)[0]
 
 
-def headlines_at(store: Store, moments: list[datetime]) -> list[dict[str, Any]]:
+def headlines_at(
+    store: Store, moments: list[datetime], announce: Announce | None = None
+) -> list[dict[str, Any]]:
     """The headline at the start of each day given: kept snapshots where nothing written since they were
     computed touches their moment (:mod:`tieline.insight.since`), the rest computed together (the
-    history read once) and kept."""
+    history read once) and kept. ``announce`` is told the moments before they are computed (the CLI
+    says so on stderr: the work can take a minute on a large history)."""
     days = [day_start(m) for m in moments]
     hs, a = t.health_snapshots, store.account_id
     kept: dict[datetime, dict[str, Any]] = {}
@@ -115,6 +130,8 @@ def headlines_at(store: Store, moments: list[datetime]) -> list[dict[str, Any]]:
         current = since.mark(conn, a) if missing else None  # before the data the figures are computed from
     if missing:
         assert current is not None
+        if announce is not None:
+            announce(missing)
         fresh = {pic.as_of: headline(pic) for pic in pictures(store, missing)}
         advanced.update({day: figures | {SINCE: current.as_json()} for day, figures in fresh.items()})
         kept.update(fresh)

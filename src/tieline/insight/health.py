@@ -22,24 +22,28 @@ from tieline.store.db import Store
 GIVING_KINDS = ("favor-given", "favor-received", "tidbit", "intro")
 FIELD_TAG = "field:"  # `tieline people edit P --tag field:chemistry` says a tie's field of work
 ONE_PLACE_SHARE = 0.5  # more than this share of strong ties in one organisation: one lay-off away
-BEFORE_DAYS = 90
+BEFORE_DAYS = hl.BEFORE_DAYS  # `before`: the first of the month at least this many days back
 CHUNK = 500
 
 
-def health(store: Store, as_of: datetime | None = None) -> dict[str, Any]:
+def health(
+    store: Store, as_of: datetime | None = None, announce: hl.Announce | None = None
+) -> dict[str, Any]:
     """The whole health report as one dict (the documented keys of ``tieline health --json``).
 
     For the present the figures come from the database (cached scores, per-tie summaries); for a past
-    moment, or on read-only storage where nothing marked can be caught up, from every tie scored then."""
+    moment, or on read-only storage where nothing marked can be caught up, from every tie scored then.
+    ``announce`` is told when the comparison's headline must be computed from the history (once a month)."""
     if as_of is None and not store.read_only:
-        return report(store, ov.now(store))
-    return report(store, ov.of_picture(picture(store, as_of)))
+        return report(store, ov.now(store), announce)
+    return report(store, ov.of_picture(picture(store, as_of)), announce)
 
 
-def report(store: Store, view: ov.Overview) -> dict[str, Any]:
-    """The report of one overview: the present's from the database, or one from a picture."""
+def report(store: Store, view: ov.Overview, announce: hl.Announce | None = None) -> dict[str, Any]:
+    """The report of one overview: the present's from the database, or one from a picture. ``before`` is
+    the headline on the first of the month at least 90 days back (:func:`headline.comparison_moment`)."""
     head = hl.figures(view)
-    before = hl.headline_at(store, view.as_of - timedelta(days=BEFORE_DAYS))
+    before = hl.headline_at(store, hl.comparison_moment(view.as_of), announce)
     give = giving(store, view)
     out: dict[str, Any] = {
         "as_of": head["as_of"],

@@ -1,7 +1,8 @@
 """What changed since a past figure was computed, and from which moment on it matters.
 
-A headline as of a past moment ``T`` (``health``'s 90 days ago, the trend's months) is computed from the
-data dated before ``T`` plus what the user said about each tie, and costs a rescore of the whole history.
+A headline as of a past moment ``T`` (``health``'s comparison, the first of the month at least 90 days
+back, and the trend's months) is computed from the data dated before ``T`` plus what the user said about
+each tie, and costs a rescore of the whole history.
 It is kept with a :class:`Mark`: the newest row of each table it read when it was computed, the rare
 events that can change any past (a refit, a merge, an undo, a forgotten person, a new model), a digest of
 what the user said (connection dates, relationship, closeness, answers) and who was archived when.
@@ -11,7 +12,7 @@ mark and answers the earliest moment a figure can have changed: a message logged
 backdated one its date, a new person the moment they entered the network, anything that rewrites history
 in place (a handle's messages moving to a person, a direction changed by ``me add``, a group's members) or
 a change of what the user said touches every moment. A past figure is kept while that moment is later than
-its own; a write dated today keeps the 90-days-ago figure, a backdated one computes it again.
+its own; a write dated today keeps health's comparison figure, a backdated one computes it again.
 """
 
 from __future__ import annotations

@@ -463,7 +463,7 @@ review_decisions = Table(
 Index("ix_review_decisions_person", review_decisions.c.person_id)
 
 # Derived data: the headline figures of `tieline health` as of a past moment, so the change since
-# 90 days ago and the monthly trend are not rescored on every call. ``fingerprint`` says which data
+# the first of the month at least 90 days back and the monthly trend are not rescored on every call. ``fingerprint`` says which data
 # they were computed from; a snapshot whose data changed since is computed again.
 health_snapshots = Table(
     "health_snapshots",
