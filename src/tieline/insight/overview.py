@@ -19,23 +19,13 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, select, union
 
 from tieline.services import roster
+from tieline.services.ties import Ranked, top_scores
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
 
 CHUNK = 500
 STATES = roster.STATES
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """A counted tie among the highest scores, with its layer (1..4) among every scored tie."""
-
-    person_id: int
-    score: float
-    p_call: float | None
-    state: str
-    layer: int
 
 
 @dataclass(frozen=True)
@@ -128,23 +118,7 @@ def now(store: Store) -> Overview:
 
 def top_ties(conn: Connection, account_id: int) -> list[Ranked]:
     """The ties in layers 1..4 among every cached score (the archived ones too, as the layers rank them)."""
-    from tieline.services.ties import layers_of_top
-
-    ts = t.tie_scores
-    rows = conn.execute(
-        select(ts.c.person_id, ts.c.score, ts.c.p_call, ts.c.state)
-        .where(and_(ts.c.account_id == account_id, ts.c.score.is_not(None)))
-        .order_by(ts.c.score.desc(), ts.c.person_id)
-        .limit(max(defaults.LAYER_SIZES))
-    ).all()
-    layers = layers_of_top([float(r.score) for r in rows])
-    return [
-        Ranked(
-            int(r.person_id), float(r.score), None if r.p_call is None else float(r.p_call), r.state, layer
-        )
-        for r, layer in zip(rows, layers, strict=True)
-        if layer <= len(defaults.LAYER_SIZES)
-    ]
+    return [r for r in top_scores(conn, account_id) if r.layer <= len(defaults.LAYER_SIZES)]
 
 
 def left_out_now(conn: Connection, account_id: int, when: datetime) -> set[int]:

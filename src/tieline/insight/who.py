@@ -23,7 +23,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select, text, tru
 from tieline.errors import TielineError
 from tieline.insight import textindex
 from tieline.services.catchup import catch_up
-from tieline.services.ties import layers_of_top
+from tieline.services.ties import top_scores
 from tieline.store import tables as t
 from tieline.store.db import Store
 from tieline.strength import defaults
@@ -132,19 +132,12 @@ def best_placed(
 def close_ties(conn: Connection, account_id: int, now: datetime) -> dict[int, Close]:
     """The connections in an inner layer who would likely take your call: at most the inner layers' size,
     read from the top of the score index (layers rank every cached score, as the model's do)."""
-    ts, p = t.tie_scores, t.people
+    p = t.people
     inner = defaults.LAYER_SIZES[max(defaults.INNER_LAYERS) - 1]
-    top = conn.execute(
-        select(ts.c.person_id, ts.c.score, ts.c.p_call)
-        .where(and_(ts.c.account_id == account_id, ts.c.score.is_not(None)))
-        .order_by(ts.c.score.desc(), ts.c.person_id)
-        .limit(inner)
-    ).all()
-    layers = layers_of_top([float(r.score) for r in top])
     likely = {
-        r.person_id: float(r.p_call)
-        for r, layer in zip(top, layers, strict=True)
-        if layer in defaults.INNER_LAYERS and r.p_call is not None and r.p_call >= CLOSE_P_CALL
+        r.person_id: r.p_call
+        for r in top_scores(conn, account_id, most=inner)
+        if r.layer in defaults.INNER_LAYERS and r.p_call is not None and r.p_call >= CLOSE_P_CALL
     }
     if not likely:
         return {}

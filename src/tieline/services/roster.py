@@ -25,14 +25,7 @@ STATES = ("strong", "stable", "fading", "dormant", "new", "unknown")
 
 def top_layers(conn: Connection, account_id: int) -> dict[int, int]:
     """The layer of each tie among the highest cached scores; any other scored tie is "beyond"."""
-    ts = t.tie_scores
-    top = conn.execute(
-        select(ts.c.person_id, ts.c.score)
-        .where(and_(ts.c.account_id == account_id, ts.c.score.is_not(None)))
-        .order_by(ts.c.score.desc(), ts.c.person_id)
-        .limit(max(defaults.LAYER_SIZES))
-    ).all()
-    return dict(zip([r.person_id for r in top], ties.layers_of_top([r.score for r in top]), strict=True))
+    return {r.person_id: r.layer for r in ties.top_scores(conn, account_id)}
 
 
 def matching(account_id: int, query: str | None) -> ColumnElement[bool]:

@@ -9,6 +9,7 @@ messages in groups) plus the owner's messages in the group conversations they ar
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -248,6 +249,36 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
     if a is None or b is None:
         return a or b
     return max(a, b)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A tie among the highest cached scores, with its layer among every scored tie (5: beyond)."""
+
+    person_id: int
+    score: float
+    p_call: float | None
+    state: str
+    layer: int
+
+
+def top_scores(conn: Connection, account_id: int, most: int | None = None) -> list[Ranked]:
+    """The ``most`` highest cached scores (by default as many as the largest layer holds), best first,
+    each with its layer: read from the top of the score index, never every tie."""
+    ts = t.tie_scores
+    rows = conn.execute(
+        select(ts.c.person_id, ts.c.score, ts.c.p_call, ts.c.state)
+        .where(and_(ts.c.account_id == account_id, ts.c.score.is_not(None)))
+        .order_by(ts.c.score.desc(), ts.c.person_id)
+        .limit(max(defaults.LAYER_SIZES) if most is None else most)
+    ).all()
+    layers = layers_of_top([float(r.score) for r in rows])
+    return [
+        Ranked(
+            int(r.person_id), float(r.score), None if r.p_call is None else float(r.p_call), r.state, layer
+        )
+        for r, layer in zip(rows, layers, strict=True)
+    ]
 
 
 def layers_of_top(scores: list[float]) -> list[int]:
